@@ -1,0 +1,80 @@
+#include "app/app.hpp"
+
+#include <filesystem>
+#include <optional>
+
+#include "app/health.hpp"
+#include "app/ops_routes.hpp"
+#include "core/config.hpp"
+#include "core/log.hpp"
+#include "guard/guard.hpp"
+#include "http/router.hpp"
+#include "http/server_config.hpp"
+#include "http/static_site.hpp"
+#include "metrics/process_collector.hpp"
+
+namespace mindme::app {
+
+std::string role_name(Role role) {
+    switch (role) {
+        case Role::kAll: return "all";
+        case Role::kServe: return "serve";
+        case Role::kWorker: return "worker";
+        case Role::kFiles: return "files";
+    }
+    return "?";
+}
+
+void declare_config(core::ConfigSchema& schema) {
+    schema.add_string("data.dir", "data",
+                      "Where embedded state lives (database, index, files); created if "
+                      "missing. --data sets it.");
+    http::declare_config(schema);
+    guard::declare_config(schema);
+    core::log::declare_config(schema);
+}
+
+struct App::Impl {
+    Impl(const core::Config& config, Role role, metrics::Registry& registry,
+         core::Lifecycle& lifecycle)
+        : guard(guard::GuardOptions::from(config), registry) {
+        const auto& data_dir = config.get_string("data.dir");
+        std::error_code ec;
+        std::filesystem::create_directories(data_dir, ec);
+        if (ec) throw std::runtime_error("cannot create data.dir " + data_dir + ": " + ec.message());
+        health.add("data_dir", writable_directory_check(data_dir));
+
+        add_ops_routes(router, health, lifecycle, registry);
+        bool serves_api = role == Role::kAll || role == Role::kServe;
+        if (serves_api) {
+            if (auto dir = http::static_dir(config)) {
+                site.emplace(*dir);
+                router.set_fallback(
+                    [this](http::Request& req) -> boost::asio::awaitable<http::Response> {
+                        co_return site->serve(req);
+                    },
+                    {"/v1/", "/health", "/metrics", "/openapi.json"});
+            }
+        }
+        add_openapi_route(router, MINDME_VERSION);
+        handler = guard.wrap([this](http::Request& req) { return router.dispatch(req); });
+    }
+
+    HealthChecks health;
+    http::Router router;
+    guard::Guard guard;
+    std::optional<http::StaticSite> site;
+    http::Handler handler;
+};
+
+App::App(const core::Config& config, Role role, metrics::Registry& registry,
+         core::Lifecycle& lifecycle)
+    : impl_(std::make_unique<Impl>(config, role, registry, lifecycle)) {
+    metrics::add_process_collector(registry);
+}
+
+App::~App() = default;
+
+http::Handler App::handler() { return impl_->handler; }
+
+}  // namespace mindme::app

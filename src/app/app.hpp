@@ -1,0 +1,46 @@
+#pragma once
+// The MindMe application as one object: which routes a process serves (by role),
+// behind the guard, plus the health checks they report. cmd builds one per process.
+#include <memory>
+#include <string>
+
+#include "core/lifecycle.hpp"
+#include "http/message.hpp"
+
+namespace mindme::core {
+class Config;
+class ConfigSchema;
+}  // namespace mindme::core
+namespace mindme::metrics {
+class Registry;
+}
+
+namespace mindme::app {
+
+// all: API + worker + file processor in one process; serve: the API; worker and
+// files: background runners that expose only the operations routes.
+enum class Role { kAll, kServe, kWorker, kFiles };
+std::string role_name(Role role);
+
+// data.dir and every component key, in one schema.
+void declare_config(core::ConfigSchema& schema);
+
+class App {
+public:
+    // Creates data.dir if needed; throws std::runtime_error with a clear message
+    // when the configuration cannot be served (bad static dir, unwritable data dir).
+    App(const core::Config& config, Role role, metrics::Registry& registry,
+        core::Lifecycle& lifecycle);
+    ~App();
+    App(const App&) = delete;
+    App& operator=(const App&) = delete;
+
+    // The handler for the server: guard, then router. Valid while the App lives.
+    http::Handler handler();
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace mindme::app

@@ -1,0 +1,20 @@
+#pragma once
+// Operations endpoints: /health, /metrics, /openapi.json, and /v1/ping (the
+// smallest JSON route, for benchmarks and client connectivity checks).
+#include <memory>
+#include <string>
+
+#include "app/health.hpp"
+#include "core/lifecycle.hpp"
+#include "http/router.hpp"
+#include "metrics/registry.hpp"
+
+namespace mindme::app {
+
+void add_ops_routes(http::Router& router, const HealthChecks& health,
+                    const core::Lifecycle& lifecycle, metrics::Registry& registry);
+
+// Registers GET /openapi.json; call after every other route is added.
+void add_openapi_route(http::Router& router, const std::string& version);
+
+}  // namespace mindme::app

@@ -1,0 +1,186 @@
+#include "cmd/commands.hpp"
+
+#include <sys/resource.h>
+
+#include <cstdlib>
+#include <iostream>
+#include <thread>
+
+#include "app/app.hpp"
+#include "cmd/config_docs.hpp"
+#include "core/config.hpp"
+#include "core/log.hpp"
+#include "http/server.hpp"
+#include "http/server_config.hpp"
+#include "metrics/registry.hpp"
+
+namespace mindme::cmd {
+namespace {
+
+constexpr int kExitUsage = 2;
+constexpr int kExitFailure = 1;
+
+void add_common_options(CLI::App& app, Options& o) {
+    app.add_option("--config", o.config_file,
+                   "YAML configuration file (also MINDME_CONFIG); keys in docs/config.md")
+        ->envname("MINDME_CONFIG");
+    app.add_option("--listen", o.listen, "HOST:PORT to listen on (sets server.listen)");
+    app.add_option("--data", o.data_dir, "directory for embedded state (sets data.dir)");
+    app.add_option("--set", o.sets,
+                   "section.key=value, overriding the file and MINDME_SECTION__KEY "
+                   "variables; repeatable");
+}
+
+core::ConfigSchema full_schema() {
+    core::ConfigSchema schema;
+    app::declare_config(schema);
+    return schema;
+}
+
+core::Config load(const core::ConfigSchema& schema, const Options& o) {
+    core::ConfigSources sources;
+    if (!o.config_file.empty()) sources.file = o.config_file;
+    sources.env = core::process_environment();
+    sources.sets = o.sets;
+    // Flags are the most specific source: they win over every --set.
+    if (!o.listen.empty()) sources.sets.push_back("server.listen=" + o.listen);
+    if (!o.data_dir.empty()) sources.sets.push_back("data.dir=" + o.data_dir);
+    return core::load_config(schema, sources);
+}
+
+// Use every descriptor the hard limit allows: each connection costs one.
+void raise_open_file_limit() {
+    rlimit limit{};
+    if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+        limit.rlim_cur = limit.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &limit);
+    }
+}
+
+app::Role role_of(const std::string& command) {
+    if (command == "serve") return app::Role::kServe;
+    if (command == "worker") return app::Role::kWorker;
+    if (command == "files") return app::Role::kFiles;
+    return app::Role::kAll;
+}
+
+int run_process(const Options& o, const sigset_t& stop_signals) {
+    auto schema = full_schema();
+    std::optional<core::Config> config;
+    try {
+        config.emplace(load(schema, o));
+    } catch (const core::ConfigError& e) {
+        std::cerr << "mindme: configuration error: " << e.what() << "\n";
+        return kExitUsage;
+    }
+    raise_open_file_limit();
+    core::log::init(config->get_string("log.level"), config->get_bool("log.access"));
+    auto role = role_of(o.command);
+
+    metrics::Registry registry;
+    core::Lifecycle lifecycle;
+    std::unique_ptr<app::App> application;
+    std::unique_ptr<http::Server> server;
+    try {
+        application = std::make_unique<app::App>(*config, role, registry, lifecycle);
+        auto options = http::server_options(*config);
+        options.access_log = config->get_bool("log.access");
+        server = std::make_unique<http::Server>(options, application->handler(), registry,
+                                                lifecycle);
+        server->start();
+        core::log::info("listening",
+                        core::log::Fields()
+                            .add("role", app::role_name(role))
+                            .add("address", options.host + ":" + std::to_string(server->local_port()))
+                            .add("port", static_cast<std::int64_t>(server->local_port()))
+                            .add("threads", options.threads)
+                            .add("version", MINDME_VERSION));
+    } catch (const std::exception& e) {
+        std::cerr << "mindme: cannot start: " << e.what() << "\n";
+        core::log::error("cannot start", core::log::Fields().add("error", e.what()));
+        core::log::shutdown();
+        return kExitFailure;
+    }
+
+    int signal_number = 0;
+    sigwait(&stop_signals, &signal_number);
+    core::log::info("draining", core::log::Fields()
+                                    .add("signal", signal_number == SIGINT ? "SIGINT" : "SIGTERM")
+                                    .add("drain_seconds", config->get_int("server.drain_seconds")));
+    server->drain();
+    // A second signal means "now": the operator does not want to wait for the drain.
+    std::thread([stop_signals] {
+        int again = 0;
+        sigwait(&stop_signals, &again);
+        std::fprintf(stderr, "mindme: second stop signal, exiting without draining\n");
+        std::_Exit(kExitFailure);
+    }).detach();
+    server->wait();
+    core::log::info("stopped");
+    server.reset();
+    application.reset();
+    core::log::shutdown();
+    return 0;
+}
+
+}  // namespace
+
+void define_cli(CLI::App& cli, Options& o) {
+    cli.footer(
+        "Without a command, `all` runs. Configuration: defaults < --config file < "
+        "MINDME_SECTION__KEY environment < --set and flags.\nEvery key: docs/config.md or "
+        "`mindme config docs`.");
+    cli.set_version_flag("--version", std::string("mindme ") + MINDME_VERSION);
+    add_common_options(cli, o);
+    cli.fallthrough();
+    struct Sub {
+        const char* name;
+        const char* help;
+    };
+    for (auto [name, help] :
+         {Sub{"all", "API, background worker and file processor in one process (default)"},
+          Sub{"serve", "the HTTP API"},
+          Sub{"worker", "the background worker (push, assistant, housekeeping jobs)"},
+          Sub{"files", "the background file processor"}}) {
+        auto* sub = cli.add_subcommand(name, help);
+        sub->fallthrough();
+        sub->callback([&o, n = std::string(name)] { o.command = n; });
+    }
+    cli.add_subcommand("version", "print the version and exit")->callback([&o] {
+        o.command = "version";
+    });
+    auto* config = cli.add_subcommand("config", "inspect the configuration");
+    config->require_subcommand(1);
+    config->fallthrough();
+    config->add_subcommand("docs", "print every key with its default as Markdown")
+        ->callback([&o] { o.command = "config-docs"; });
+    config->add_subcommand("show", "print the resolved configuration, or the error")
+        ->fallthrough()
+        ->callback([&o] { o.command = "config-show"; });
+    cli.require_subcommand(0, 1);
+}
+
+int run(const Options& o, const sigset_t& stop_signals) {
+    if (o.command == "version") {
+        std::cout << "mindme " << MINDME_VERSION << "\n";
+        return 0;
+    }
+    if (o.command == "config-docs") {
+        std::cout << config_markdown(full_schema());
+        return 0;
+    }
+    if (o.command == "config-show") {
+        auto schema = full_schema();
+        try {
+            auto config = load(schema, o);
+            std::cout << config_yaml(config);
+            return 0;
+        } catch (const core::ConfigError& e) {
+            std::cerr << "mindme: configuration error: " << e.what() << "\n";
+            return kExitUsage;
+        }
+    }
+    return run_process(o, stop_signals);
+}
+
+}  // namespace mindme::cmd

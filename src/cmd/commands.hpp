@@ -1,0 +1,21 @@
+#pragma once
+#include <CLI/CLI.hpp>
+#include <csignal>
+#include <string>
+#include <vector>
+
+namespace mindme::cmd {
+
+struct Options {
+    std::string command = "all";  // all | serve | worker | files | version | config-docs | config-show
+    std::string config_file;
+    std::string listen;
+    std::string data_dir;
+    std::vector<std::string> sets;
+};
+
+void define_cli(CLI::App& cli, Options& options);
+// Runs the chosen command; returns the process exit code.
+int run(const Options& options, const sigset_t& stop_signals);
+
+}  // namespace mindme::cmd

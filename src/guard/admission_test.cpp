@@ -1,0 +1,26 @@
+#include "guard/admission.hpp"
+
+#include <gtest/gtest.h>
+
+namespace mindme::guard {
+namespace {
+
+TEST(AdmissionGate, RefusesPastTheBoundAndReleasesWithTheLastHolder) {
+    AdmissionGate gate(2);
+    auto a = gate.try_enter();
+    auto b = gate.try_enter();
+    ASSERT_TRUE(a);
+    ASSERT_TRUE(b);
+    EXPECT_FALSE(gate.try_enter());
+    EXPECT_EQ(gate.in_flight(), 2);
+    auto copy = a;
+    a.reset();
+    EXPECT_FALSE(gate.try_enter());  // the copy still holds the slot
+    copy.reset();
+    EXPECT_TRUE(gate.try_enter());
+    b.reset();
+    EXPECT_EQ(gate.in_flight(), 0);
+}
+
+}  // namespace
+}  // namespace mindme::guard

@@ -1,0 +1,154 @@
+#include "guard/guard.hpp"
+
+#include <algorithm>
+
+#include "core/config.hpp"
+#include "guard/admission.hpp"
+#include "guard/client_address.hpp"
+#include "guard/rate_limiter.hpp"
+#include "metrics/registry.hpp"
+
+namespace mindme::guard {
+
+using core::ErrorCode;
+
+void declare_config(core::ConfigSchema& schema) {
+    schema.add_int("guard.rate_limit.requests", 10'000, 0, 1'000'000'000,
+                   "Requests one client address may make per window (the seed's WAF rule: "
+                   "10,000 per 5 minutes). 0 turns the limit off.");
+    schema.add_int("guard.rate_limit.window_seconds", 300, 1, 86'400,
+                   "Length of the sliding rate-limit window in seconds.");
+    schema.add_int("guard.rate_limit.ipv6_prefix", 64, 1, 128,
+                   "IPv6 clients are limited per prefix of this length (one host usually "
+                   "owns a whole /64).");
+    schema.add_list("guard.trusted_proxies", {},
+                    "Addresses or CIDR blocks of proxies whose X-Forwarded-For is believed "
+                    "(e.g. the load balancer). Empty: X-Forwarded-For is ignored.",
+                    [](const core::ConfigValue& v) -> std::optional<std::string> {
+                        try {
+                            CidrSet set(std::get<core::StringList>(v));
+                        } catch (const std::invalid_argument& e) {
+                            return e.what();
+                        }
+                        return std::nullopt;
+                    });
+    schema.add_int("server.max_in_flight", 10'000, 1, 10'000'000,
+                   "Requests admitted at once per process; past it new requests get 503 "
+                   "with Retry-After at once.");
+    schema.add_int("guard.overload_retry_after_seconds", 1, 1, 3600,
+                   "Retry-After sent with an overload 503.");
+}
+
+GuardOptions GuardOptions::from(const core::Config& c) {
+    GuardOptions o;
+    o.rate_limit_requests = static_cast<std::uint64_t>(c.get_int("guard.rate_limit.requests"));
+    o.rate_limit_window = std::chrono::seconds(c.get_int("guard.rate_limit.window_seconds"));
+    o.ipv6_prefix = static_cast<int>(c.get_int("guard.rate_limit.ipv6_prefix"));
+    o.trusted_proxies = c.get_list("guard.trusted_proxies");
+    o.max_in_flight = c.get_int("server.max_in_flight");
+    o.overload_retry_after_seconds =
+        static_cast<int>(c.get_int("guard.overload_retry_after_seconds"));
+    return o;
+}
+
+struct Guard::Impl {
+    Impl(GuardOptions o, metrics::Registry& registry)
+        : options(std::move(o)),
+          trusted(options.trusted_proxies),
+          limiter({options.rate_limit_requests, options.rate_limit_window}),
+          admission(options.max_in_flight),
+          rate_limited(registry.counter("rate_limited_total",
+                                        "Requests refused by the per-client rate limit.")),
+          overloaded(registry.counter("admission_rejected_total",
+                                      "Requests refused because too many were in flight.")) {
+        registry.add_collector([this](std::string& out) {
+            metrics::write_header(out, "admission_in_flight", "Requests holding an admission slot.",
+                                  metrics::MetricType::kGauge);
+            metrics::write_sample(out, "admission_in_flight",
+                                  static_cast<double>(admission.in_flight()));
+            metrics::write_header(out, "rate_limiter_memory_bytes",
+                                  "Memory held by the rate limiter (fixed).",
+                                  metrics::MetricType::kGauge);
+            metrics::write_sample(out, "rate_limiter_memory_bytes",
+                                  static_cast<double>(limiter.memory_bytes()));
+        });
+    }
+
+    std::string limit_key(const std::string& client) const {
+        auto address = IpAddress::parse(client);
+        if (!address) return client;
+        if (!address->is_v4()) address = address->masked(options.ipv6_prefix);
+        return std::string(reinterpret_cast<const char*>(address->bytes.data()),
+                           address->bytes.size());
+    }
+
+    GuardOptions options;
+    CidrSet trusted;
+    RateLimiter limiter;
+    AdmissionGate admission;
+    metrics::Counter& rate_limited;
+    metrics::Counter& overloaded;
+};
+
+Guard::Guard(GuardOptions options, metrics::Registry& registry)
+    : impl_(std::make_unique<Impl>(std::move(options), registry)) {}
+
+Guard::~Guard() = default;
+
+http::Handler Guard::wrap(http::Handler inner) {
+    return [impl = impl_.get(), inner = std::move(inner)](
+               http::Request& req) -> boost::asio::awaitable<http::Response> {
+        std::vector<std::string_view> forwarded;
+        if (!impl->trusted.empty())
+            for (const auto& [k, v] : req.headers)
+                if (http::iequals(k, "X-Forwarded-For")) forwarded.push_back(v);
+        req.client_address = resolve_client_address(req.remote_address, forwarded, impl->trusted);
+
+        const auto& exempt = impl->options.exempt_paths;
+        if (std::find(exempt.begin(), exempt.end(), req.path) != exempt.end())
+            co_return co_await inner(req);
+
+        RateLimiter::Decision limit;
+        if (impl->limiter.enabled()) {
+            limit = impl->limiter.hit(impl->limit_key(req.client_address),
+                                      std::chrono::steady_clock::now());
+            if (!limit.allowed) {
+                impl->rate_limited.inc();
+                auto r = http::Response::error(ErrorCode::kRateLimited,
+                                               "too many requests from this address; retry "
+                                               "after " +
+                                                   std::to_string(limit.retry_after_seconds) +
+                                                   " s");
+                r.set_header("Retry-After", std::to_string(limit.retry_after_seconds));
+                r.set_header("RateLimit-Limit", std::to_string(limit.limit));
+                r.set_header("RateLimit-Remaining", "0");
+                r.set_header("RateLimit-Reset", std::to_string(limit.reset_seconds));
+                co_return r;
+            }
+        }
+
+        auto slot = impl->admission.try_enter();
+        if (!slot) {
+            impl->overloaded.inc();
+            auto r = http::Response::error(ErrorCode::kUnavailable,
+                                           "the server is at capacity; retry shortly");
+            r.set_header("Retry-After", std::to_string(impl->options.overload_retry_after_seconds));
+            co_return r;
+        }
+        http::Response response;
+        try {
+            response = co_await inner(req);
+        } catch (const core::ApiError& e) {
+            response = http::Response::error(e);
+        }
+        response.hold_until_sent = std::move(slot);
+        if (impl->limiter.enabled()) {
+            response.set_header("RateLimit-Limit", std::to_string(limit.limit));
+            response.set_header("RateLimit-Remaining", std::to_string(limit.remaining));
+            response.set_header("RateLimit-Reset", std::to_string(limit.reset_seconds));
+        }
+        co_return response;
+    };
+}
+
+}  // namespace mindme::guard

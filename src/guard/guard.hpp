@@ -1,0 +1,54 @@
+#pragma once
+// The edge rules every request passes before its handler (the WAF and overload
+// role of the seed's ALB + WAF): client address resolution through trusted proxies,
+// the per-client rate limit, and admission control. /health is exempt from both
+// limits so that a load balancer always sees the truth.
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "http/message.hpp"
+
+namespace mindme::core {
+class Config;
+class ConfigSchema;
+}  // namespace mindme::core
+namespace mindme::metrics {
+class Registry;
+}
+
+namespace mindme::guard {
+
+struct GuardOptions {
+    std::uint64_t rate_limit_requests = 10'000;
+    std::chrono::seconds rate_limit_window{300};
+    int ipv6_prefix = 64;
+    std::vector<std::string> trusted_proxies;
+    std::int64_t max_in_flight = 10'000;
+    int overload_retry_after_seconds = 1;
+    std::vector<std::string> exempt_paths{"/health"};
+
+    static GuardOptions from(const core::Config& config);
+};
+
+void declare_config(core::ConfigSchema& schema);
+
+class Guard {
+public:
+    // Throws std::invalid_argument for a malformed trusted proxy entry.
+    Guard(GuardOptions options, metrics::Registry& registry);
+    ~Guard();
+    Guard(const Guard&) = delete;
+    Guard& operator=(const Guard&) = delete;
+
+    // `inner` wrapped in the edge rules. The Guard must outlive the handler.
+    http::Handler wrap(http::Handler inner);
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace mindme::guard

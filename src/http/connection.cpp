@@ -1,0 +1,355 @@
+// One connection's request loop: read a head (within the head deadline), check
+// limits, read the body, run the handler, write the response, and repeat while the
+// connection is kept alive. Pipelined requests are answered in order because the
+// loop reads the next request only after writing the previous response.
+#include <unistd.h>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http.hpp>
+#include <chrono>
+
+#include "core/ids.hpp"
+#include "core/log.hpp"
+#include "http/http_date.hpp"
+#include "http/router.hpp"
+#include "http/server_internal.hpp"
+
+namespace mindme::http::detail {
+namespace {
+
+namespace bhttp = beast::http;
+constexpr auto kUseTuple = asio::as_tuple(asio::use_awaitable);
+constexpr std::size_t kFileChunk = 64 * 1024;
+constexpr std::size_t kLingerBytes = 1024 * 1024;
+constexpr auto kLingerTime = std::chrono::seconds(2);
+constexpr std::size_t kMaxRequestIdLength = 128;
+constexpr std::size_t kLoggedPathLength = 512;
+
+using Clock = std::chrono::steady_clock;
+
+class ScopeExit {
+public:
+    explicit ScopeExit(std::function<void()> f) : f_(std::move(f)) {}
+    ~ScopeExit() { f_(); }
+    ScopeExit(const ScopeExit&) = delete;
+    ScopeExit& operator=(const ScopeExit&) = delete;
+
+private:
+    std::function<void()> f_;
+};
+
+const std::string& date_header(Loop& loop) {
+    auto now = std::time(nullptr);
+    if (now != loop.date_second) {
+        loop.date_second = now;
+        loop.date_text = format_http_date(now);
+    }
+    return loop.date_text;
+}
+
+bool valid_request_id(std::string_view id) {
+    if (id.empty() || id.size() > kMaxRequestIdLength) return false;
+    for (char c : id)
+        if (c < 0x21 || c > 0x7e) return false;
+    return true;
+}
+
+// How a connection ends when the server ends it, for metrics.
+enum class Close { kNo, kGraceful, kLinger };
+
+struct Exchange {
+    Request request;
+    Response response;
+    Close close = Close::kNo;
+    bool head_only = false;
+    std::uint64_t body_bytes = 0;
+};
+
+void count_close(Shared& s, Loop& loop, const std::string& reason) {
+    auto& c = loop.close_reasons[reason];
+    if (!c) c = &s.metrics.closed.with({reason});
+    c->inc();
+}
+
+template <class Message>
+void apply_common_headers(Loop& loop, Message& m, const Exchange& x) {
+    m.set(bhttp::field::server, "mindme");
+    m.set(bhttp::field::date, date_header(loop));
+    for (const auto& [k, v] : x.response.headers) m.set(k, v);
+    m.set("X-Request-Id", x.request.request_id);
+}
+
+bool status_has_body(int status) { return status != 204 && status != 304 && status >= 200; }
+
+asio::awaitable<beast::error_code> write_response(Shared& s, Loop& loop, beast::tcp_stream& stream,
+                                                  Exchange& x, bool keep_alive) {
+    auto& res = x.response;
+    auto status = static_cast<bhttp::status>(res.status);
+    std::uint64_t length = res.file ? res.file->length : res.body.size();
+    bool send_body = status_has_body(res.status) && !x.head_only;
+    stream.expires_after(s.options.write_timeout);
+
+    if (!res.file && send_body) {
+        bhttp::response<bhttp::string_body> m{status, x.request.version};
+        apply_common_headers(loop, m, x);
+        m.keep_alive(keep_alive);
+        m.content_length(length);
+        m.body() = std::move(res.body);
+        auto [ec, n] = co_await bhttp::async_write(stream, m, kUseTuple);
+        x.body_bytes = ec ? 0 : length;
+        co_return ec;
+    }
+
+    bhttp::response<bhttp::empty_body> m{status, x.request.version};
+    apply_common_headers(loop, m, x);
+    m.keep_alive(keep_alive);
+    if (status_has_body(res.status)) m.content_length(length);
+    bhttp::response_serializer<bhttp::empty_body> sr{m};
+    auto [ec, n] = co_await bhttp::async_write_header(stream, sr, kUseTuple);
+    if (ec || !send_body) co_return ec;
+
+    // Stream the file slice. Reads come from the page cache in practice; a read
+    // error mid-body can only be signalled by closing the connection.
+    std::vector<char> chunk(static_cast<std::size_t>(std::min<std::uint64_t>(length, kFileChunk)));
+    std::uint64_t offset = res.file->offset;
+    std::uint64_t left = length;
+    while (left > 0) {
+        auto want = static_cast<std::size_t>(std::min<std::uint64_t>(left, chunk.size()));
+        auto got = ::pread(res.file->file->fd(), chunk.data(), want, static_cast<off_t>(offset));
+        if (got <= 0) co_return beast::error_code(errno ? errno : EIO, beast::system_category());
+        stream.expires_after(s.options.write_timeout);
+        auto [wec, wn] = co_await asio::async_write(
+            stream, asio::buffer(chunk.data(), static_cast<std::size_t>(got)), kUseTuple);
+        if (wec) co_return wec;
+        offset += static_cast<std::uint64_t>(got);
+        left -= static_cast<std::uint64_t>(got);
+        x.body_bytes += static_cast<std::uint64_t>(got);
+    }
+    co_return beast::error_code{};
+}
+
+void record(Shared& s, Loop& loop, const Exchange& x, Clock::time_point started) {
+    const RouteInfo* route = x.request.route ? x.request.route : &unmatched_route();
+    auto seconds = std::chrono::duration<double>(Clock::now() - started).count();
+    auto key = std::make_tuple(route, std::string(x.request.method), x.response.status);
+    auto& counter = loop.request_counters[key];
+    if (!counter)
+        counter = &s.metrics.requests.with(
+            {route->label, std::get<1>(key), std::to_string(x.response.status)});
+    counter->inc();
+    auto& histogram = loop.durations[route];
+    if (!histogram) histogram = &s.metrics.duration.with({route->label});
+    histogram->observe(seconds);
+
+    if (!s.options.access_log || !core::log::access_enabled()) return;
+    auto path = x.request.target.substr(0, kLoggedPathLength);
+    core::log::Fields f;
+    f.add("method", x.request.method)
+        .add("target", path)
+        .add("route", route->label)
+        .add("status", x.response.status)
+        .add("bytes", x.body_bytes)
+        .add("duration_ms", seconds * 1000.0)
+        .add("client", x.request.client_address.empty() ? x.request.remote_address
+                                                        : x.request.client_address)
+        .add("request_id", x.request.request_id);
+    if (auto ua = x.request.header("User-Agent")) f.add("user_agent", ua->substr(0, 256));
+    core::log::access(f);
+}
+
+// Shuts down our side and drains what the peer still sends for a moment, so that an
+// early error response (413, 431) is not destroyed by a reset.
+asio::awaitable<void> linger_close(beast::tcp_stream& stream) {
+    beast::error_code ec;
+    stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+    stream.expires_after(kLingerTime);
+    std::array<char, 8192> sink{};
+    std::size_t drained = 0;
+    while (drained < kLingerBytes) {
+        auto [rec, n] = co_await stream.async_read_some(asio::buffer(sink), kUseTuple);
+        if (rec) break;
+        drained += n;
+    }
+    stream.close();
+}
+
+void fill_request(Request& req, bhttp::request<bhttp::string_body>& m) {
+    req.method = m.method_string();
+    req.target = m.target();
+    auto q = req.target.find('?');
+    req.path = req.target.substr(0, q);
+    req.query = q == std::string_view::npos ? std::string_view{} : req.target.substr(q + 1);
+    req.headers.reserve(16);
+    for (const auto& field : m) req.headers.emplace_back(field.name_string(), field.value());
+    req.body = std::move(m.body());
+    req.version = m.version();
+}
+
+Response protocol_error(core::ErrorCode code, std::string_view message) {
+    auto r = Response::error(code, message);
+    r.close = true;
+    return r;
+}
+
+}  // namespace
+
+HttpMetrics::HttpMetrics(metrics::Registry& registry)
+    : requests(registry.counter_family("http_requests_total", "HTTP requests answered.",
+                                       {"route", "method", "status"})),
+      duration(registry.histogram_family("http_request_duration_seconds",
+                                         "Time from a complete request head to the last "
+                                         "byte of the response.",
+                                         {"route"})),
+      connections_open(registry.gauge("http_connections_open", "Open client connections.")),
+      in_flight(registry.gauge("http_requests_in_flight",
+                               "Requests received and not yet fully answered.")),
+      closed(registry.counter_family("http_connections_closed_total",
+                                     "Connections closed by the server, by reason.",
+                                     {"reason"})) {}
+
+asio::awaitable<void> serve_connection(Shared& s, Loop& loop, tcp::socket socket) {
+    beast::tcp_stream stream(std::move(socket));
+    Connection conn{&stream};
+    loop.connections.insert(&conn);
+    s.metrics.connections_open.add(1);
+    ScopeExit cleanup([&] {
+        loop.connections.erase(&conn);
+        s.metrics.connections_open.add(-1);
+        if (loop.draining && loop.connections.empty()) loop.drain_timer.cancel();
+    });
+
+    beast::error_code ec;
+    auto peer = stream.socket().remote_endpoint(ec);
+    std::string remote = ec ? std::string() : peer.address().to_string();
+    beast::flat_buffer buffer;
+    Close close = Close::kNo;
+
+    try {
+        while (close == Close::kNo) {
+            if (buffer.size() == 0) {
+                conn.idle = true;
+                if (loop.draining) break;
+                stream.expires_after(s.options.idle_timeout);
+                auto [rec, n] = co_await stream.async_read_some(buffer.prepare(8192), kUseTuple);
+                if (rec) {
+                    if (rec == beast::error::timeout) count_close(s, loop, "idle_timeout");
+                    break;
+                }
+                buffer.commit(n);
+            }
+            conn.idle = false;
+
+            bhttp::request_parser<bhttp::string_body> parser;
+            parser.header_limit(static_cast<std::uint32_t>(s.options.max_head_bytes));
+            parser.body_limit(std::numeric_limits<std::uint64_t>::max());
+            stream.expires_after(s.options.head_timeout);
+            auto [hec, hn] = co_await bhttp::async_read_header(stream, buffer, parser, kUseTuple);
+
+            Exchange x;
+            x.request.remote_address = remote;
+            x.request.request_id = core::random_id();
+            auto started = Clock::now();
+            if (hec == beast::error::timeout) {
+                count_close(s, loop, "head_timeout");
+                break;
+            }
+            if (hec == bhttp::error::end_of_stream || hec == asio::error::eof ||
+                hec == asio::error::connection_reset || hec == asio::error::operation_aborted)
+                break;
+            if (hec == bhttp::error::header_limit) {
+                x.response = protocol_error(core::ErrorCode::kHeaderTooLarge,
+                                            "the request head exceeds " +
+                                                std::to_string(s.options.max_head_bytes) +
+                                                " bytes");
+                x.close = Close::kLinger;
+            } else if (hec) {
+                x.response = protocol_error(core::ErrorCode::kBadRequest,
+                                            "malformed request: " + hec.message());
+                x.close = Close::kLinger;
+            }
+
+            s.metrics.in_flight.add(1);
+            ScopeExit in_flight([&] { s.metrics.in_flight.add(-1); });
+            if (!hec) {
+                auto& head = parser.get();
+                auto given_id = head["X-Request-Id"];
+                if (valid_request_id(given_id)) x.request.request_id = std::string(given_id);
+                auto length = parser.content_length();
+                if (head.target().empty() || head.target().front() != '/') {
+                    x.response = protocol_error(core::ErrorCode::kBadRequest,
+                                                "the request target must be an absolute path");
+                    x.close = Close::kLinger;
+                } else if (length && *length > s.options.max_body_bytes) {
+                    x.response = protocol_error(core::ErrorCode::kPayloadTooLarge,
+                                                "the request body exceeds " +
+                                                    std::to_string(s.options.max_body_bytes) +
+                                                    " bytes");
+                    x.close = Close::kLinger;
+                } else if (!parser.is_done()) {
+                    parser.body_limit(s.options.max_body_bytes);
+                    if (beast::iequals(head[bhttp::field::expect], "100-continue")) {
+                        static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+                        stream.expires_after(s.options.write_timeout);
+                        co_await asio::async_write(stream, asio::buffer(kContinue), kUseTuple);
+                    }
+                    stream.expires_after(s.options.body_timeout);
+                    auto [bec, bn] = co_await bhttp::async_read(stream, buffer, parser, kUseTuple);
+                    if (bec == bhttp::error::body_limit) {
+                        x.response = protocol_error(core::ErrorCode::kPayloadTooLarge,
+                                                    "the request body exceeds " +
+                                                        std::to_string(s.options.max_body_bytes) +
+                                                        " bytes");
+                        x.close = Close::kLinger;
+                    } else if (bec) {
+                        count_close(s, loop, bec == beast::error::timeout ? "body_timeout"
+                                                                          : "body_error");
+                        break;
+                    }
+                }
+            }
+            if (!hec) fill_request(x.request, parser.get());
+            if (hec) x.request.version = 11;
+
+            if (x.close == Close::kNo) {
+                try {
+                    x.response = co_await s.handler(x.request);
+                } catch (const core::ApiError& e) {
+                    x.response = Response::error(e);
+                } catch (const std::exception& e) {
+                    core::log::error("handler failed", core::log::Fields()
+                                                           .add("error", e.what())
+                                                           .add("request_id", x.request.request_id));
+                    x.response = Response::error(core::ErrorCode::kInternal, "internal error");
+                }
+                x.head_only = x.request.method == "HEAD";
+            }
+            bool keep_alive = x.close == Close::kNo && !x.response.close && !hec &&
+                              parser.get().keep_alive() && !loop.draining &&
+                              !s.lifecycle.draining();
+            if (x.close == Close::kNo && !keep_alive) x.close = Close::kGraceful;
+            auto wec = co_await write_response(s, loop, stream, x, keep_alive);
+            record(s, loop, x, started);
+            if (wec) {
+                count_close(s, loop, wec == beast::error::timeout ? "write_timeout" : "write_error");
+                close = Close::kGraceful;
+                break;
+            }
+            close = x.close;
+            if (close == Close::kLinger) count_close(s, loop, "protocol_error");
+        }
+    } catch (const std::exception& e) {
+        core::log::error("connection failed", core::log::Fields().add("error", e.what()));
+    }
+
+    if (close == Close::kLinger) {
+        co_await linger_close(stream);
+    } else {
+        stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+        stream.close();
+    }
+}
+
+}  // namespace mindme::http::detail

@@ -1,0 +1,115 @@
+#include "http/message.hpp"
+
+#include <unistd.h>
+
+namespace mindme::http {
+namespace {
+
+int hex_value(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+}  // namespace
+
+bool iequals(std::string_view a, std::string_view b) {
+    if (a.size() != b.size()) return false;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        auto x = static_cast<unsigned char>(a[i]);
+        auto y = static_cast<unsigned char>(b[i]);
+        if (std::tolower(x) != std::tolower(y)) return false;
+    }
+    return true;
+}
+
+std::optional<std::string> percent_decode(std::string_view in, bool plus_is_space) {
+    std::string out;
+    out.reserve(in.size());
+    for (std::size_t i = 0; i < in.size(); ++i) {
+        char c = in[i];
+        if (c == '%') {
+            if (i + 2 >= in.size()) return std::nullopt;
+            int hi = hex_value(in[i + 1]);
+            int lo = hex_value(in[i + 2]);
+            if (hi < 0 || lo < 0) return std::nullopt;
+            out += static_cast<char>(hi * 16 + lo);
+            i += 2;
+        } else if (c == '+' && plus_is_space) {
+            out += ' ';
+        } else {
+            out += c;
+        }
+    }
+    return out;
+}
+
+std::optional<std::string_view> Request::header(std::string_view name) const {
+    for (const auto& [k, v] : headers)
+        if (iequals(k, name)) return v;
+    return std::nullopt;
+}
+
+std::optional<std::string> Request::query_param(std::string_view name) const {
+    std::string_view rest = query;
+    while (!rest.empty()) {
+        auto amp = rest.find('&');
+        auto pair = rest.substr(0, amp);
+        auto eq = pair.find('=');
+        auto key = percent_decode(pair.substr(0, eq), true);
+        if (key && *key == name) {
+            if (eq == std::string_view::npos) return std::string();
+            return percent_decode(pair.substr(eq + 1), true);
+        }
+        if (amp == std::string_view::npos) break;
+        rest.remove_prefix(amp + 1);
+    }
+    return std::nullopt;
+}
+
+std::string_view Request::param(std::string_view name) const {
+    for (const auto& [k, v] : params)
+        if (k == name) return v;
+    return {};
+}
+
+OpenFile::~OpenFile() {
+    if (fd_ >= 0) ::close(fd_);
+}
+
+void Response::set_header(std::string name, std::string value) {
+    for (auto& [k, v] : headers) {
+        if (iequals(k, name)) {
+            v = std::move(value);
+            return;
+        }
+    }
+    headers.emplace_back(std::move(name), std::move(value));
+}
+
+std::optional<std::string_view> Response::header(std::string_view name) const {
+    for (const auto& [k, v] : headers)
+        if (iequals(k, name)) return v;
+    return std::nullopt;
+}
+
+Response Response::json(int status, std::string body) {
+    Response r;
+    r.status = status;
+    r.body = std::move(body);
+    r.headers.emplace_back("Content-Type", "application/json");
+    return r;
+}
+
+Response Response::error(core::ErrorCode code, std::string_view message) {
+    return json(core::http_status(code), core::error_body(code, message));
+}
+
+Response Response::error(const core::ApiError& e) {
+    auto r = error(e.code(), e.what());
+    if (auto s = e.retry_after()) r.set_header("Retry-After", std::to_string(*s));
+    return r;
+}
+
+}  // namespace mindme::http

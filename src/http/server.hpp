@@ -1,0 +1,61 @@
+#pragma once
+// The HTTP/1.1 server: `threads` event loops, each an io_context with its own
+// SO_REUSEPORT acceptor, so a connection lives and dies on one thread. It owns the
+// protocol rules every route shares: keep-alive and pipelining, head/body/idle/write
+// deadlines, size limits, X-Request-Id, the API error shape for protocol errors,
+// request metrics and the access log, and the graceful drain on shutdown.
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "core/lifecycle.hpp"
+#include "http/message.hpp"
+
+namespace mindme::metrics {
+class Registry;
+}
+
+namespace mindme::http {
+
+struct ServerOptions {
+    std::string host = "127.0.0.1";
+    std::uint16_t port = 8080;  // 0 picks a free port (see local_port())
+    int threads = 1;
+    std::chrono::milliseconds head_timeout{10'000};
+    std::chrono::milliseconds idle_timeout{60'000};
+    std::chrono::milliseconds body_timeout{60'000};
+    std::chrono::milliseconds write_timeout{60'000};
+    std::size_t max_head_bytes = 16 * 1024;
+    std::uint64_t max_body_bytes = 1024 * 1024;
+    // Between the stop signal and closing the listeners: /health already answers
+    // 503 but requests are still accepted, so a load balancer can take us out.
+    std::chrono::milliseconds drain_delay{0};
+    // Longest wait for in-flight requests once the listeners are closed.
+    std::chrono::milliseconds drain_timeout{30'000};
+    bool access_log = true;
+};
+
+class Server {
+public:
+    Server(ServerOptions options, Handler handler, metrics::Registry& registry,
+           core::Lifecycle& lifecycle);
+    ~Server();
+    Server(const Server&) = delete;
+    Server& operator=(const Server&) = delete;
+
+    // Binds every listener (throws std::system_error naming the address on failure)
+    // and starts the event-loop threads.
+    void start();
+    std::uint16_t local_port() const;
+    // Begins the graceful stop; returns at once. Safe from any thread.
+    void drain();
+    // Blocks until every event loop has finished.
+    void wait();
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace mindme::http

@@ -1,0 +1,91 @@
+#include "http/server_config.hpp"
+
+#include <charconv>
+#include <thread>
+
+#include "core/config.hpp"
+
+namespace mindme::http {
+
+std::optional<ListenAddress> parse_listen_address(const std::string& text) {
+    auto colon = text.rfind(':');
+    if (colon == std::string::npos || colon == 0) return std::nullopt;
+    std::string host = text.substr(0, colon);
+    if (host.front() == '[') {
+        if (host.back() != ']' || host.size() < 3) return std::nullopt;
+        host = host.substr(1, host.size() - 2);
+    } else if (host.find(':') != std::string::npos) {
+        return std::nullopt;  // IPv6 needs brackets
+    }
+    auto digits = std::string_view(text).substr(colon + 1);
+    unsigned port = 0;
+    auto [p, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), port);
+    if (ec != std::errc() || p != digits.data() + digits.size() || digits.empty() || port > 65535)
+        return std::nullopt;
+    return ListenAddress{host, static_cast<std::uint16_t>(port)};
+}
+
+void declare_config(core::ConfigSchema& schema) {
+    schema.add_string("server.listen", "127.0.0.1:8080",
+                      "Address the API listens on, HOST:PORT ([::1]:PORT for IPv6; port 0 "
+                      "picks a free one and logs it).",
+                      [](const core::ConfigValue& v) -> std::optional<std::string> {
+                          if (!parse_listen_address(std::get<std::string>(v)))
+                              return "expected HOST:PORT, e.g. 127.0.0.1:8080";
+                          return std::nullopt;
+                      });
+    schema.add_int("server.threads", 0, 0, 256,
+                   "Event-loop threads, each with its own SO_REUSEPORT listener. 0: one per "
+                   "CPU core.");
+    schema.add_int("server.head_timeout_seconds", 10, 1, 3600,
+                   "A request head must arrive completely within this time after its first "
+                   "byte (slowloris defence).");
+    schema.add_int("server.idle_timeout_seconds", 60, 1, 86400,
+                   "A keep-alive connection with no request for this long is closed.");
+    schema.add_int("server.body_timeout_seconds", 60, 1, 86400,
+                   "Longest time to receive a request body.");
+    schema.add_int("server.write_timeout_seconds", 60, 1, 86400,
+                   "A response write that makes no progress for this long closes the "
+                   "connection.");
+    schema.add_int("server.drain_seconds", 30, 0, 3600,
+                   "On SIGTERM/SIGINT, how long in-flight requests may take to finish after "
+                   "the listeners close; connections still open then are closed.");
+    schema.add_int("server.drain_delay_seconds", 0, 0, 3600,
+                   "On SIGTERM/SIGINT, how long to keep accepting while /health already "
+                   "answers 503, so a load balancer can take the process out first.");
+    schema.add_int("http.max_head_bytes", 16 * 1024, 1024, 1024 * 1024,
+                   "Largest request line plus headers; larger gets 431.");
+    schema.add_int("http.max_body_bytes", 1024 * 1024, 0, 1024ll * 1024 * 1024,
+                   "Largest request body (JSON); larger gets 413.");
+    schema.add_string("http.static_dir", "",
+                      "Directory served at / (the Flutter web build). Empty: no static "
+                      "hosting.");
+}
+
+ServerOptions server_options(const core::Config& c) {
+    ServerOptions o;
+    auto listen = parse_listen_address(c.get_string("server.listen"));
+    o.host = listen->host;
+    o.port = listen->port;
+    auto threads = c.get_int("server.threads");
+    o.threads = threads > 0 ? static_cast<int>(threads)
+                            : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    using std::chrono::seconds;
+    o.head_timeout = seconds(c.get_int("server.head_timeout_seconds"));
+    o.idle_timeout = seconds(c.get_int("server.idle_timeout_seconds"));
+    o.body_timeout = seconds(c.get_int("server.body_timeout_seconds"));
+    o.write_timeout = seconds(c.get_int("server.write_timeout_seconds"));
+    o.drain_timeout = seconds(c.get_int("server.drain_seconds"));
+    o.drain_delay = seconds(c.get_int("server.drain_delay_seconds"));
+    o.max_head_bytes = static_cast<std::size_t>(c.get_int("http.max_head_bytes"));
+    o.max_body_bytes = static_cast<std::uint64_t>(c.get_int("http.max_body_bytes"));
+    return o;
+}
+
+std::optional<std::string> static_dir(const core::Config& c) {
+    const auto& dir = c.get_string("http.static_dir");
+    if (dir.empty()) return std::nullopt;
+    return dir;
+}
+
+}  // namespace mindme::http

@@ -1,0 +1,158 @@
+"""Starts the real mindme binary for end-to-end tests and talks HTTP to it.
+
+Every wait here is bounded and waits for a condition (a log line, a closed socket,
+an exit), never for a fixed time.
+"""
+import http.client
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import threading
+
+BIN = os.environ.get("MINDME_BIN", os.path.join(os.path.dirname(__file__), "../../build/mindme"))
+START_TIMEOUT = 20.0
+
+
+class Server:
+    def __init__(self, *sets, static_dir=None, command="all", env=None):
+        self.tmp = tempfile.mkdtemp(prefix="mindme-e2e-")
+        args = [BIN, command, "--listen", "127.0.0.1:0", "--data", os.path.join(self.tmp, "data")]
+        if static_dir:
+            args += ["--set", "http.static_dir=" + static_dir]
+        for s in sets:
+            args += ["--set", s]
+        self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                     env={**os.environ, **(env or {})})
+        self._raw_lines = []
+        self._lock = threading.Lock()
+        self._listening = threading.Event()
+        self._ended = threading.Event()
+        self.port = None
+        threading.Thread(target=self._pump, daemon=True).start()
+        self._listening.wait(START_TIMEOUT)
+        if self.port is None:
+            self.proc.kill()
+            self.proc.wait()
+            raise RuntimeError("mindme did not report listening (exit %s):\n%s"
+                               % (self.proc.returncode, self.output()))
+
+    def _pump(self):
+        # Reads the process's output as it comes; wakes the constructor at the
+        # "listening" line or at exit.
+        for raw in self.proc.stdout:
+            text = raw.decode("utf-8", "replace").rstrip("\n")
+            with self._lock:
+                self._raw_lines.append(text)
+            if self.port is None:
+                try:
+                    line = json.loads(text)
+                except ValueError:
+                    continue
+                if line.get("msg") == "listening":
+                    self.port = line["port"]
+                    self._listening.set()
+        self._listening.set()
+        self._ended.set()
+
+    def output(self):
+        with self._lock:
+            return "\n".join(self._raw_lines)
+
+    def lines(self):
+        out = []
+        with self._lock:
+            raw_lines = list(self._raw_lines)
+        for raw in raw_lines:
+            try:
+                out.append(json.loads(raw))
+            except ValueError:
+                pass
+        return out
+
+    def connection(self, timeout=10):
+        return http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
+
+    def request(self, method, path, body=None, headers=None, timeout=10):
+        conn = self.connection(timeout)
+        try:
+            conn.request(method, path, body=body, headers=headers or {})
+            res = conn.getresponse()
+            data = res.read()
+            return res.status, {k.lower(): v for k, v in res.getheaders()}, data
+        finally:
+            conn.close()
+
+    def raw(self, timeout=10):
+        s = socket.create_connection(("127.0.0.1", self.port), timeout=timeout)
+        return s
+
+    def signal(self, sig=signal.SIGTERM):
+        self.proc.send_signal(sig)
+
+    def wait_exit(self, timeout=60):
+        code = self.proc.wait(timeout=timeout)
+        self._ended.wait(10)  # the rest of the output
+        return code
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
+
+
+def read_until_closed(sock, limit=1 << 20, timeout=10):
+    """Reads until the peer closes; returns the bytes. Fails on timeout."""
+    sock.settimeout(timeout)
+    data = b""
+    while len(data) < limit:
+        chunk = sock.recv(65536)
+        if not chunk:
+            return data
+        data += chunk
+    raise AssertionError("peer did not close")
+
+
+def read_response(sock, buf=b""):
+    """Reads one HTTP/1.1 response with Content-Length from a raw socket.
+    Returns (status, headers, body, rest_of_buffer)."""
+    while b"\r\n\r\n" not in buf:
+        chunk = sock.recv(65536)
+        if not chunk:
+            raise AssertionError("connection closed before a response head: %r" % buf)
+        buf += chunk
+    head, buf = buf.split(b"\r\n\r\n", 1)
+    lines = head.decode("latin-1").split("\r\n")
+    status = int(lines[0].split()[1])
+    headers = {}
+    for line in lines[1:]:
+        k, v = line.split(":", 1)
+        headers[k.strip().lower()] = v.strip()
+    length = int(headers.get("content-length", "0"))
+    while len(buf) < length:
+        chunk = sock.recv(65536)
+        if not chunk:
+            raise AssertionError("connection closed mid-body")
+        buf += chunk
+    return status, headers, buf[:length], buf[length:]
+
+
+def error_code(body):
+    doc = json.loads(body)
+    assert set(doc.keys()) == {"error"}, doc
+    assert set(doc["error"].keys()) == {"code", "message"}, doc
+    return doc["error"]["code"]
