@@ -106,6 +106,8 @@ class Server:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
+        self._ended.wait(10)
+        self.proc.stdout.close()
         shutil.rmtree(self.tmp, ignore_errors=True)
 
     def __enter__(self):

@@ -1,0 +1,152 @@
+"""HTTP/1.1 rules every route shares: keep-alive, pipelining, limits and deadlines."""
+import socket
+import unittest
+
+from mindme_server import Server, error_code, read_response, read_until_closed
+
+
+class ProtocolTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.server = Server("server.head_timeout_seconds=1", "server.idle_timeout_seconds=2",
+                            "http.max_head_bytes=4096", "http.max_body_bytes=1000")
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.stop()
+
+    def test_keep_alive_serves_many_requests_on_one_connection(self):
+        conn = self.server.connection()
+        for _ in range(20):
+            conn.request("GET", "/v1/ping")
+            res = conn.getresponse()
+            self.assertEqual(res.status, 200)
+            self.assertEqual(res.read(), b'{"pong":true}')
+        conn.close()
+
+    def test_pipelined_requests_are_answered_in_order(self):
+        s = self.server.raw()
+        reqs = b"".join(
+            b"GET %s HTTP/1.1\r\nHost: x\r\nX-Request-Id: pipe-%d\r\n\r\n" % (path, i)
+            for i, path in enumerate([b"/v1/ping", b"/health", b"/v1/nope", b"/v1/ping"]))
+        s.sendall(reqs)
+        buf = b""
+        seen = []
+        for i in range(4):
+            status, headers, body, buf = read_response(s, buf)
+            self.assertEqual(headers["x-request-id"], "pipe-%d" % i)
+            seen.append(status)
+        self.assertEqual(seen, [200, 200, 404, 200])
+        s.close()
+
+    def test_head_over_the_limit_is_431_and_the_connection_closes(self):
+        s = self.server.raw()
+        s.sendall(b"GET /v1/ping HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 8000 + b"\r\n\r\n")
+        status, headers, body, _ = read_response(s)
+        self.assertEqual(status, 431)
+        self.assertEqual(error_code(body), "header_too_large")
+        self.assertEqual(headers.get("connection"), "close")
+        self.assertEqual(read_until_closed(s), b"")
+        s.close()
+
+    def test_head_just_under_the_limit_is_served(self):
+        status, _, _ = self.server.request("GET", "/v1/ping", headers={"X-Pad": "a" * 3500})
+        self.assertEqual(status, 200)
+
+    def test_body_over_the_limit_is_413(self):
+        status, headers, body = self.server.request("POST", "/v1/ping", body=b"x" * 1001)
+        self.assertEqual(status, 413)
+        self.assertEqual(error_code(body), "payload_too_large")
+
+    def test_chunked_body_over_the_limit_is_413(self):
+        s = self.server.raw()
+        chunk = b"x" * 600
+        s.sendall(b"POST /v1/ping HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n" +
+                  b"%x\r\n%s\r\n" % (len(chunk), chunk) * 2 + b"0\r\n\r\n")
+        status, _, body, _ = read_response(s)
+        self.assertEqual(status, 413)
+        self.assertEqual(error_code(body), "payload_too_large")
+        s.close()
+
+    def test_body_within_the_limit_reaches_routing(self):
+        # /v1/ping takes GET only: a body of allowed size gets as far as routing.
+        status, _, body = self.server.request("POST", "/v1/ping", body=b"x" * 1000)
+        self.assertEqual(status, 405)
+
+    def test_slow_head_is_cut_at_the_head_deadline(self):
+        s = self.server.raw()
+        s.sendall(b"GET /v1/ping HTTP/1.1\r\nHost: x\r\n")  # never finished
+        # The server closes it once head_timeout (1 s) has passed; the read returns
+        # EOF or a reset, long before this socket's own 10 s timeout.
+        try:
+            self.assertEqual(read_until_closed(s, timeout=10), b"")
+        except ConnectionResetError:
+            pass
+        s.close()
+
+    def test_trickled_head_does_not_extend_the_deadline(self):
+        s = self.server.raw()
+        s.sendall(b"GET /v1/ping HTTP/1.1\r\n")
+        closed = False
+        s.settimeout(0.3)
+        for _ in range(40):  # up to ~12 s of trickling, one header every 0.3 s
+            try:
+                s.sendall(b"X-A: b\r\n")
+                if s.recv(1) == b"":
+                    closed = True
+                    break
+            except socket.timeout:
+                continue
+            except (BrokenPipeError, ConnectionResetError):
+                closed = True
+                break
+        self.assertTrue(closed, "a head trickled byte by byte must still be cut")
+        s.close()
+
+    def test_idle_keep_alive_connection_is_closed(self):
+        s = self.server.raw()
+        s.sendall(b"GET /v1/ping HTTP/1.1\r\nHost: x\r\n\r\n")
+        status, _, _, rest = read_response(s)
+        self.assertEqual(status, 200)
+        self.assertEqual(rest, b"")
+        self.assertEqual(read_until_closed(s, timeout=10), b"")  # after idle_timeout (2 s)
+        s.close()
+
+    def test_malformed_request_is_400_in_the_api_shape(self):
+        s = self.server.raw()
+        s.sendall(b"GARBAGE\r\n\r\n")
+        status, _, body, _ = read_response(s)
+        self.assertEqual(status, 400)
+        self.assertEqual(error_code(body), "bad_request")
+        s.close()
+
+    def test_connection_close_and_http10_end_the_connection(self):
+        s = self.server.raw()
+        s.sendall(b"GET /v1/ping HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        data = read_until_closed(s)
+        self.assertIn(b"200 OK", data)
+        s.close()
+        s = self.server.raw()
+        s.sendall(b"GET /v1/ping HTTP/1.0\r\n\r\n")
+        data = read_until_closed(s)
+        self.assertTrue(data.startswith(b"HTTP/1.0 200"), data)
+        s.close()
+
+    def test_expect_100_continue(self):
+        s = self.server.raw()
+        s.sendall(b"POST /v1/ping HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n"
+                  b"Expect: 100-continue\r\n\r\n")
+        interim = s.recv(100)
+        self.assertTrue(interim.startswith(b"HTTP/1.1 100 Continue"), interim)
+        s.sendall(b"hello")
+        status, _, _, _ = read_response(s, interim.split(b"\r\n\r\n", 1)[1])
+        self.assertEqual(status, 405)
+        s.close()
+
+    def test_protocol_errors_are_counted(self):
+        _, _, body = self.server.request("GET", "/metrics")
+        self.assertIn("http_connections_closed_total", body.decode())
+
+
+if __name__ == "__main__":
+    unittest.main()
