@@ -4,31 +4,36 @@
 // loop reads the next request only after writing the previous response.
 #include <unistd.h>
 
+#include <array>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/http.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/string_body.hpp>
 #include <chrono>
 
 #include "core/ids.hpp"
 #include "core/log.hpp"
 #include "http/http_date.hpp"
+#include "http/response_head.hpp"
 #include "http/router.hpp"
 #include "http/server_internal.hpp"
 
 namespace mindme::http::detail {
 namespace {
 
+namespace beast = boost::beast;
 namespace bhttp = beast::http;
 constexpr auto kUseTuple = asio::as_tuple(asio::use_awaitable);
 constexpr std::size_t kFileChunk = 64 * 1024;
+// Bodies up to this size are copied behind the head so the response is one write.
+constexpr std::size_t kInlineBody = 16 * 1024;
 constexpr std::size_t kLingerBytes = 1024 * 1024;
-constexpr auto kLingerTime = std::chrono::seconds(2);
+constexpr std::chrono::milliseconds kLingerTime{2000};
 constexpr std::size_t kMaxRequestIdLength = 128;
 constexpr std::size_t kLoggedPathLength = 512;
-
-using Clock = std::chrono::steady_clock;
+constexpr std::size_t kRequestIdBytes = 11;  // 15 characters: no heap allocation
 
 class ScopeExit {
 public:
@@ -57,7 +62,7 @@ bool valid_request_id(std::string_view id) {
     return true;
 }
 
-// How a connection ends when the server ends it, for metrics.
+// How the server ends a connection after a response.
 enum class Close { kNo, kGraceful, kLinger };
 
 struct Exchange {
@@ -74,43 +79,42 @@ void count_close(Shared& s, Loop& loop, const std::string& reason) {
     c->inc();
 }
 
-template <class Message>
-void apply_common_headers(Loop& loop, Message& m, const Exchange& x) {
-    m.set(bhttp::field::server, "mindme");
-    m.set(bhttp::field::date, date_header(loop));
-    for (const auto& [k, v] : x.response.headers) m.set(k, v);
-    m.set("X-Request-Id", x.request.request_id);
-}
+// The error of an operation that the deadline sweep cut short is reported as a
+// timeout, whatever the socket said.
+bool timed_out(const Connection& conn) { return conn.expired != nullptr; }
 
-bool status_has_body(int status) { return status != 204 && status != 304 && status >= 200; }
-
-asio::awaitable<beast::error_code> write_response(Shared& s, Loop& loop, beast::tcp_stream& stream,
-                                                  Exchange& x, bool keep_alive) {
+asio::awaitable<boost::system::error_code> write_response(Shared& s, Loop& loop,
+                                                          Connection& conn, Exchange& x,
+                                                          bool keep_alive, std::string& out) {
     auto& res = x.response;
-    auto status = static_cast<bhttp::status>(res.status);
     std::uint64_t length = res.file ? res.file->length : res.body.size();
     bool send_body = status_has_body(res.status) && !x.head_only;
-    stream.expires_after(s.options.write_timeout);
+    out.clear();
+    append_response_head(out, res,
+                         {x.request.version, keep_alive, date_header(loop), x.request.request_id,
+                          length});
+    conn.expires_after(s.options.write_timeout, "write_timeout");
+    auto& socket = *conn.socket;
 
-    if (!res.file && send_body) {
-        bhttp::response<bhttp::string_body> m{status, x.request.version};
-        apply_common_headers(loop, m, x);
-        m.keep_alive(keep_alive);
-        m.content_length(length);
-        m.body() = std::move(res.body);
-        auto [ec, n] = co_await bhttp::async_write(stream, m, kUseTuple);
+    if (!res.file) {
+        if (!send_body || res.body.empty()) {
+            auto [ec, n] = co_await asio::async_write(socket, asio::buffer(out), kUseTuple);
+            co_return ec;
+        }
+        if (res.body.size() <= kInlineBody) {
+            out += res.body;
+            auto [ec, n] = co_await asio::async_write(socket, asio::buffer(out), kUseTuple);
+            x.body_bytes = ec ? 0 : length;
+            co_return ec;
+        }
+        std::array<asio::const_buffer, 2> parts{asio::buffer(out), asio::buffer(res.body)};
+        auto [ec, n] = co_await asio::async_write(socket, parts, kUseTuple);
         x.body_bytes = ec ? 0 : length;
         co_return ec;
     }
 
-    bhttp::response<bhttp::empty_body> m{status, x.request.version};
-    apply_common_headers(loop, m, x);
-    m.keep_alive(keep_alive);
-    if (status_has_body(res.status)) m.content_length(length);
-    bhttp::response_serializer<bhttp::empty_body> sr{m};
-    auto [ec, n] = co_await bhttp::async_write_header(stream, sr, kUseTuple);
+    auto [ec, n] = co_await asio::async_write(socket, asio::buffer(out), kUseTuple);
     if (ec || !send_body) co_return ec;
-
     // Stream the file slice. Reads come from the page cache in practice; a read
     // error mid-body can only be signalled by closing the connection.
     std::vector<char> chunk(static_cast<std::size_t>(std::min<std::uint64_t>(length, kFileChunk)));
@@ -119,16 +123,18 @@ asio::awaitable<beast::error_code> write_response(Shared& s, Loop& loop, beast::
     while (left > 0) {
         auto want = static_cast<std::size_t>(std::min<std::uint64_t>(left, chunk.size()));
         auto got = ::pread(res.file->file->fd(), chunk.data(), want, static_cast<off_t>(offset));
-        if (got <= 0) co_return beast::error_code(errno ? errno : EIO, beast::system_category());
-        stream.expires_after(s.options.write_timeout);
+        if (got <= 0)
+            co_return boost::system::error_code(got == 0 ? EIO : errno,
+                                                boost::system::system_category());
+        conn.expires_after(s.options.write_timeout, "write_timeout");
         auto [wec, wn] = co_await asio::async_write(
-            stream, asio::buffer(chunk.data(), static_cast<std::size_t>(got)), kUseTuple);
+            socket, asio::buffer(chunk.data(), static_cast<std::size_t>(got)), kUseTuple);
         if (wec) co_return wec;
         offset += static_cast<std::uint64_t>(got);
         left -= static_cast<std::uint64_t>(got);
         x.body_bytes += static_cast<std::uint64_t>(got);
     }
-    co_return beast::error_code{};
+    co_return boost::system::error_code{};
 }
 
 void record(Shared& s, Loop& loop, const Exchange& x, Clock::time_point started) {
@@ -145,10 +151,9 @@ void record(Shared& s, Loop& loop, const Exchange& x, Clock::time_point started)
     histogram->observe(seconds);
 
     if (!s.options.access_log || !core::log::access_enabled()) return;
-    auto path = x.request.target.substr(0, kLoggedPathLength);
     core::log::Fields f;
     f.add("method", x.request.method)
-        .add("target", path)
+        .add("target", x.request.target.substr(0, kLoggedPathLength))
         .add("route", route->label)
         .add("status", x.response.status)
         .add("bytes", x.body_bytes)
@@ -162,18 +167,18 @@ void record(Shared& s, Loop& loop, const Exchange& x, Clock::time_point started)
 
 // Shuts down our side and drains what the peer still sends for a moment, so that an
 // early error response (413, 431) is not destroyed by a reset.
-asio::awaitable<void> linger_close(beast::tcp_stream& stream) {
-    beast::error_code ec;
-    stream.socket().shutdown(tcp::socket::shutdown_send, ec);
-    stream.expires_after(kLingerTime);
+asio::awaitable<void> linger_close(Connection& conn) {
+    boost::system::error_code ec;
+    conn.socket->shutdown(tcp::socket::shutdown_send, ec);
+    conn.expires_after(kLingerTime, "linger");
     std::array<char, 8192> sink{};
     std::size_t drained = 0;
     while (drained < kLingerBytes) {
-        auto [rec, n] = co_await stream.async_read_some(asio::buffer(sink), kUseTuple);
+        auto [rec, n] = co_await conn.socket->async_read_some(asio::buffer(sink), kUseTuple);
         if (rec) break;
         drained += n;
     }
-    stream.close();
+    conn.socket->close(ec);
 }
 
 void fill_request(Request& req, bhttp::request<bhttp::string_body>& m) {
@@ -194,6 +199,16 @@ Response protocol_error(core::ErrorCode code, std::string_view message) {
     return r;
 }
 
+std::string too_large(std::string_view what, std::uint64_t limit) {
+    return "the request " + std::string(what) + " exceeds " + std::to_string(limit) + " bytes";
+}
+
+bool is_disconnect(const boost::system::error_code& ec) {
+    return ec == bhttp::error::end_of_stream || ec == asio::error::eof ||
+           ec == asio::error::connection_reset || ec == asio::error::operation_aborted ||
+           ec == asio::error::bad_descriptor;
+}
+
 }  // namespace
 
 HttpMetrics::HttpMetrics(metrics::Registry& registry)
@@ -211,8 +226,7 @@ HttpMetrics::HttpMetrics(metrics::Registry& registry)
                                      {"reason"})) {}
 
 asio::awaitable<void> serve_connection(Shared& s, Loop& loop, tcp::socket socket) {
-    beast::tcp_stream stream(std::move(socket));
-    Connection conn{&stream};
+    Connection conn{&socket};
     loop.connections.insert(&conn);
     s.metrics.connections_open.add(1);
     ScopeExit cleanup([&] {
@@ -221,10 +235,11 @@ asio::awaitable<void> serve_connection(Shared& s, Loop& loop, tcp::socket socket
         if (loop.draining && loop.connections.empty()) loop.drain_timer.cancel();
     });
 
-    beast::error_code ec;
-    auto peer = stream.socket().remote_endpoint(ec);
+    boost::system::error_code ec;
+    auto peer = socket.remote_endpoint(ec);
     std::string remote = ec ? std::string() : peer.address().to_string();
     beast::flat_buffer buffer;
+    std::string out;  // the response head (and small bodies), reused across requests
     Close close = Close::kNo;
 
     try {
@@ -232,10 +247,10 @@ asio::awaitable<void> serve_connection(Shared& s, Loop& loop, tcp::socket socket
             if (buffer.size() == 0) {
                 conn.idle = true;
                 if (loop.draining) break;
-                stream.expires_after(s.options.idle_timeout);
-                auto [rec, n] = co_await stream.async_read_some(buffer.prepare(8192), kUseTuple);
+                conn.expires_after(s.options.idle_timeout, "idle_timeout");
+                auto [rec, n] = co_await socket.async_read_some(buffer.prepare(8192), kUseTuple);
                 if (rec) {
-                    if (rec == beast::error::timeout) count_close(s, loop, "idle_timeout");
+                    if (timed_out(conn)) count_close(s, loop, conn.expired);
                     break;
                 }
                 buffer.commit(n);
@@ -245,25 +260,20 @@ asio::awaitable<void> serve_connection(Shared& s, Loop& loop, tcp::socket socket
             bhttp::request_parser<bhttp::string_body> parser;
             parser.header_limit(static_cast<std::uint32_t>(s.options.max_head_bytes));
             parser.body_limit(std::numeric_limits<std::uint64_t>::max());
-            stream.expires_after(s.options.head_timeout);
-            auto [hec, hn] = co_await bhttp::async_read_header(stream, buffer, parser, kUseTuple);
+            conn.expires_after(s.options.head_timeout, "head_timeout");
+            auto [hec, hn] = co_await bhttp::async_read_header(socket, buffer, parser, kUseTuple);
 
             Exchange x;
             x.request.remote_address = remote;
-            x.request.request_id = core::random_id();
             auto started = Clock::now();
-            if (hec == beast::error::timeout) {
-                count_close(s, loop, "head_timeout");
+            if (hec && timed_out(conn)) {
+                count_close(s, loop, conn.expired);
                 break;
             }
-            if (hec == bhttp::error::end_of_stream || hec == asio::error::eof ||
-                hec == asio::error::connection_reset || hec == asio::error::operation_aborted)
-                break;
+            if (is_disconnect(hec)) break;
             if (hec == bhttp::error::header_limit) {
                 x.response = protocol_error(core::ErrorCode::kHeaderTooLarge,
-                                            "the request head exceeds " +
-                                                std::to_string(s.options.max_head_bytes) +
-                                                " bytes");
+                                            too_large("head", s.options.max_head_bytes));
                 x.close = Close::kLinger;
             } else if (hec) {
                 x.response = protocol_error(core::ErrorCode::kBadRequest,
@@ -284,34 +294,31 @@ asio::awaitable<void> serve_connection(Shared& s, Loop& loop, tcp::socket socket
                     x.close = Close::kLinger;
                 } else if (length && *length > s.options.max_body_bytes) {
                     x.response = protocol_error(core::ErrorCode::kPayloadTooLarge,
-                                                "the request body exceeds " +
-                                                    std::to_string(s.options.max_body_bytes) +
-                                                    " bytes");
+                                                too_large("body", s.options.max_body_bytes));
                     x.close = Close::kLinger;
                 } else if (!parser.is_done()) {
                     parser.body_limit(s.options.max_body_bytes);
                     if (beast::iequals(head[bhttp::field::expect], "100-continue")) {
-                        static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
-                        stream.expires_after(s.options.write_timeout);
-                        co_await asio::async_write(stream, asio::buffer(kContinue), kUseTuple);
+                        static constexpr std::string_view kContinue =
+                            "HTTP/1.1 100 Continue\r\n\r\n";
+                        conn.expires_after(s.options.write_timeout, "write_timeout");
+                        co_await asio::async_write(socket, asio::buffer(kContinue), kUseTuple);
                     }
-                    stream.expires_after(s.options.body_timeout);
-                    auto [bec, bn] = co_await bhttp::async_read(stream, buffer, parser, kUseTuple);
+                    conn.expires_after(s.options.body_timeout, "body_timeout");
+                    auto [bec, bn] = co_await bhttp::async_read(socket, buffer, parser, kUseTuple);
                     if (bec == bhttp::error::body_limit) {
                         x.response = protocol_error(core::ErrorCode::kPayloadTooLarge,
-                                                    "the request body exceeds " +
-                                                        std::to_string(s.options.max_body_bytes) +
-                                                        " bytes");
+                                                    too_large("body", s.options.max_body_bytes));
                         x.close = Close::kLinger;
                     } else if (bec) {
-                        count_close(s, loop, bec == beast::error::timeout ? "body_timeout"
-                                                                          : "body_error");
+                        count_close(s, loop, timed_out(conn) ? conn.expired : "body_error");
                         break;
                     }
                 }
             }
+            conn.no_deadline();
+            if (x.request.request_id.empty()) x.request.request_id = core::random_id(kRequestIdBytes);
             if (!hec) fill_request(x.request, parser.get());
-            if (hec) x.request.version = 11;
 
             if (x.close == Close::kNo) {
                 try {
@@ -326,14 +333,15 @@ asio::awaitable<void> serve_connection(Shared& s, Loop& loop, tcp::socket socket
                 }
                 x.head_only = x.request.method == "HEAD";
             }
-            bool keep_alive = x.close == Close::kNo && !x.response.close && !hec &&
+            bool keep_alive = x.close == Close::kNo && !x.response.close &&
                               parser.get().keep_alive() && !loop.draining &&
                               !s.lifecycle.draining();
             if (x.close == Close::kNo && !keep_alive) x.close = Close::kGraceful;
-            auto wec = co_await write_response(s, loop, stream, x, keep_alive);
+            auto wec = co_await write_response(s, loop, conn, x, keep_alive, out);
+            conn.no_deadline();
             record(s, loop, x, started);
             if (wec) {
-                count_close(s, loop, wec == beast::error::timeout ? "write_timeout" : "write_error");
+                count_close(s, loop, timed_out(conn) ? conn.expired : "write_error");
                 close = Close::kGraceful;
                 break;
             }
@@ -344,11 +352,11 @@ asio::awaitable<void> serve_connection(Shared& s, Loop& loop, tcp::socket socket
         core::log::error("connection failed", core::log::Fields().add("error", e.what()));
     }
 
-    if (close == Close::kLinger) {
-        co_await linger_close(stream);
+    if (close == Close::kLinger && !timed_out(conn)) {
+        co_await linger_close(conn);
     } else {
-        stream.socket().shutdown(tcp::socket::shutdown_send, ec);
-        stream.close();
+        socket.shutdown(tcp::socket::shutdown_send, ec);
+        socket.close(ec);
     }
 }
 

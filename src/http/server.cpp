@@ -55,8 +55,9 @@ asio::awaitable<void> drain_loop(Shared& s, Loop& loop) {
     boost::system::error_code ignored;
     if (loop.acceptor) loop.acceptor->close(ignored);
     loop.draining = true;
+    boost::system::error_code ignored_cancel;
     for (auto* c : loop.connections)
-        if (c->idle) c->stream->cancel();
+        if (c->idle) c->socket->cancel(ignored_cancel);
     if (loop.connections.empty()) co_return;
     loop.drain_timer.expires_after(s.options.drain_timeout);
     auto [ec] = co_await loop.drain_timer.async_wait(kUseTuple);
@@ -65,7 +66,27 @@ asio::awaitable<void> drain_loop(Shared& s, Loop& loop) {
                     core::log::Fields().add("connections",
                                             static_cast<std::int64_t>(loop.connections.size())));
     std::vector<Connection*> open(loop.connections.begin(), loop.connections.end());
-    for (auto* c : open) c->stream->close();
+    for (auto* c : open) {
+        c->expired = "drain_deadline";
+        c->socket->close(ignored);
+    }
+}
+
+// Cancels the pending operation of every connection whose deadline has passed. The
+// connection's coroutine then sees the failed operation and `expired`, and closes.
+asio::awaitable<void> sweep_deadlines(Loop& loop) {
+    while (true) {
+        loop.sweep_timer.expires_after(kSweepInterval);
+        auto [ec] = co_await loop.sweep_timer.async_wait(kUseTuple);
+        if (ec || (loop.draining && loop.connections.empty())) co_return;
+        auto now = Clock::now();
+        for (auto* c : loop.connections) {
+            if (c->deadline > now || c->expired) continue;
+            c->expired = c->deadline_reason;
+            boost::system::error_code ignored;
+            c->socket->cancel(ignored);
+        }
+    }
 }
 
 asio::ip::address resolve_host(const std::string& host) {
@@ -130,6 +151,7 @@ void Server::start() {
     for (auto& loop : impl_->loops) {
         Loop& l = *loop;
         asio::co_spawn(l.ioc, accept_loop(impl_->shared, l), asio::detached);
+        asio::co_spawn(l.ioc, sweep_deadlines(l), asio::detached);
         l.thread = std::thread([&l] {
             while (true) {
                 try {

@@ -5,7 +5,6 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
 #include <ctime>
 #include <map>
 #include <optional>
@@ -21,13 +20,30 @@
 namespace mindme::http::detail {
 
 namespace asio = boost::asio;
-namespace beast = boost::beast;
 using tcp = asio::ip::tcp;
 
+using Clock = std::chrono::steady_clock;
+
+// A connection as its loop sees it. Deadlines are enforced by one sweep per loop
+// (see server.cpp) instead of a timer per operation: arming and cancelling a timer
+// around every read and write cost more than the read or write itself.
 struct Connection {
-    beast::tcp_stream* stream;
+    tcp::socket* socket;
     bool idle = true;  // waiting for the first byte of a request
+    Clock::time_point deadline = Clock::time_point::max();
+    const char* deadline_reason = "";  // what is being waited for, for metrics
+    const char* expired = nullptr;     // set by the sweep when the deadline passed
+
+    void expires_after(std::chrono::milliseconds d, const char* reason) {
+        deadline = Clock::now() + d;
+        deadline_reason = reason;
+    }
+    void no_deadline() { deadline = Clock::time_point::max(); }
 };
+
+// How often each loop looks for connections past their deadline: the precision of
+// every timeout.
+constexpr std::chrono::milliseconds kSweepInterval{250};
 
 struct HttpMetrics {
     explicit HttpMetrics(metrics::Registry& registry);
@@ -44,6 +60,7 @@ struct Loop {
     std::optional<tcp::acceptor> acceptor;
     std::unordered_set<Connection*> connections;
     asio::steady_timer drain_timer{ioc};
+    asio::steady_timer sweep_timer{ioc};
     bool draining = false;
     std::thread thread;
 

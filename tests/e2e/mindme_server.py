@@ -99,16 +99,22 @@ class Server:
         return code
 
     def stop(self):
-        if self.proc.poll() is None:
+        """Stops the server with SIGTERM; a non-zero exit (a crash, or a sanitizer
+        report in the ASan build) fails the test."""
+        code = self.proc.poll()
+        if code is None:
             self.proc.send_signal(signal.SIGTERM)
             try:
-                self.proc.wait(timeout=30)
+                code = self.proc.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
+                code = "a hang after SIGTERM"
         self._ended.wait(10)
         self.proc.stdout.close()
         shutil.rmtree(self.tmp, ignore_errors=True)
+        if code != 0:
+            raise AssertionError("mindme exited with %s:\n%s" % (code, self.output()[-5000:]))
 
     def __enter__(self):
         return self

@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# A tiny JSON route served on one core by mindme, nginx (`return 200`) and the seed's
+# gunicorn + Flask configuration, each loaded by wrk pinned to the other core, in one
+# run. Prints each rate and the ratios, and writes them to docs/performance.md.
+#   bench/http_baseline.sh [SECONDS] [ROUNDS] [CONNECTIONS]
+source "$(dirname "$0")/lib.sh"
+SECONDS_PER_RUN=${1:-10}
+ROUNDS=${2:-3}
+CONNECTIONS=${3:-100}
+SERVER_CORE=0
+CLIENT_CORE=1
+BODY='{"pong":true}'
+
+for tool in wrk nginx taskset curl; do
+  command -v "$tool" >/dev/null || { echo "missing $tool: run scripts/deps.sh bench" >&2; exit 1; }
+done
+python3 -c 'import gunicorn, flask' 2>/dev/null || /usr/bin/python3 -c 'import gunicorn, flask' ||
+  { echo "missing python3-gunicorn/python3-flask: run scripts/deps.sh bench" >&2; exit 1; }
+[[ -x $MINDME ]] || { echo "build first: make build" >&2; exit 1; }
+
+# mindme: one event loop, access log off (as nginx's below), the guard on with a limit
+# that this run cannot reach, so its cost is measured.
+MINDME_PORT=$(free_port)
+taskset -c $SERVER_CORE "$MINDME" serve --listen 127.0.0.1:$MINDME_PORT --data "$WORK/data" \
+  --set server.threads=1 --set log.access=false \
+  --set guard.rate_limit.requests=1000000000 > "$WORK/mindme.log" 2>&1 &
+PIDS+=($!)
+
+NGINX_PORT=$(free_port)
+mkdir -p "$WORK/nginx"
+cat > "$WORK/nginx/nginx.conf" <<CONF
+worker_processes 1;
+daemon off;
+pid $WORK/nginx/nginx.pid;
+error_log $WORK/nginx/error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  keepalive_requests 1000000;
+  client_body_temp_path $WORK/nginx;
+  proxy_temp_path $WORK/nginx;
+  fastcgi_temp_path $WORK/nginx;
+  uwsgi_temp_path $WORK/nginx;
+  scgi_temp_path $WORK/nginx;
+  server {
+    listen 127.0.0.1:$NGINX_PORT;
+    location / { default_type application/json; return 200 '$BODY'; }
+  }
+}
+CONF
+taskset -c $SERVER_CORE nginx -c "$WORK/nginx/nginx.conf" -p "$WORK/nginx" 2>"$WORK/nginx/stderr" &
+PIDS+=($!)
+
+# The seed's own gunicorn command line (its "Gunicorn Configuration").
+GUNICORN_PORT=$(free_port)
+(cd "$BENCH_DIR/peers" && exec taskset -c $SERVER_CORE /usr/bin/python3 -m gunicorn \
+  --workers=8 --threads=16 --worker-class=sync --worker-connections=1000 \
+  --max-requests=10000 --timeout=120 --keep-alive=5 \
+  --bind 127.0.0.1:$GUNICORN_PORT flask_ping:app) > "$WORK/gunicorn.log" 2>&1 &
+PIDS+=($!)
+
+wait_http "http://127.0.0.1:$MINDME_PORT/v1/ping"
+wait_http "http://127.0.0.1:$NGINX_PORT/v1/ping"
+wait_http "http://127.0.0.1:$GUNICORN_PORT/v1/ping"
+
+declare -A RESULTS
+for name in mindme nginx gunicorn; do RESULTS[$name]=""; done
+for round in $(seq 1 "$ROUNDS"); do
+  # Interleaved rounds, so that a noisy moment hurts every server alike.
+  for name in mindme nginx gunicorn; do
+    case $name in
+      mindme) port=$MINDME_PORT ;;
+      nginx) port=$NGINX_PORT ;;
+      gunicorn) port=$GUNICORN_PORT ;;
+    esac
+    rps=$(wrk_rps $CLIENT_CORE "http://127.0.0.1:$port/v1/ping" "$SECONDS_PER_RUN" "$CONNECTIONS")
+    echo "round $round  $name  $rps req/s"
+    RESULTS[$name]+="$rps"$'\n'
+  done
+done
+
+m=$(printf '%s' "${RESULTS[mindme]}" | median)
+n=$(printf '%s' "${RESULTS[nginx]}" | median)
+g=$(printf '%s' "${RESULTS[gunicorn]}" | median)
+vs_nginx=$(ratio "$m" "$n")
+vs_gunicorn=$(ratio "$m" "$g")
+echo
+echo "median req/s: mindme $m, nginx $n, gunicorn $g"
+echo "mindme / nginx    = $vs_nginx   (goal >= 1.0)"
+echo "mindme / gunicorn = $vs_gunicorn  (goal >= 35)"
+
+cpu=$(awk -F: '/model name/ {gsub(/^ +/, "", $2); print $2; exit}' /proc/cpuinfo)
+cat > "$WORK/section.md" <<MD
+## HTTP baseline: a tiny JSON route on one core
+
+\`bench/http_baseline.sh $SECONDS_PER_RUN $ROUNDS $CONNECTIONS\` on $(date -u +%Y-%m-%d), $(nproc) cores ($cpu).
+Each server is pinned to core $SERVER_CORE and answers \`GET /v1/ping\` with \`$BODY\`; wrk
+(1 thread, $CONNECTIONS keep-alive connections, ${SECONDS_PER_RUN} s) runs pinned to core
+$CLIENT_CORE. Rounds are interleaved; the median of $ROUNDS rounds is shown.
+
+| server | configuration | req/s (median) | mindme ÷ server |
+| --- | --- | ---: | ---: |
+| mindme | \`serve\`, 1 event loop, access log off, guard on | $m | 1.00 |
+| nginx 1.22 | 1 worker, \`return 200\`, access log off | $n | $vs_nginx |
+| gunicorn + Flask | the seed's command line (8 workers × 16 threads) | $g | $vs_gunicorn |
+
+Goals (issue: server core): ≥ 1.0× nginx, ≥ 35× gunicorn.
+MD
+write_section http_baseline "$WORK/section.md"
+echo "written to docs/performance.md"

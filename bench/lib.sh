@@ -1,0 +1,61 @@
+# Shared helpers for the benchmarks in bench/. Source it; it sets -euo pipefail.
+set -euo pipefail
+BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO=$(cd "$BENCH_DIR/.." && pwd)
+MINDME=${MINDME:-$REPO/build/mindme}
+WORK=$(mktemp -d /tmp/mindme-bench-XXXXXX)
+PIDS=()
+
+cleanup() {
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+
+# wait_http URL: until it answers 200, at most 20 s.
+wait_http() {
+  for _ in $(seq 1 200); do
+    if curl -sf -o /dev/null "$1"; then return 0; fi
+    sleep 0.1
+  done
+  echo "no answer from $1" >&2
+  return 1
+}
+
+# wrk_rps CORE URL SECONDS CONNECTIONS: requests per second wrk measured.
+wrk_rps() {
+  taskset -c "$1" wrk -t1 -c"$4" -d"$3"s --latency "$2" > "$WORK/wrk.out"
+  if grep -q "Non-2xx" "$WORK/wrk.out"; then
+    echo "non-2xx answers from $2:" >&2
+    cat "$WORK/wrk.out" >&2
+    return 1
+  fi
+  awk '/Requests\/sec/ {print $2}' "$WORK/wrk.out"
+}
+
+median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; }
+
+# write_section NAME FILE: replaces the block between the NAME markers in
+# docs/performance.md with FILE's content (appends the block if it is new).
+write_section() {
+  python3 - "$REPO/docs/performance.md" "$1" "$2" <<'PY'
+import os, sys
+path, name, content_file = sys.argv[1:]
+begin, end = "<!-- %s:begin -->" % name, "<!-- %s:end -->" % name
+text = open(path).read() if os.path.exists(path) else "# Performance\n"
+block = begin + "\n" + open(content_file).read().rstrip("\n") + "\n" + end
+if begin in text and end in text:
+    head, rest = text.split(begin, 1)
+    text = head + block + rest.split(end, 1)[1]
+else:
+    text = text.rstrip("\n") + "\n\n" + block + "\n"
+open(path, "w").write(text)
+PY
+}
