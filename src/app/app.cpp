@@ -57,7 +57,19 @@ struct App::Impl {
             }
         }
         add_openapi_route(router, MINDME_VERSION);
-        handler = guard.wrap([this](http::Request& req) { return router.dispatch(req); });
+        handler = [this](http::Request& req) -> boost::asio::awaitable<http::Response> {
+            guard::Guard::Pass pass;
+            if (auto refusal = guard.admit(req, pass)) co_return std::move(*refusal);
+            http::Response response;
+            try {
+                if (const auto* route_handler = router.route(req, response))
+                    response = co_await (*route_handler)(req);
+            } catch (const core::ApiError& e) {
+                response = http::Response::error(e);
+            }
+            guard.finish(response, std::move(pass));
+            co_return response;
+        };
     }
 
     HealthChecks health;

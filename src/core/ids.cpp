@@ -20,9 +20,15 @@ std::uint64_t seed_from_kernel() {
 std::string random_id(std::size_t bytes) {
     static constexpr char kAlphabet[] =
         "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-    thread_local std::mt19937_64 generator(seed_from_kernel());
+    // SplitMix64: fast and well distributed; ids need uniqueness, not secrecy.
+    thread_local std::uint64_t state = seed_from_kernel();
+    auto generator = [] {
+        std::uint64_t z = (state += 0x9e3779b97f4a7c15ull);
+        z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+        z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+        return z ^ (z >> 31);
+    };
     std::string out;
-    out.reserve(bytes * 4 / 3 + 2);
     std::uint64_t pool = 0;
     int pool_bits = 0;
     for (std::size_t produced_bits = 0; produced_bits < bytes * 8; produced_bits += 6) {

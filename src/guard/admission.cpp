@@ -2,16 +2,22 @@
 
 namespace mindme::guard {
 
-std::shared_ptr<void> AdmissionGate::try_enter() {
+namespace {
+void release(AdmissionGate* gate);
+}
+
+AdmissionGate::Slot AdmissionGate::try_enter() {
     if (in_flight_.fetch_add(1, std::memory_order_acq_rel) >= max_) {
         in_flight_.fetch_sub(1, std::memory_order_acq_rel);
-        return nullptr;
+        return Slot(nullptr, release);
     }
-    // An aliasing shared_ptr with a releasing deleter: no allocation of our own
-    // beyond the control block.
-    return std::shared_ptr<void>(this, [](AdmissionGate* gate) {
-        gate->in_flight_.fetch_sub(1, std::memory_order_acq_rel);
-    });
+    return Slot(this, release);
 }
+
+void AdmissionGate::leave() { in_flight_.fetch_sub(1, std::memory_order_acq_rel); }
+
+namespace {
+void release(AdmissionGate* gate) { gate->leave(); }
+}  // namespace
 
 }  // namespace mindme::guard

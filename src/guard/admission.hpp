@@ -12,9 +12,11 @@ class AdmissionGate {
 public:
     explicit AdmissionGate(std::int64_t max_in_flight) : max_(max_in_flight) {}
 
-    // A held slot, released when the last copy is destroyed; null when full.
-    std::shared_ptr<void> try_enter();
+    // A held slot, released when destroyed; null when full. Allocates nothing.
+    using Slot = std::unique_ptr<AdmissionGate, void (*)(AdmissionGate*)>;
+    Slot try_enter();
     std::int64_t in_flight() const { return in_flight_.load(std::memory_order_relaxed); }
+    void leave();  // what a Slot does when destroyed
 
 private:
     std::int64_t max_;

@@ -13,10 +13,10 @@ TEST(AdmissionGate, RefusesPastTheBoundAndReleasesWithTheLastHolder) {
     ASSERT_TRUE(b);
     EXPECT_FALSE(gate.try_enter());
     EXPECT_EQ(gate.in_flight(), 2);
-    auto copy = a;
+    auto moved = std::move(a);
     a.reset();
-    EXPECT_FALSE(gate.try_enter());  // the copy still holds the slot
-    copy.reset();
+    EXPECT_FALSE(gate.try_enter());  // moved, not released
+    moved.reset();
     EXPECT_TRUE(gate.try_enter());
     b.reset();
     EXPECT_EQ(gate.in_flight(), 0);

@@ -74,12 +74,13 @@ struct Guard::Impl {
         });
     }
 
-    std::string limit_key(const std::string& client) const {
+    // The limiter's key: the address bytes (IPv6 masked to its prefix), or the text
+    // itself if it does not parse. `storage` keeps the bytes alive.
+    std::string_view limit_key(const std::string& client, IpAddress& storage) const {
         auto address = IpAddress::parse(client);
         if (!address) return client;
-        if (!address->is_v4()) address = address->masked(options.ipv6_prefix);
-        return std::string(reinterpret_cast<const char*>(address->bytes.data()),
-                           address->bytes.size());
+        storage = address->is_v4() ? *address : address->masked(options.ipv6_prefix);
+        return {reinterpret_cast<const char*>(storage.bytes.data()), storage.bytes.size()};
     }
 
     GuardOptions options;
@@ -95,60 +96,57 @@ Guard::Guard(GuardOptions options, metrics::Registry& registry)
 
 Guard::~Guard() = default;
 
-http::Handler Guard::wrap(http::Handler inner) {
-    return [impl = impl_.get(), inner = std::move(inner)](
-               http::Request& req) -> boost::asio::awaitable<http::Response> {
+std::optional<http::Response> Guard::admit(http::Request& req, Pass& pass) {
+    if (impl_->trusted.empty()) {
+        req.client_address = req.remote_address;
+    } else {
         std::vector<std::string_view> forwarded;
-        if (!impl->trusted.empty())
-            for (const auto& [k, v] : req.headers)
-                if (http::iequals(k, "X-Forwarded-For")) forwarded.push_back(v);
-        req.client_address = resolve_client_address(req.remote_address, forwarded, impl->trusted);
+        for (const auto& [k, v] : req.headers)
+            if (http::iequals(k, "X-Forwarded-For")) forwarded.push_back(v);
+        req.client_address = resolve_client_address(req.remote_address, forwarded, impl_->trusted);
+    }
+    const auto& exempt = impl_->options.exempt_paths;
+    if (std::find(exempt.begin(), exempt.end(), req.path) != exempt.end()) return std::nullopt;
 
-        const auto& exempt = impl->options.exempt_paths;
-        if (std::find(exempt.begin(), exempt.end(), req.path) != exempt.end())
-            co_return co_await inner(req);
+    if (impl_->limiter.enabled()) {
+        IpAddress key_storage;
+        auto limit = impl_->limiter.hit(impl_->limit_key(req.client_address, key_storage),
+                                        std::chrono::steady_clock::now());
+        if (!limit.allowed) {
+            impl_->rate_limited.inc();
+            auto r = http::Response::error(
+                ErrorCode::kRateLimited, "too many requests from this address; retry after " +
+                                             std::to_string(limit.retry_after_seconds) + " s");
+            r.set_header("Retry-After", std::to_string(limit.retry_after_seconds));
+            r.set_header("RateLimit-Limit", std::to_string(limit.limit));
+            r.set_header("RateLimit-Remaining", "0");
+            r.set_header("RateLimit-Reset", std::to_string(limit.reset_seconds));
+            return r;
+        }
+        pass.limit = limit.limit;
+        pass.remaining = limit.remaining;
+        pass.reset_seconds = limit.reset_seconds;
+    }
 
-        RateLimiter::Decision limit;
-        if (impl->limiter.enabled()) {
-            limit = impl->limiter.hit(impl->limit_key(req.client_address),
-                                      std::chrono::steady_clock::now());
-            if (!limit.allowed) {
-                impl->rate_limited.inc();
-                auto r = http::Response::error(ErrorCode::kRateLimited,
-                                               "too many requests from this address; retry "
-                                               "after " +
-                                                   std::to_string(limit.retry_after_seconds) +
-                                                   " s");
-                r.set_header("Retry-After", std::to_string(limit.retry_after_seconds));
-                r.set_header("RateLimit-Limit", std::to_string(limit.limit));
-                r.set_header("RateLimit-Remaining", "0");
-                r.set_header("RateLimit-Reset", std::to_string(limit.reset_seconds));
-                co_return r;
-            }
-        }
+    auto slot = impl_->admission.try_enter();
+    if (!slot) {
+        impl_->overloaded.inc();
+        auto r = http::Response::error(ErrorCode::kUnavailable,
+                                       "the server is at capacity; retry shortly");
+        r.set_header("Retry-After", std::to_string(impl_->options.overload_retry_after_seconds));
+        return r;
+    }
+    pass.slot = http::SendHold(slot.release(),
+                               [](void* gate) { static_cast<AdmissionGate*>(gate)->leave(); });
+    return std::nullopt;
+}
 
-        auto slot = impl->admission.try_enter();
-        if (!slot) {
-            impl->overloaded.inc();
-            auto r = http::Response::error(ErrorCode::kUnavailable,
-                                           "the server is at capacity; retry shortly");
-            r.set_header("Retry-After", std::to_string(impl->options.overload_retry_after_seconds));
-            co_return r;
-        }
-        http::Response response;
-        try {
-            response = co_await inner(req);
-        } catch (const core::ApiError& e) {
-            response = http::Response::error(e);
-        }
-        response.hold_until_sent = std::move(slot);
-        if (impl->limiter.enabled()) {
-            response.set_header("RateLimit-Limit", std::to_string(limit.limit));
-            response.set_header("RateLimit-Remaining", std::to_string(limit.remaining));
-            response.set_header("RateLimit-Reset", std::to_string(limit.reset_seconds));
-        }
-        co_return response;
-    };
+void Guard::finish(http::Response& response, Pass&& pass) {
+    response.hold_until_sent = std::move(pass.slot);
+    if (pass.limit == 0) return;
+    response.set_header("RateLimit-Limit", std::to_string(pass.limit));
+    response.set_header("RateLimit-Remaining", std::to_string(pass.remaining));
+    response.set_header("RateLimit-Reset", std::to_string(pass.reset_seconds));
 }
 
 }  // namespace mindme::guard

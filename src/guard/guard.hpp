@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -37,14 +38,27 @@ void declare_config(core::ConfigSchema& schema);
 
 class Guard {
 public:
+    // What an admitted request carries until its response is ready.
+    struct Pass {
+        http::SendHold slot{nullptr, [](void*) {}};
+        std::uint64_t limit = 0;  // 0: the rate limit is off
+        std::uint64_t remaining = 0;
+        std::int64_t reset_seconds = 0;
+    };
+
     // Throws std::invalid_argument for a malformed trusted proxy entry.
     Guard(GuardOptions options, metrics::Registry& registry);
     ~Guard();
     Guard(const Guard&) = delete;
     Guard& operator=(const Guard&) = delete;
 
-    // `inner` wrapped in the edge rules. The Guard must outlive the handler.
-    http::Handler wrap(http::Handler inner);
+    // Sets req.client_address and applies the rules: the refusal (429, 503), or
+    // nullopt with `pass` filled. Synchronous, so the caller's coroutine runs the
+    // handler without another frame in between.
+    std::optional<http::Response> admit(http::Request& req, Pass& pass);
+    // Adds the RateLimit-* headers and hands the admission slot to the response,
+    // which releases it once written.
+    void finish(http::Response& response, Pass&& pass);
 
 private:
     struct Impl;

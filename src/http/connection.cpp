@@ -83,9 +83,9 @@ void count_close(Shared& s, Loop& loop, const std::string& reason) {
 // timeout, whatever the socket said.
 bool timed_out(const Connection& conn) { return conn.expired != nullptr; }
 
-asio::awaitable<boost::system::error_code> write_response(Shared& s, Loop& loop,
-                                                          Connection& conn, Exchange& x,
-                                                          bool keep_alive, std::string& out) {
+// Puts the head (and a small body) into `out`. Returns true when `out` is the whole
+// response; otherwise the body follows from res.body or the file (write_rest).
+bool prepare_response(Loop& loop, Exchange& x, bool keep_alive, std::string& out) {
     auto& res = x.response;
     std::uint64_t length = res.file ? res.file->length : res.body.size();
     bool send_body = status_has_body(res.status) && !x.head_only;
@@ -93,33 +93,33 @@ asio::awaitable<boost::system::error_code> write_response(Shared& s, Loop& loop,
     append_response_head(out, res,
                          {x.request.version, keep_alive, date_header(loop), x.request.request_id,
                           length});
-    conn.expires_after(s.options.write_timeout, "write_timeout");
-    auto& socket = *conn.socket;
+    if (!send_body || length == 0) return true;
+    if (!res.file && res.body.size() <= kInlineBody) {
+        out += res.body;
+        x.body_bytes = length;
+        return true;
+    }
+    return false;
+}
 
+// Writes the head in `out`, then the large body or the file slice.
+asio::awaitable<boost::system::error_code> write_rest(Shared& s, Connection& conn, Exchange& x,
+                                                      const std::string& out) {
+    auto& res = x.response;
+    auto& socket = *conn.socket;
     if (!res.file) {
-        if (!send_body || res.body.empty()) {
-            auto [ec, n] = co_await asio::async_write(socket, asio::buffer(out), kUseTuple);
-            co_return ec;
-        }
-        if (res.body.size() <= kInlineBody) {
-            out += res.body;
-            auto [ec, n] = co_await asio::async_write(socket, asio::buffer(out), kUseTuple);
-            x.body_bytes = ec ? 0 : length;
-            co_return ec;
-        }
         std::array<asio::const_buffer, 2> parts{asio::buffer(out), asio::buffer(res.body)};
         auto [ec, n] = co_await asio::async_write(socket, parts, kUseTuple);
-        x.body_bytes = ec ? 0 : length;
+        if (!ec) x.body_bytes = res.body.size();
         co_return ec;
     }
-
     auto [ec, n] = co_await asio::async_write(socket, asio::buffer(out), kUseTuple);
-    if (ec || !send_body) co_return ec;
+    if (ec) co_return ec;
     // Stream the file slice. Reads come from the page cache in practice; a read
     // error mid-body can only be signalled by closing the connection.
-    std::vector<char> chunk(static_cast<std::size_t>(std::min<std::uint64_t>(length, kFileChunk)));
+    std::uint64_t left = res.file->length;
+    std::vector<char> chunk(static_cast<std::size_t>(std::min<std::uint64_t>(left, kFileChunk)));
     std::uint64_t offset = res.file->offset;
-    std::uint64_t left = length;
     while (left > 0) {
         auto want = static_cast<std::size_t>(std::min<std::uint64_t>(left, chunk.size()));
         auto got = ::pread(res.file->file->fd(), chunk.data(), want, static_cast<off_t>(offset));
@@ -187,7 +187,6 @@ void fill_request(Request& req, bhttp::request<bhttp::string_body>& m) {
     auto q = req.target.find('?');
     req.path = req.target.substr(0, q);
     req.query = q == std::string_view::npos ? std::string_view{} : req.target.substr(q + 1);
-    req.headers.reserve(16);
     for (const auto& field : m) req.headers.emplace_back(field.name_string(), field.value());
     req.body = std::move(m.body());
     req.version = m.version();
@@ -226,7 +225,7 @@ HttpMetrics::HttpMetrics(metrics::Registry& registry)
                                      {"reason"})) {}
 
 asio::awaitable<void> serve_connection(Shared& s, Loop& loop, tcp::socket socket) {
-    Connection conn{&socket};
+    Connection conn{&socket, &loop.ticks};
     loop.connections.insert(&conn);
     s.metrics.connections_open.add(1);
     ScopeExit cleanup([&] {
@@ -337,7 +336,17 @@ asio::awaitable<void> serve_connection(Shared& s, Loop& loop, tcp::socket socket
                               parser.get().keep_alive() && !loop.draining &&
                               !s.lifecycle.draining();
             if (x.close == Close::kNo && !keep_alive) x.close = Close::kGraceful;
-            auto wec = co_await write_response(s, loop, conn, x, keep_alive, out);
+            boost::system::error_code wec;
+            conn.expires_after(s.options.write_timeout, "write_timeout");
+            if (prepare_response(loop, x, keep_alive, out)) {
+                // The common case, written here rather than in another coroutine frame.
+                auto [e, n] = co_await asio::async_write(socket, asio::buffer(out), kUseTuple);
+                wec = e;
+                if (wec) x.body_bytes = 0;
+            } else {
+                wec = co_await write_rest(s, conn, x, out);
+            }
+            x.response.hold_until_sent.reset();
             conn.no_deadline();
             record(s, loop, x, started);
             if (wec) {

@@ -15,11 +15,13 @@ int hex_value(char c) {
 }  // namespace
 
 bool iequals(std::string_view a, std::string_view b) {
+    // ASCII only, as HTTP field names are; std::tolower would consult the locale.
     if (a.size() != b.size()) return false;
     for (std::size_t i = 0; i < a.size(); ++i) {
         auto x = static_cast<unsigned char>(a[i]);
         auto y = static_cast<unsigned char>(b[i]);
-        if (std::tolower(x) != std::tolower(y)) return false;
+        if (x == y) continue;
+        if ((x | 0x20) != (y | 0x20) || (x | 0x20) < 'a' || (x | 0x20) > 'z') return false;
     }
     return true;
 }
@@ -78,27 +80,65 @@ OpenFile::~OpenFile() {
     if (fd_ >= 0) ::close(fd_);
 }
 
-void Response::set_header(std::string name, std::string value) {
-    for (auto& [k, v] : headers) {
-        if (iequals(k, name)) {
-            v = std::move(value);
-            return;
-        }
+namespace {
+
+// Calls f(line_start, name, value, line_end) for each "Name: value\r\n" line.
+template <class F>
+bool for_each_line(const std::string& text, F&& f) {
+    std::size_t pos = 0;
+    while (pos < text.size()) {
+        auto end = text.find("\r\n", pos);
+        auto colon = text.find(':', pos);
+        std::string_view name(text.data() + pos, colon - pos);
+        std::string_view value(text.data() + colon + 2, end - colon - 2);
+        if (f(pos, name, value, end + 2)) return true;
+        pos = end + 2;
     }
-    headers.emplace_back(std::move(name), std::move(value));
+    return false;
 }
 
-std::optional<std::string_view> Response::header(std::string_view name) const {
-    for (const auto& [k, v] : headers)
-        if (iequals(k, name)) return v;
-    return std::nullopt;
+}  // namespace
+
+void HeaderBlock::append_clean(std::string_view text) {
+    for (char c : text) text_ += (c == '\r' || c == '\n') ? ' ' : c;
+}
+
+void HeaderBlock::set(std::string_view name, std::string_view value) {
+    remove(name);
+    if (text_.capacity() < 256) text_.reserve(256);
+    append_clean(name);
+    text_ += ": ";
+    append_clean(value);
+    text_ += "\r\n";
+}
+
+std::optional<std::string_view> HeaderBlock::get(std::string_view name) const {
+    std::optional<std::string_view> found;
+    for_each_line(text_, [&](std::size_t, std::string_view n, std::string_view v, std::size_t) {
+        if (!iequals(n, name)) return false;
+        found = v;
+        return true;
+    });
+    return found;
+}
+
+void HeaderBlock::remove(std::string_view name) {
+    std::size_t from = 0, to = 0;
+    if (for_each_line(text_, [&](std::size_t start, std::string_view n, std::string_view,
+                                 std::size_t end) {
+            if (!iequals(n, name)) return false;
+            from = start;
+            to = end;
+            return true;
+        }))
+        text_.erase(from, to - from);
 }
 
 Response Response::json(int status, std::string body) {
     Response r;
     r.status = status;
     r.body = std::move(body);
-    r.headers.emplace_back("Content-Type", "application/json");
+    r.headers.set("Content-Type", "application/json");
     return r;
 }
 

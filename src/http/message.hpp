@@ -2,6 +2,7 @@
 // The request and response types handlers see. They carry no Beast types, so
 // domain code that includes this header compiles without the HTTP machinery.
 #include <boost/asio/awaitable.hpp>
+#include <boost/container/small_vector.hpp>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -28,7 +29,7 @@ struct Request {
     std::string_view path;    // raw (percent-encoded) path
     std::string_view query;   // after '?', raw
     // Views into the parsed message; valid until the response is written.
-    std::vector<std::pair<std::string_view, std::string_view>> headers;
+    boost::container::small_vector<std::pair<std::string_view, std::string_view>, 16> headers;
     std::string body;
     unsigned version = 11;
     std::string remote_address;  // the peer's IP
@@ -62,18 +63,37 @@ struct FileSlice {
     std::uint64_t length = 0;
 };
 
+// Response headers kept as the wire text itself ("Name: value\r\n" lines): one
+// buffer however many headers, and serialising is a single append. CR and LF in a
+// name or value are replaced by spaces, so no value can smuggle in a header.
+class HeaderBlock {
+public:
+    void set(std::string_view name, std::string_view value);  // replaces an existing one
+    std::optional<std::string_view> get(std::string_view name) const;
+    void remove(std::string_view name);
+    const std::string& text() const { return text_; }
+
+private:
+    void append_clean(std::string_view text);
+    std::string text_;
+};
+
+// Something released only once a response has been written (or its write failed),
+// such as an admission slot. A plain deleter, so holding one allocates nothing.
+using SendHold = std::unique_ptr<void, void (*)(void*)>;
+
 struct Response {
     int status = 200;
-    std::vector<std::pair<std::string, std::string>> headers;
+    HeaderBlock headers;
     std::string body;
     std::optional<FileSlice> file;  // sent instead of `body` when set
     bool close = false;             // close the connection after this response
-    // Released only once the response has been written (or the write failed):
-    // lets middleware hold a resource, such as an admission slot, for the whole send.
-    std::shared_ptr<void> hold_until_sent;
+    SendHold hold_until_sent{nullptr, [](void*) {}};
 
-    void set_header(std::string name, std::string value);
-    std::optional<std::string_view> header(std::string_view name) const;
+    void set_header(std::string_view name, std::string_view value) { headers.set(name, value); }
+    std::optional<std::string_view> header(std::string_view name) const {
+        return headers.get(name);
+    }
 
     static Response json(int status, std::string body);
     static Response error(core::ErrorCode code, std::string_view message);

@@ -7,7 +7,7 @@ namespace {
 
 TEST(Message, HeadersAreCaseInsensitive) {
     Request r;
-    r.headers = {{"Content-Type", "application/json"}};
+    r.headers.emplace_back("Content-Type", "application/json");
     EXPECT_EQ(r.header("content-type"), "application/json");
     EXPECT_FALSE(r.header("Accept"));
 }
@@ -20,6 +20,19 @@ TEST(Message, QueryParametersAreDecoded) {
     EXPECT_EQ(r.query_param("x"), "/");
     EXPECT_EQ(r.query_param("flag"), "");
     EXPECT_FALSE(r.query_param("none"));
+}
+
+TEST(Message, HeaderBlockSetsReplacesAndRemoves) {
+    HeaderBlock h;
+    h.set("Content-Type", "text/plain");
+    h.set("ETag", "\"1\"");
+    h.set("content-type", "application/json");
+    EXPECT_EQ(h.get("CONTENT-TYPE"), "application/json");
+    EXPECT_EQ(h.text(), "ETag: \"1\"\r\ncontent-type: application/json\r\n");
+    h.remove("etag");
+    EXPECT_FALSE(h.get("ETag"));
+    h.set("X-Evil", "a\r\nSet-Cookie: 1");
+    EXPECT_EQ(h.text().find("\r\nSet-Cookie"), std::string::npos);
 }
 
 TEST(Message, PercentDecodeRejectsBadEscapes) {

@@ -67,12 +67,7 @@ void append_response_head(std::string& out, const Response& r, const HeadContext
     out += "\r\nServer: mindme\r\nDate: ";
     out += ctx.date;
     out += "\r\n";
-    for (const auto& [name, value] : r.headers) {
-        append_field_text(out, name);
-        out += ": ";
-        append_field_text(out, value);
-        out += "\r\n";
-    }
+    out += r.headers.text();  // already free of CR/LF inside fields
     out += "X-Request-Id: ";
     append_field_text(out, ctx.request_id);
     out += "\r\n";

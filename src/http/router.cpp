@@ -1,16 +1,29 @@
 #include "http/router.hpp"
 
 #include <algorithm>
+#include <array>
 
 namespace mindme::http {
 namespace {
 
-std::vector<std::string_view> split_path(std::string_view path) {
-    std::vector<std::string_view> out;
+// Segments of a path without allocating; paths deeper than kMaxSegments match no route.
+constexpr std::size_t kMaxSegments = 16;
+struct Segments {
+    std::array<std::string_view, kMaxSegments> items;
+    std::size_t size = 0;
+    bool too_deep = false;
+};
+
+Segments split_path(std::string_view path) {
+    Segments out;
     if (!path.empty() && path.front() == '/') path.remove_prefix(1);
     while (true) {
         auto slash = path.find('/');
-        out.push_back(path.substr(0, slash));
+        if (out.size == kMaxSegments) {
+            out.too_deep = true;
+            break;
+        }
+        out.items[out.size++] = path.substr(0, slash);
         if (slash == std::string_view::npos) break;
         path.remove_prefix(slash + 1);
     }
@@ -36,7 +49,8 @@ const RouteInfo& fallback_route() {
 void Router::add(std::string method, std::string pattern, Handler handler,
                  std::string openapi_operation) {
     auto route = std::make_unique<Route>();
-    for (auto s : split_path(pattern)) route->segments.emplace_back(s);
+    auto parts = split_path(pattern);
+    for (std::size_t i = 0; i < parts.size; ++i) route->segments.emplace_back(parts.items[i]);
     route->info = RouteInfo{std::move(method), pattern, pattern};
     route->handler = std::move(handler);
     route->openapi_operation = std::move(openapi_operation);
@@ -49,25 +63,31 @@ void Router::set_fallback(Handler handler, std::vector<std::string> reserved_pre
 }
 
 boost::asio::awaitable<Response> Router::dispatch(Request& req) const {
+    Response answer;
+    if (const Handler* handler = route(req, answer)) co_return co_await (*handler)(req);
+    co_return answer;
+}
+
+const Handler* Router::route(Request& req, Response& answer) const {
     auto segments = split_path(req.path);
-    std::string method(req.method);
-    std::string lookup_method = method == "HEAD" ? "GET" : method;
+    std::string_view method = req.method;
+    std::string_view lookup_method = method == "HEAD" ? "GET" : method;
     std::vector<std::string> allowed;
     for (const auto& route : routes_) {
-        if (route->segments.size() != segments.size()) continue;
+        if (segments.too_deep || route->segments.size() != segments.size) continue;
         std::vector<std::pair<std::string, std::string>> params;
         bool match = true;
-        for (std::size_t i = 0; i < segments.size() && match; ++i) {
+        for (std::size_t i = 0; i < segments.size && match; ++i) {
             const auto& want = route->segments[i];
             if (is_param(want)) {
-                auto decoded = percent_decode(segments[i], false);
+                auto decoded = percent_decode(segments.items[i], false);
                 if (!decoded)
                     throw core::ApiError(core::ErrorCode::kBadRequest,
                                          "malformed percent-encoding in the path");
                 if (decoded->empty()) match = false;
                 else params.emplace_back(want.substr(1, want.size() - 2), std::move(*decoded));
             } else {
-                match = want == segments[i];
+                match = want == segments.items[i];
             }
         }
         if (!match) continue;
@@ -77,7 +97,7 @@ boost::asio::awaitable<Response> Router::dispatch(Request& req) const {
         }
         req.route = &route->info;
         req.params = std::move(params);
-        co_return co_await route->handler(req);
+        return &route->handler;
     }
     if (!allowed.empty()) {
         if (std::find(allowed.begin(), allowed.end(), "GET") != allowed.end())
@@ -85,10 +105,10 @@ boost::asio::awaitable<Response> Router::dispatch(Request& req) const {
         std::string allow;
         for (const auto& m : allowed) allow += (allow.empty() ? "" : ", ") + m;
         req.route = &unmatched_route();
-        auto r = Response::error(core::ErrorCode::kMethodNotAllowed,
-                                 "method " + method + " is not allowed here");
-        r.set_header("Allow", allow);
-        co_return r;
+        answer = Response::error(core::ErrorCode::kMethodNotAllowed,
+                                 "method " + std::string(method) + " is not allowed here");
+        answer.set_header("Allow", allow);
+        return nullptr;
     }
     bool reserved = std::any_of(reserved_prefixes_.begin(), reserved_prefixes_.end(),
                                 [&](const std::string& p) {
@@ -97,10 +117,11 @@ boost::asio::awaitable<Response> Router::dispatch(Request& req) const {
                                 });
     if (fallback_ && !reserved) {
         req.route = &fallback_route();
-        co_return co_await fallback_(req);
+        return &fallback_;
     }
     req.route = &unmatched_route();
-    co_return Response::error(core::ErrorCode::kNotFound, "no such resource");
+    answer = Response::error(core::ErrorCode::kNotFound, "no such resource");
+    return nullptr;
 }
 
 }  // namespace mindme::http

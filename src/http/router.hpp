@@ -27,6 +27,9 @@ public:
 
     // Routes the request (setting req.route and req.params) and runs its handler.
     boost::asio::awaitable<Response> dispatch(Request& req) const;
+    // The routing half of dispatch: the handler to run, or nullptr with the answer
+    // (404, 405) in `answer`. Lets a caller run the handler in its own coroutine.
+    const Handler* route(Request& req, Response& answer) const;
 
     const std::vector<std::unique_ptr<Route>>& routes() const { return routes_; }
 

@@ -79,7 +79,7 @@ asio::awaitable<void> sweep_deadlines(Loop& loop) {
         loop.sweep_timer.expires_after(kSweepInterval);
         auto [ec] = co_await loop.sweep_timer.async_wait(kUseTuple);
         if (ec || (loop.draining && loop.connections.empty())) co_return;
-        auto now = Clock::now();
+        auto now = ++loop.ticks;
         for (auto* c : loop.connections) {
             if (c->deadline > now || c->expired) continue;
             c->expired = c->deadline_reason;

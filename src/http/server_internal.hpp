@@ -24,26 +24,33 @@ using tcp = asio::ip::tcp;
 
 using Clock = std::chrono::steady_clock;
 
+// How often each loop looks for connections past their deadline: the precision of
+// every timeout.
+constexpr std::chrono::milliseconds kSweepInterval{250};
+constexpr std::uint64_t kNoDeadline = UINT64_MAX;
+
 // A connection as its loop sees it. Deadlines are enforced by one sweep per loop
 // (see server.cpp) instead of a timer per operation: arming and cancelling a timer
-// around every read and write cost more than the read or write itself.
+// around every read and write cost more than the read or write itself. Deadlines
+// count the loop's sweep ticks, so setting one reads no clock.
 struct Connection {
     tcp::socket* socket;
-    bool idle = true;  // waiting for the first byte of a request
-    Clock::time_point deadline = Clock::time_point::max();
+    const std::uint64_t* ticks;  // the loop's sweep counter
+    bool idle = true;            // waiting for the first byte of a request
+    std::uint64_t deadline = kNoDeadline;
     const char* deadline_reason = "";  // what is being waited for, for metrics
     const char* expired = nullptr;     // set by the sweep when the deadline passed
 
     void expires_after(std::chrono::milliseconds d, const char* reason) {
-        deadline = Clock::now() + d;
+        // +1: the current tick is already partly over, and a timeout must never be
+        // shorter than asked (it may be up to one interval longer).
+        deadline = *ticks + static_cast<std::uint64_t>(
+                                (d.count() + kSweepInterval.count() - 1) / kSweepInterval.count()) +
+                   1;
         deadline_reason = reason;
     }
-    void no_deadline() { deadline = Clock::time_point::max(); }
+    void no_deadline() { deadline = kNoDeadline; }
 };
-
-// How often each loop looks for connections past their deadline: the precision of
-// every timeout.
-constexpr std::chrono::milliseconds kSweepInterval{250};
 
 struct HttpMetrics {
     explicit HttpMetrics(metrics::Registry& registry);
@@ -61,6 +68,7 @@ struct Loop {
     std::unordered_set<Connection*> connections;
     asio::steady_timer drain_timer{ioc};
     asio::steady_timer sweep_timer{ioc};
+    std::uint64_t ticks = 0;
     bool draining = false;
     std::thread thread;
 

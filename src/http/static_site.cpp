@@ -269,12 +269,8 @@ Response StaticSite::serve(const Request& req) const {
     }
     if (not_modified) {
         r.status = 304;
-        r.headers.erase(std::remove_if(r.headers.begin(), r.headers.end(),
-                                       [](const auto& h) {
-                                           return iequals(h.first, "Content-Type") ||
-                                                  iequals(h.first, "Content-Encoding");
-                                       }),
-                        r.headers.end());
+        r.headers.remove("Content-Type");
+        r.headers.remove("Content-Encoding");
         return r;
     }
 

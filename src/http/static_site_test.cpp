@@ -38,7 +38,7 @@ protected:
         Request r;
         r.method = "GET";
         r.path = path;
-        r.headers = std::move(headers);
+        for (const auto& h : headers) r.headers.push_back(h);
         return site_->serve(r);
     }
 
