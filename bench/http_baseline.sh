@@ -18,17 +18,21 @@ python3 -c 'import gunicorn, flask' 2>/dev/null || /usr/bin/python3 -c 'import g
   { echo "missing python3-gunicorn/python3-flask: run scripts/deps.sh bench" >&2; exit 1; }
 [[ -x $MINDME ]] || { echo "build first: make build" >&2; exit 1; }
 
-# mindme: one event loop, access log off (as nginx's below), the guard on with a limit
-# that this run cannot reach, so its cost is measured.
-MINDME_PORT=$(free_port)
-taskset -c $SERVER_CORE "$MINDME" serve --listen 127.0.0.1:$MINDME_PORT --data "$WORK/data" \
-  --set server.threads=1 --set log.access=false \
-  --set guard.rate_limit.requests=1000000000 > "$WORK/mindme.log" 2>&1 &
-PIDS+=($!)
-
-NGINX_PORT=$(free_port)
-mkdir -p "$WORK/nginx"
-cat > "$WORK/nginx/nginx.conf" <<CONF
+# Each server runs only while it is measured: idle peers still wake up (gunicorn
+# restarts its workers after --max-requests), which would tax whoever runs next.
+start_server() {
+  local name=$1 port=$2
+  case $name in
+    mindme)
+      # One event loop, access log off (as nginx's below), the guard on with a limit
+      # that this run cannot reach, so that its cost is measured.
+      taskset -c $SERVER_CORE "$MINDME" serve --listen 127.0.0.1:$port --data "$WORK/data" \
+        --set server.threads=1 --set log.access=false \
+        --set guard.rate_limit.requests=1000000000 > "$WORK/mindme.log" 2>&1 &
+      ;;
+    nginx)
+      mkdir -p "$WORK/nginx"
+      cat > "$WORK/nginx/nginx.conf" <<CONF
 worker_processes 1;
 daemon off;
 pid $WORK/nginx/nginx.pid;
@@ -43,37 +47,42 @@ http {
   uwsgi_temp_path $WORK/nginx;
   scgi_temp_path $WORK/nginx;
   server {
-    listen 127.0.0.1:$NGINX_PORT;
+    listen 127.0.0.1:$port;
     location / { default_type application/json; return 200 '$BODY'; }
   }
 }
 CONF
-taskset -c $SERVER_CORE nginx -c "$WORK/nginx/nginx.conf" -p "$WORK/nginx" 2>"$WORK/nginx/stderr" &
-PIDS+=($!)
+      taskset -c $SERVER_CORE nginx -c "$WORK/nginx/nginx.conf" -p "$WORK/nginx" \
+        2>"$WORK/nginx/stderr" &
+      ;;
+    gunicorn)
+      # The seed's own gunicorn command line (its "Gunicorn Configuration").
+      (cd "$BENCH_DIR/peers" && exec taskset -c $SERVER_CORE /usr/bin/python3 -m gunicorn \
+        --workers=8 --threads=16 --worker-class=sync --worker-connections=1000 \
+        --max-requests=10000 --timeout=120 --keep-alive=5 \
+        --bind 127.0.0.1:$port flask_ping:app) > "$WORK/gunicorn.log" 2>&1 &
+      ;;
+  esac
+  SERVER_PID=$!
+  PIDS+=($SERVER_PID)
+  wait_http "http://127.0.0.1:$port/v1/ping"
+}
 
-# The seed's own gunicorn command line (its "Gunicorn Configuration").
-GUNICORN_PORT=$(free_port)
-(cd "$BENCH_DIR/peers" && exec taskset -c $SERVER_CORE /usr/bin/python3 -m gunicorn \
-  --workers=8 --threads=16 --worker-class=sync --worker-connections=1000 \
-  --max-requests=10000 --timeout=120 --keep-alive=5 \
-  --bind 127.0.0.1:$GUNICORN_PORT flask_ping:app) > "$WORK/gunicorn.log" 2>&1 &
-PIDS+=($!)
-
-wait_http "http://127.0.0.1:$MINDME_PORT/v1/ping"
-wait_http "http://127.0.0.1:$NGINX_PORT/v1/ping"
-wait_http "http://127.0.0.1:$GUNICORN_PORT/v1/ping"
+stop_server() {
+  kill "$SERVER_PID" 2>/dev/null || true
+  wait "$SERVER_PID" 2>/dev/null || true
+}
 
 declare -A RESULTS
 for name in mindme nginx gunicorn; do RESULTS[$name]=""; done
 for round in $(seq 1 "$ROUNDS"); do
   # Interleaved rounds, so that a noisy moment hurts every server alike.
   for name in mindme nginx gunicorn; do
-    case $name in
-      mindme) port=$MINDME_PORT ;;
-      nginx) port=$NGINX_PORT ;;
-      gunicorn) port=$GUNICORN_PORT ;;
-    esac
+    port=$(free_port)
+    start_server $name "$port"
+    wrk_rps $CLIENT_CORE "http://127.0.0.1:$port/v1/ping" 2 "$CONNECTIONS" > /dev/null  # warm-up
     rps=$(wrk_rps $CLIENT_CORE "http://127.0.0.1:$port/v1/ping" "$SECONDS_PER_RUN" "$CONNECTIONS")
+    stop_server
     echo "round $round  $name  $rps req/s"
     RESULTS[$name]+="$rps"$'\n'
   done

@@ -68,7 +68,14 @@ RateLimiter::Decision RateLimiter::hit(std::string_view key, TimePoint now) {
     const auto c = cells(key);
     const double limit = static_cast<double>(options_.limit);
 
-    std::lock_guard lock(mutex_);
+    while (busy_.test_and_set(std::memory_order_acquire)) busy_.wait(true, std::memory_order_relaxed);
+    struct Unlock {
+        std::atomic_flag& flag;
+        ~Unlock() {
+            flag.clear(std::memory_order_release);
+            flag.notify_one();
+        }
+    } unlock{busy_};
     auto& current = sketch_for(epoch);
     const auto& other = sketches_[static_cast<std::size_t>((epoch - 1) & 1)];
     const double previous = other.epoch == epoch - 1 ? estimate(other, c) : 0.0;

@@ -224,7 +224,7 @@ HttpMetrics::HttpMetrics(metrics::Registry& registry)
                                      "Connections closed by the server, by reason.",
                                      {"reason"})) {}
 
-asio::awaitable<void> serve_connection(Shared& s, Loop& loop, tcp::socket socket) {
+asio::awaitable<void> serve_connection(Shared& s, Loop& loop, Socket socket) {
     Connection conn{&socket, &loop.ticks};
     loop.connections.insert(&conn);
     s.metrics.connections_open.add(1);

@@ -100,7 +100,10 @@ bool for_each_line(const std::string& text, F&& f) {
 }  // namespace
 
 void HeaderBlock::append_clean(std::string_view text) {
-    for (char c : text) text_ += (c == '\r' || c == '\n') ? ' ' : c;
+    auto start = text_.size();
+    text_ += text;
+    for (auto i = start; i < text_.size(); ++i)
+        if (text_[i] == '\r' || text_[i] == '\n') text_[i] = ' ';
 }
 
 void HeaderBlock::set(std::string_view name, std::string_view value) {

@@ -133,10 +133,10 @@ void Server::start() {
     for (int i = 0; i < threads; ++i) {
         auto loop = std::make_unique<Loop>();
         tcp::endpoint endpoint(address, impl_->port);
-        auto& acceptor = loop->acceptor.emplace(loop->ioc);
+        auto& acceptor = loop->acceptor.emplace(loop->ioc.get_executor());
         try {
             acceptor.open(endpoint.protocol());
-            acceptor.set_option(tcp::acceptor::reuse_address(true));
+            acceptor.set_option(asio::socket_base::reuse_address(true));
             acceptor.set_option(ReusePort(true));
             acceptor.bind(endpoint);
             acceptor.listen(asio::socket_base::max_listen_connections);

@@ -21,6 +21,11 @@ namespace mindme::http::detail {
 
 namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
+// Sockets bound to the concrete io_context executor: the type-erased default
+// (any_io_executor) was copied and destroyed around every operation.
+using Executor = asio::io_context::executor_type;
+using Socket = asio::basic_stream_socket<tcp, Executor>;
+using Acceptor = asio::basic_socket_acceptor<tcp, Executor>;
 
 using Clock = std::chrono::steady_clock;
 
@@ -34,7 +39,7 @@ constexpr std::uint64_t kNoDeadline = UINT64_MAX;
 // around every read and write cost more than the read or write itself. Deadlines
 // count the loop's sweep ticks, so setting one reads no clock.
 struct Connection {
-    tcp::socket* socket;
+    Socket* socket;
     const std::uint64_t* ticks;  // the loop's sweep counter
     bool idle = true;            // waiting for the first byte of a request
     std::uint64_t deadline = kNoDeadline;
@@ -63,8 +68,10 @@ struct HttpMetrics {
 
 // Everything one event-loop thread owns. Touched only from its own thread.
 struct Loop {
-    asio::io_context ioc{1};
-    std::optional<tcp::acceptor> acceptor;
+    // Only this loop's thread does I/O on its sockets (others merely post to it), so
+    // the reactor's per-socket locks can go.
+    asio::io_context ioc{BOOST_ASIO_CONCURRENCY_HINT_UNSAFE_IO};
+    std::optional<Acceptor> acceptor;
     std::unordered_set<Connection*> connections;
     asio::steady_timer drain_timer{ioc};
     asio::steady_timer sweep_timer{ioc};
@@ -89,6 +96,6 @@ struct Shared {
     core::Lifecycle& lifecycle;
 };
 
-asio::awaitable<void> serve_connection(Shared& shared, Loop& loop, tcp::socket socket);
+asio::awaitable<void> serve_connection(Shared& shared, Loop& loop, Socket socket);
 
 }  // namespace mindme::http::detail
