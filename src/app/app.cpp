@@ -17,10 +17,14 @@ namespace mindme::app {
 
 std::string role_name(Role role) {
     switch (role) {
-        case Role::kAll: return "all";
-        case Role::kServe: return "serve";
-        case Role::kWorker: return "worker";
-        case Role::kFiles: return "files";
+        case Role::kAll:
+            return "all";
+        case Role::kServe:
+            return "serve";
+        case Role::kWorker:
+            return "worker";
+        case Role::kFiles:
+            return "files";
     }
     return "?";
 }
@@ -41,7 +45,8 @@ struct App::Impl {
         const auto& data_dir = config.get_string("data.dir");
         std::error_code ec;
         std::filesystem::create_directories(data_dir, ec);
-        if (ec) throw std::runtime_error("cannot create data.dir " + data_dir + ": " + ec.message());
+        if (ec)
+            throw std::runtime_error("cannot create data.dir " + data_dir + ": " + ec.message());
         health.add("data_dir", writable_directory_check(data_dir));
 
         add_ops_routes(router, health, lifecycle, registry);

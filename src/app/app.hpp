@@ -4,16 +4,10 @@
 #include <memory>
 #include <string>
 
+#include "core/config_fwd.hpp"
 #include "core/lifecycle.hpp"
 #include "http/message.hpp"
-
-namespace mindme::core {
-class Config;
-class ConfigSchema;
-}  // namespace mindme::core
-namespace mindme::metrics {
-class Registry;
-}
+#include "metrics/fwd.hpp"
 
 namespace mindme::app {
 

@@ -10,7 +10,8 @@ TEST(HealthChecks, RequiredFailureOrDrainingMakesItUnhealthy) {
     HealthChecks checks;
     bool db_up = true;
     checks.add("db", [&] { return db_up ? std::string() : std::string("connection refused"); });
-    checks.add("cache", [] { return std::string("down"); }, /*required=*/false);
+    checks.add(
+        "cache", [] { return std::string("down"); }, /*required=*/false);
     auto ok = checks.run(lifecycle);
     EXPECT_TRUE(ok.healthy);
     EXPECT_EQ(ok.json, R"({"status":"ok","checks":{"db":"ok","cache":"down"}})");

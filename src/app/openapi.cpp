@@ -9,10 +9,10 @@ namespace json = boost::json;
 namespace {
 
 json::value error_response(const char* description) {
-    return json::value{{"description", description},
-                       {"content",
-                        {{"application/json",
-                          {{"schema", {{"$ref", "#/components/schemas/Error"}}}}}}}};
+    return json::value{
+        {"description", description},
+        {"content",
+         {{"application/json", {{"schema", {{"$ref", "#/components/schemas/Error"}}}}}}}};
 }
 
 json::object components() {
@@ -28,12 +28,12 @@ json::object components() {
               {"properties",
                {{"code",
                  {{"type", "string"},
-                  {"enum", json::array{"bad_request", "unauthorized", "forbidden", "not_found",
-                                       "method_not_allowed", "request_timeout", "conflict",
-                                       "precondition_failed", "payload_too_large",
-                                       "unsupported_media_type", "range_not_satisfiable",
-                                       "unprocessable", "rate_limited", "header_too_large",
-                                       "internal", "unavailable"}}}},
+                  {"enum",
+                   json::array{"bad_request", "unauthorized", "forbidden", "not_found",
+                               "method_not_allowed", "request_timeout", "conflict",
+                               "precondition_failed", "payload_too_large", "unsupported_media_type",
+                               "range_not_satisfiable", "unprocessable", "rate_limited",
+                               "header_too_large", "internal", "unavailable"}}}},
                 {"message", {{"type", "string"}}}}}}}}}}}};
     c["responses"] = json::object{
         {"BadRequest", error_response("Malformed request (400).")},
@@ -73,7 +73,8 @@ std::string build_openapi(const http::Router& router, const std::string& version
         responses.emplace("400", json::object{{"$ref", "#/components/responses/BadRequest"}});
         responses.emplace("431", json::object{{"$ref", "#/components/responses/HeaderTooLarge"}});
         std::string method = route->info.method;
-        for (auto& ch : method) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+        for (auto& ch : method)
+            ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
         auto& path_item = paths[route->info.pattern];
         if (path_item.is_null()) path_item = json::object{};
         path_item.as_object()[method] = std::move(op);

@@ -9,8 +9,11 @@ namespace {
 
 TEST(OpenApi, EveryRouteAppearsWithItsMethod) {
     http::Router router;
-    auto h = [](http::Request&) -> boost::asio::awaitable<http::Response> { co_return http::Response{}; };
-    router.add("GET", "/v1/things/{id}", h, R"({"summary":"one thing","responses":{"200":{"description":"ok"}}})");
+    auto h = [](http::Request&) -> boost::asio::awaitable<http::Response> {
+        co_return http::Response{};
+    };
+    router.add("GET", "/v1/things/{id}", h,
+               R"({"summary":"one thing","responses":{"200":{"description":"ok"}}})");
     router.add("DELETE", "/v1/things/{id}", h);
     auto doc = boost::json::parse(build_openapi(router, "1.2.3")).as_object();
     EXPECT_EQ(doc["openapi"].as_string(), "3.0.3");
@@ -24,7 +27,12 @@ TEST(OpenApi, EveryRouteAppearsWithItsMethod) {
 
 TEST(OpenApi, MalformedOperationIsAProgrammingError) {
     http::Router router;
-    router.add("GET", "/x", [](http::Request&) -> boost::asio::awaitable<http::Response> { co_return http::Response{}; }, "{oops");
+    router.add(
+        "GET", "/x",
+        [](http::Request&) -> boost::asio::awaitable<http::Response> {
+            co_return http::Response{};
+        },
+        "{oops");
     EXPECT_THROW(build_openapi(router, "1"), std::logic_error);
 }
 

@@ -85,16 +85,17 @@ int run_process(const Options& o, const sigset_t& stop_signals) {
         application = std::make_unique<app::App>(*config, role, registry, lifecycle);
         auto options = http::server_options(*config);
         options.access_log = config->get_bool("log.access");
-        server = std::make_unique<http::Server>(options, application->handler(), registry,
-                                                lifecycle);
+        server =
+            std::make_unique<http::Server>(options, application->handler(), registry, lifecycle);
         server->start();
-        core::log::info("listening",
-                        core::log::Fields()
-                            .add("role", app::role_name(role))
-                            .add("address", options.host + ":" + std::to_string(server->local_port()))
-                            .add("port", static_cast<std::int64_t>(server->local_port()))
-                            .add("threads", options.threads)
-                            .add("version", MINDME_VERSION));
+        core::log::info(
+            "listening",
+            core::log::Fields()
+                .add("role", app::role_name(role))
+                .add("address", options.host + ":" + std::to_string(server->local_port()))
+                .add("port", static_cast<std::int64_t>(server->local_port()))
+                .add("threads", options.threads)
+                .add("version", MINDME_VERSION));
     } catch (const std::exception& e) {
         std::cerr << "mindme: cannot start: " << e.what() << "\n";
         core::log::error("cannot start", core::log::Fields().add("error", e.what()));
@@ -152,8 +153,9 @@ void define_cli(CLI::App& cli, Options& o) {
     auto* config = cli.add_subcommand("config", "inspect the configuration");
     config->require_subcommand(1);
     config->fallthrough();
-    config->add_subcommand("docs", "print every key with its default as Markdown")
-        ->callback([&o] { o.command = "config-docs"; });
+    config->add_subcommand("docs", "print every key with its default as Markdown")->callback([&o] {
+        o.command = "config-docs";
+    });
     config->add_subcommand("show", "print the resolved configuration, or the error")
         ->fallthrough()
         ->callback([&o] { o.command = "config-show"; });

@@ -7,7 +7,8 @@
 namespace mindme::cmd {
 
 struct Options {
-    std::string command = "all";  // all | serve | worker | files | version | config-docs | config-show
+    std::string command =
+        "all";  // all | serve | worker | files | version | config-docs | config-show
     std::string config_file;
     std::string listen;
     std::string data_dir;

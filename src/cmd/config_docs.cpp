@@ -11,8 +11,10 @@ std::string section_of(const std::string& key) { return key.substr(0, key.find('
 std::string env_name(const std::string& key) {
     std::string out = "MINDME_";
     for (char c : key) {
-        if (c == '.') out += "__";
-        else out += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+        if (c == '.')
+            out += "__";
+        else
+            out += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
     }
     return out;
 }
@@ -48,15 +50,15 @@ std::string config_markdown(const core::ConfigSchema& schema) {
     }
     std::sort(order.begin(), order.end());
     for (const auto& s : order) {
-        out += "\n## " + s + "\n\n| key | type | default | environment | meaning |\n"
+        out += "\n## " + s +
+               "\n\n| key | type | default | environment | meaning |\n"
                "| --- | --- | --- | --- | --- |\n";
         auto keys = sections[s];
-        std::sort(keys.begin(), keys.end(),
-                  [](auto* a, auto* b) { return a->name < b->name; });
+        std::sort(keys.begin(), keys.end(), [](auto* a, auto* b) { return a->name < b->name; });
         for (const auto* k : keys) {
             out += "| `" + k->name + "` | " + core::type_name(k->type) + " | " +
-                   shown_default(k->default_value) + " | `" + env_name(k->name) + "` | " +
-                   k->doc + " |\n";
+                   shown_default(k->default_value) + " | `" + env_name(k->name) + "` | " + k->doc +
+                   " |\n";
         }
     }
     return out;
@@ -67,11 +69,21 @@ std::string config_yaml(const core::Config& config) {
     for (const auto& k : config.schema().keys()) {
         core::ConfigValue v;
         switch (k.type) {
-            case core::ConfigType::kInt: v = config.get_int(k.name); break;
-            case core::ConfigType::kDouble: v = config.get_double(k.name); break;
-            case core::ConfigType::kBool: v = config.get_bool(k.name); break;
-            case core::ConfigType::kString: v = config.get_string(k.name); break;
-            case core::ConfigType::kStringList: v = config.get_list(k.name); break;
+            case core::ConfigType::kInt:
+                v = config.get_int(k.name);
+                break;
+            case core::ConfigType::kDouble:
+                v = config.get_double(k.name);
+                break;
+            case core::ConfigType::kBool:
+                v = config.get_bool(k.name);
+                break;
+            case core::ConfigType::kString:
+                v = config.get_string(k.name);
+                break;
+            case core::ConfigType::kStringList:
+                v = config.get_list(k.name);
+                break;
         }
         std::string text = core::to_text(v);
         if (k.type == core::ConfigType::kString) {

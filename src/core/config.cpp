@@ -5,15 +5,12 @@
 #include <cmath>
 #include <limits>
 
+#include "core/text.hpp"
+
 namespace mindme::core {
 namespace {
 
-std::string trim(std::string_view s) {
-    auto first = s.find_first_not_of(" \t\r\n");
-    if (first == std::string_view::npos) return {};
-    auto last = s.find_last_not_of(" \t\r\n");
-    return std::string(s.substr(first, last - first + 1));
-}
+std::string trim_space(std::string_view s) { return std::string(trim(s, " \t\r\n")); }
 
 std::string lower(std::string s) {
     std::transform(s.begin(), s.end(), s.begin(),
@@ -56,7 +53,7 @@ ConfigCheck double_range(double min, double max) {
 }
 
 ConfigValue parse_as(ConfigType type, const std::string& raw) {
-    std::string text = trim(raw);
+    std::string text = trim_space(raw);
     switch (type) {
         case ConfigType::kInt: {
             std::int64_t n = 0;
@@ -84,14 +81,9 @@ ConfigValue parse_as(ConfigType type, const std::string& raw) {
         case ConfigType::kStringList: {
             StringList items;
             if (text.empty()) return items;
-            std::string_view rest = text;
-            while (true) {
-                auto comma = rest.find(',');
-                auto item = trim(rest.substr(0, comma));
+            for (auto item : split_list(text)) {
                 if (item.empty()) throw ConfigError("'" + raw + "' has an empty list item");
-                items.push_back(item);
-                if (comma == std::string_view::npos) break;
-                rest.remove_prefix(comma + 1);
+                items.emplace_back(item);
             }
             return items;
         }
@@ -103,11 +95,16 @@ ConfigValue parse_as(ConfigType type, const std::string& raw) {
 
 std::string type_name(ConfigType type) {
     switch (type) {
-        case ConfigType::kInt: return "integer";
-        case ConfigType::kDouble: return "number";
-        case ConfigType::kBool: return "boolean";
-        case ConfigType::kString: return "string";
-        case ConfigType::kStringList: return "list of strings";
+        case ConfigType::kInt:
+            return "integer";
+        case ConfigType::kDouble:
+            return "number";
+        case ConfigType::kBool:
+            return "boolean";
+        case ConfigType::kString:
+            return "string";
+        case ConfigType::kStringList:
+            return "list of strings";
     }
     return "?";
 }
@@ -143,16 +140,15 @@ ConfigSchema& ConfigSchema::add_int(std::string name, std::int64_t def, std::int
 }
 ConfigSchema& ConfigSchema::add_double(std::string name, double def, double min, double max,
                                        std::string doc) {
-    return add(
-        {std::move(name), ConfigType::kDouble, def, std::move(doc), double_range(min, max)});
+    return add({std::move(name), ConfigType::kDouble, def, std::move(doc), double_range(min, max)});
 }
 ConfigSchema& ConfigSchema::add_bool(std::string name, bool def, std::string doc) {
     return add({std::move(name), ConfigType::kBool, def, std::move(doc), {}});
 }
 ConfigSchema& ConfigSchema::add_string(std::string name, std::string def, std::string doc,
                                        ConfigCheck check) {
-    return add({std::move(name), ConfigType::kString, std::move(def), std::move(doc),
-                std::move(check)});
+    return add(
+        {std::move(name), ConfigType::kString, std::move(def), std::move(doc), std::move(check)});
 }
 ConfigSchema& ConfigSchema::add_list(std::string name, StringList def, std::string doc,
                                      ConfigCheck check) {
@@ -198,8 +194,7 @@ void Config::set_value(const std::string& name, ConfigValue value, const std::st
     values_[name] = std::move(value);
 }
 
-void Config::set_text(const std::string& name, const std::string& text,
-                      const std::string& source) {
+void Config::set_text(const std::string& name, const std::string& text, const std::string& source) {
     const ConfigKey* key = schema_->find(name);
     if (!key) return set_value(name, text, source);  // reports the unknown key
     ConfigValue value;
@@ -215,8 +210,7 @@ void Config::set_text(const std::string& name, const std::string& text,
 const ConfigValue& Config::get(const std::string& name, ConfigType type) const {
     const ConfigKey* key = schema_->find(name);
     if (!key || key->type != type)
-        throw std::logic_error("configuration key read with the wrong type or undeclared: " +
-                               name);
+        throw std::logic_error("configuration key read with the wrong type or undeclared: " + name);
     return values_.find(name)->second;
 }
 

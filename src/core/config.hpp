@@ -38,8 +38,7 @@ class ConfigSchema {
 public:
     ConfigSchema& add_int(std::string name, std::int64_t def, std::int64_t min, std::int64_t max,
                           std::string doc);
-    ConfigSchema& add_double(std::string name, double def, double min, double max,
-                             std::string doc);
+    ConfigSchema& add_double(std::string name, double def, double min, double max, std::string doc);
     ConfigSchema& add_bool(std::string name, bool def, std::string doc);
     ConfigSchema& add_string(std::string name, std::string def, std::string doc,
                              ConfigCheck check = {});
@@ -80,9 +79,9 @@ private:
 };
 
 struct ConfigSources {
-    std::optional<std::string> file;                  // YAML file path
+    std::optional<std::string> file;                       // YAML file path
     std::vector<std::pair<std::string, std::string>> env;  // NAME=VALUE pairs
-    std::vector<std::string> sets;                    // "section.key=value"
+    std::vector<std::string> sets;                         // "section.key=value"
 };
 
 Config load_config(const ConfigSchema& schema, const ConfigSources& sources);

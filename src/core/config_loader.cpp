@@ -72,7 +72,8 @@ void apply_env(const std::vector<std::pair<std::string, std::string>>& env, Conf
             auto sep = rest.find(kEnvLevel);
             auto part = rest.substr(0, sep);
             if (!key.empty()) key += '.';
-            for (char c : part) key += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+            for (char c : part)
+                key += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
             if (sep == std::string_view::npos) break;
             rest.remove_prefix(sep + kEnvLevel.size());
         }

@@ -1,12 +1,11 @@
 #include "core/config.hpp"
 
 #include <gtest/gtest.h>
+#include <stdlib.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <fstream>
-
-#include <stdlib.h>
-#include <unistd.h>
 
 namespace mindme::core {
 namespace {
@@ -97,9 +96,9 @@ TEST(Config, UnknownEnvironmentKeysAreRefusedButPlainVariablesIgnored) {
 
 TEST(Config, BadValuesAreRefused) {
     auto schema = test_schema();
-    for (std::string set : {"server.threads=abc", "server.threads=-1", "server.threads=257",
-                            "server.threads=1.5", "log.access=maybe", "guard.ratio=2",
-                            "server.listen=nocolon", "noequals"}) {
+    for (std::string set :
+         {"server.threads=abc", "server.threads=-1", "server.threads=257", "server.threads=1.5",
+          "log.access=maybe", "guard.ratio=2", "server.listen=nocolon", "noequals"}) {
         ConfigSources src;
         src.sets = {set};
         EXPECT_THROW(load_config(schema, src), ConfigError) << set;

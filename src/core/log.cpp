@@ -28,9 +28,9 @@ State& state() {
     return s;
 }
 
-std::shared_ptr<spdlog::logger> make_logger(const std::string& name,
-                                            const std::shared_ptr<spdlog::sinks::sink>& sink,
-                                            const std::shared_ptr<spdlog::details::thread_pool>& pool) {
+std::shared_ptr<spdlog::logger> make_logger(
+    const std::string& name, const std::shared_ptr<spdlog::sinks::sink>& sink,
+    const std::shared_ptr<spdlog::details::thread_pool>& pool) {
     auto logger = std::make_shared<spdlog::async_logger>(
         name, sink, pool, spdlog::async_overflow_policy::overrun_oldest);
     logger->set_pattern(R"({"ts":"%Y-%m-%dT%H:%M:%S.%eZ","level":"%l","log":"%n",%v})",
@@ -41,10 +41,14 @@ std::shared_ptr<spdlog::logger> make_logger(const std::string& name,
 
 spdlog::level::level_enum to_spdlog(Level level) {
     switch (level) {
-        case Level::kDebug: return spdlog::level::debug;
-        case Level::kInfo: return spdlog::level::info;
-        case Level::kWarn: return spdlog::level::warn;
-        case Level::kError: return spdlog::level::err;
+        case Level::kDebug:
+            return spdlog::level::debug;
+        case Level::kInfo:
+            return spdlog::level::info;
+        case Level::kWarn:
+            return spdlog::level::warn;
+        case Level::kError:
+            return spdlog::level::err;
     }
     return spdlog::level::info;
 }
@@ -106,11 +110,16 @@ Fields& Fields::add(std::string_view k, bool value) {
 }
 
 bool parse_level(std::string_view name, Level& out) {
-    if (name == "debug") out = Level::kDebug;
-    else if (name == "info") out = Level::kInfo;
-    else if (name == "warn") out = Level::kWarn;
-    else if (name == "error") out = Level::kError;
-    else return false;
+    if (name == "debug")
+        out = Level::kDebug;
+    else if (name == "info")
+        out = Level::kInfo;
+    else if (name == "warn")
+        out = Level::kWarn;
+    else if (name == "error")
+        out = Level::kError;
+    else
+        return false;
     return true;
 }
 

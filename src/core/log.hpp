@@ -6,6 +6,8 @@
 #include <string>
 #include <string_view>
 
+#include "core/config_fwd.hpp"
+
 namespace mindme::core::log {
 
 enum class Level { kDebug, kInfo, kWarn, kError };
@@ -50,12 +52,7 @@ std::uint64_t dropped();
 // Writes out every queued line and stops the writer thread; later lines are discarded.
 void shutdown();
 
-}  // namespace mindme::core::log
-
-namespace mindme::core {
-class ConfigSchema;
-namespace log {
 // log.level and log.access
 void declare_config(ConfigSchema& schema);
-}  // namespace log
-}  // namespace mindme::core
+
+}  // namespace mindme::core::log

@@ -1,16 +1,8 @@
 #include "guard/client_address.hpp"
 
+#include "core/text.hpp"
+
 namespace mindme::guard {
-namespace {
-
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-    return s;
-}
-
-}  // namespace
-
 std::string resolve_client_address(std::string_view peer,
                                    const std::vector<std::string_view>& forwarded_for,
                                    const CidrSet& trusted_proxies) {
@@ -20,14 +12,8 @@ std::string resolve_client_address(std::string_view peer,
         return peer_address->to_string();
 
     std::vector<std::string_view> hops;
-    for (auto value : forwarded_for) {
-        while (!value.empty()) {
-            auto comma = value.find(',');
-            hops.push_back(trim(value.substr(0, comma)));
-            if (comma == std::string_view::npos) break;
-            value.remove_prefix(comma + 1);
-        }
-    }
+    for (auto value : forwarded_for)
+        for (auto hop : core::split_list(value)) hops.push_back(hop);
     IpAddress client = *peer_address;
     for (auto it = hops.rbegin(); it != hops.rend(); ++it) {
         auto hop = IpAddress::parse(*it);

@@ -114,9 +114,9 @@ std::optional<http::Response> Guard::admit(http::Request& req, Pass& pass) {
                                         std::chrono::steady_clock::now());
         if (!limit.allowed) {
             impl_->rate_limited.inc();
-            auto r = http::Response::error(
-                ErrorCode::kRateLimited, "too many requests from this address; retry after " +
-                                             std::to_string(limit.retry_after_seconds) + " s");
+            auto r = http::Response::error(ErrorCode::kRateLimited,
+                                           "too many requests from this address; retry after " +
+                                               std::to_string(limit.retry_after_seconds) + " s");
             r.set_header("Retry-After", std::to_string(limit.retry_after_seconds));
             r.set_header("RateLimit-Limit", std::to_string(limit.limit));
             r.set_header("RateLimit-Remaining", "0");

@@ -10,15 +10,9 @@
 #include <string>
 #include <vector>
 
+#include "core/config_fwd.hpp"
 #include "http/message.hpp"
-
-namespace mindme::core {
-class Config;
-class ConfigSchema;
-}  // namespace mindme::core
-namespace mindme::metrics {
-class Registry;
-}
+#include "metrics/fwd.hpp"
 
 namespace mindme::guard {
 

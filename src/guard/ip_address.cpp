@@ -20,8 +20,10 @@ bool IpAddress::is_v4() const {
 
 std::string IpAddress::to_string() const {
     char buf[INET6_ADDRSTRLEN];
-    if (is_v4()) inet_ntop(AF_INET, bytes.data() + 12, buf, sizeof buf);
-    else inet_ntop(AF_INET6, bytes.data(), buf, sizeof buf);
+    if (is_v4())
+        inet_ntop(AF_INET, bytes.data() + 12, buf, sizeof buf);
+    else
+        inet_ntop(AF_INET6, bytes.data(), buf, sizeof buf);
     return buf;
 }
 
@@ -31,8 +33,10 @@ IpAddress IpAddress::masked(int bits) const {
     for (int i = 0; i < 16; ++i) {
         int keep = bits - i * 8;
         auto& b = out.bytes[static_cast<std::size_t>(i)];
-        if (keep <= 0) b = 0;
-        else if (keep < 8) b = static_cast<std::uint8_t>(b & (0xff << (8 - keep)));
+        if (keep <= 0)
+            b = 0;
+        else if (keep < 8)
+            b = static_cast<std::uint8_t>(b & (0xff << (8 - keep)));
     }
     return out;
 }
@@ -57,8 +61,10 @@ bool CidrBlock::contains(const IpAddress& a) const {
     for (int i = 0; i < 16; ++i) {
         int keep = bits - i * 8;
         auto& b = m.bytes[static_cast<std::size_t>(i)];
-        if (keep <= 0) b = 0;
-        else if (keep < 8) b = static_cast<std::uint8_t>(b & (0xff << (8 - keep)));
+        if (keep <= 0)
+            b = 0;
+        else if (keep < 8)
+            b = static_cast<std::uint8_t>(b & (0xff << (8 - keep)));
     }
     return m == base;
 }
@@ -72,8 +78,8 @@ std::optional<CidrBlock> CidrBlock::parse(std::string_view text) {
     if (slash != std::string_view::npos) {
         auto digits = text.substr(slash + 1);
         auto [p, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), bits);
-        if (ec != std::errc() || p != digits.data() + digits.size() || digits.empty() ||
-            bits < 0 || bits > max_bits)
+        if (ec != std::errc() || p != digits.data() + digits.size() || digits.empty() || bits < 0 ||
+            bits > max_bits)
             return std::nullopt;
     }
     CidrBlock block;

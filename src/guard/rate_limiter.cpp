@@ -68,7 +68,8 @@ RateLimiter::Decision RateLimiter::hit(std::string_view key, TimePoint now) {
     const auto c = cells(key);
     const double limit = static_cast<double>(options_.limit);
 
-    while (busy_.test_and_set(std::memory_order_acquire)) busy_.wait(true, std::memory_order_relaxed);
+    while (busy_.test_and_set(std::memory_order_acquire))
+        busy_.wait(true, std::memory_order_relaxed);
     struct Unlock {
         std::atomic_flag& flag;
         ~Unlock() {
@@ -92,8 +93,7 @@ RateLimiter::Decision RateLimiter::hit(std::string_view key, TimePoint now) {
         double after = used + 1;
         d.remaining = static_cast<std::uint64_t>(std::max(0.0, limit - std::ceil(after)));
         // The budget starts to come back when this fixed window ends.
-        d.reset_seconds =
-            static_cast<std::int64_t>(std::ceil((1.0 - elapsed) * window / 1000.0));
+        d.reset_seconds = static_cast<std::int64_t>(std::ceil((1.0 - elapsed) * window / 1000.0));
         return d;
     }
 

@@ -10,9 +10,9 @@
 // e/w of all requests in the window (with probability 1 - e^-depth); at the default
 // w = 2^17 that is about 8 requests for 375,000 requests per window.
 #include <array>
+#include <atomic>
 #include <chrono>
 #include <cstdint>
-#include <atomic>
 #include <string_view>
 #include <vector>
 
@@ -21,7 +21,7 @@ namespace mindme::guard {
 class RateLimiter {
 public:
     struct Options {
-        std::uint64_t limit = 10'000;            // requests per window; 0 disables
+        std::uint64_t limit = 10'000;  // requests per window; 0 disables
         std::chrono::seconds window{300};
         std::size_t width = std::size_t{1} << 17;  // counters per row, a power of two
     };

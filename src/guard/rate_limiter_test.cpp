@@ -57,7 +57,8 @@ TEST(RateLimiter, RetryAfterPointsAtWhenARequestFitsAgain) {
     // All 10 were made at the window's start: one fits again once 1/10 of them has
     // faded, i.e. 10 s into the next window → 110 s from now.
     EXPECT_EQ(refused.retry_after_seconds, 110);
-    EXPECT_FALSE(limiter.hit("c", t + std::chrono::seconds(refused.retry_after_seconds) - 2s).allowed);
+    EXPECT_FALSE(
+        limiter.hit("c", t + std::chrono::seconds(refused.retry_after_seconds) - 2s).allowed);
     EXPECT_TRUE(limiter.hit("c", t + std::chrono::seconds(refused.retry_after_seconds)).allowed);
 }
 

@@ -2,14 +2,12 @@
 
 #include <charconv>
 
+#include "core/text.hpp"
+
 namespace mindme::http {
 namespace {
 
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-    return s;
-}
+using core::trim;
 
 std::optional<std::uint64_t> number(std::string_view s) {
     if (s.empty()) return std::nullopt;

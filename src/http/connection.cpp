@@ -90,9 +90,8 @@ bool prepare_response(Loop& loop, Exchange& x, bool keep_alive, std::string& out
     std::uint64_t length = res.file ? res.file->length : res.body.size();
     bool send_body = status_has_body(res.status) && !x.head_only;
     out.clear();
-    append_response_head(out, res,
-                         {x.request.version, keep_alive, date_header(loop), x.request.request_id,
-                          length});
+    append_response_head(
+        out, res, {x.request.version, keep_alive, date_header(loop), x.request.request_id, length});
     if (!send_body || length == 0) return true;
     if (!res.file && res.body.size() <= kInlineBody) {
         out += res.body;
@@ -158,8 +157,8 @@ void record(Shared& s, Loop& loop, const Exchange& x, Clock::time_point started)
         .add("status", x.response.status)
         .add("bytes", x.body_bytes)
         .add("duration_ms", seconds * 1000.0)
-        .add("client", x.request.client_address.empty() ? x.request.remote_address
-                                                        : x.request.client_address)
+        .add("client",
+             x.request.client_address.empty() ? x.request.remote_address : x.request.client_address)
         .add("request_id", x.request.request_id);
     if (auto ua = x.request.header("User-Agent")) f.add("user_agent", ua->substr(0, 256));
     core::log::access(f);
@@ -221,8 +220,7 @@ HttpMetrics::HttpMetrics(metrics::Registry& registry)
       in_flight(registry.gauge("http_requests_in_flight",
                                "Requests received and not yet fully answered.")),
       closed(registry.counter_family("http_connections_closed_total",
-                                     "Connections closed by the server, by reason.",
-                                     {"reason"})) {}
+                                     "Connections closed by the server, by reason.", {"reason"})) {}
 
 asio::awaitable<void> serve_connection(Shared& s, Loop& loop, Socket socket) {
     Connection conn{&socket, &loop.ticks};
@@ -316,7 +314,8 @@ asio::awaitable<void> serve_connection(Shared& s, Loop& loop, Socket socket) {
                 }
             }
             conn.no_deadline();
-            if (x.request.request_id.empty()) x.request.request_id = core::random_id(kRequestIdBytes);
+            if (x.request.request_id.empty())
+                x.request.request_id = core::random_id(kRequestIdBytes);
             if (!hec) fill_request(x.request, parser.get());
 
             if (x.close == Close::kNo) {
@@ -325,9 +324,10 @@ asio::awaitable<void> serve_connection(Shared& s, Loop& loop, Socket socket) {
                 } catch (const core::ApiError& e) {
                     x.response = Response::error(e);
                 } catch (const std::exception& e) {
-                    core::log::error("handler failed", core::log::Fields()
-                                                           .add("error", e.what())
-                                                           .add("request_id", x.request.request_id));
+                    core::log::error("handler failed",
+                                     core::log::Fields()
+                                         .add("error", e.what())
+                                         .add("request_id", x.request.request_id));
                     x.response = Response::error(core::ErrorCode::kInternal, "internal error");
                 }
                 x.head_only = x.request.method == "HEAD";

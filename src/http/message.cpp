@@ -127,13 +127,13 @@ std::optional<std::string_view> HeaderBlock::get(std::string_view name) const {
 
 void HeaderBlock::remove(std::string_view name) {
     std::size_t from = 0, to = 0;
-    if (for_each_line(text_, [&](std::size_t start, std::string_view n, std::string_view,
-                                 std::size_t end) {
-            if (!iequals(n, name)) return false;
-            from = start;
-            to = end;
-            return true;
-        }))
+    if (for_each_line(
+            text_, [&](std::size_t start, std::string_view n, std::string_view, std::size_t end) {
+                if (!iequals(n, name)) return false;
+                from = start;
+                to = end;
+                return true;
+            }))
         text_.erase(from, to - from);
 }
 

@@ -84,8 +84,10 @@ const Handler* Router::route(Request& req, Response& answer) const {
                 if (!decoded)
                     throw core::ApiError(core::ErrorCode::kBadRequest,
                                          "malformed percent-encoding in the path");
-                if (decoded->empty()) match = false;
-                else params.emplace_back(want.substr(1, want.size() - 2), std::move(*decoded));
+                if (decoded->empty())
+                    match = false;
+                else
+                    params.emplace_back(want.substr(1, want.size() - 2), std::move(*decoded));
             } else {
                 match = want == segments.items[i];
             }
@@ -110,11 +112,10 @@ const Handler* Router::route(Request& req, Response& answer) const {
         answer.set_header("Allow", allow);
         return nullptr;
     }
-    bool reserved = std::any_of(reserved_prefixes_.begin(), reserved_prefixes_.end(),
-                                [&](const std::string& p) {
-                                    return p.ends_with('/') ? req.path.starts_with(p)
-                                                            : req.path == p;
-                                });
+    bool reserved = std::any_of(
+        reserved_prefixes_.begin(), reserved_prefixes_.end(), [&](const std::string& p) {
+            return p.ends_with('/') ? req.path.starts_with(p) : req.path == p;
+        });
     if (fallback_ && !reserved) {
         req.route = &fallback_route();
         return &fallback_;

@@ -62,9 +62,9 @@ asio::awaitable<void> drain_loop(Shared& s, Loop& loop) {
     loop.drain_timer.expires_after(s.options.drain_timeout);
     auto [ec] = co_await loop.drain_timer.async_wait(kUseTuple);
     if (ec) co_return;  // cancelled: the last connection has closed
-    core::log::warn("drain deadline passed, closing connections",
-                    core::log::Fields().add("connections",
-                                            static_cast<std::int64_t>(loop.connections.size())));
+    core::log::warn(
+        "drain deadline passed, closing connections",
+        core::log::Fields().add("connections", static_cast<std::int64_t>(loop.connections.size())));
     std::vector<Connection*> open(loop.connections.begin(), loop.connections.end());
     for (auto* c : open) {
         c->expired = "drain_deadline";
@@ -141,8 +141,8 @@ void Server::start() {
             acceptor.bind(endpoint);
             acceptor.listen(asio::socket_base::max_listen_connections);
         } catch (const boost::system::system_error& e) {
-            throw std::system_error(e.code(), "cannot listen on " + opts.host + ":" +
-                                                  std::to_string(impl_->port));
+            throw std::system_error(
+                e.code(), "cannot listen on " + opts.host + ":" + std::to_string(impl_->port));
         }
         // With port 0 the first listener picks the port and the others share it.
         impl_->port = acceptor.local_endpoint().port();
@@ -158,7 +158,8 @@ void Server::start() {
                     l.ioc.run();
                     return;
                 } catch (const std::exception& e) {
-                    core::log::error("event loop error", core::log::Fields().add("error", e.what()));
+                    core::log::error("event loop error",
+                                     core::log::Fields().add("error", e.what()));
                 }
             }
         });

@@ -11,10 +11,7 @@
 
 #include "core/lifecycle.hpp"
 #include "http/message.hpp"
-
-namespace mindme::metrics {
-class Registry;
-}
+#include "metrics/fwd.hpp"
 
 namespace mindme::http {
 

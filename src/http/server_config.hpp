@@ -4,12 +4,8 @@
 #include <optional>
 #include <string>
 
+#include "core/config_fwd.hpp"
 #include "http/server.hpp"
-
-namespace mindme::core {
-class Config;
-class ConfigSchema;
-}  // namespace mindme::core
 
 namespace mindme::http {
 

@@ -49,8 +49,9 @@ struct Connection {
     void expires_after(std::chrono::milliseconds d, const char* reason) {
         // +1: the current tick is already partly over, and a timeout must never be
         // shorter than asked (it may be up to one interval longer).
-        deadline = *ticks + static_cast<std::uint64_t>(
-                                (d.count() + kSweepInterval.count() - 1) / kSweepInterval.count()) +
+        deadline = *ticks +
+                   static_cast<std::uint64_t>((d.count() + kSweepInterval.count() - 1) /
+                                              kSweepInterval.count()) +
                    1;
         deadline_reason = reason;
     }

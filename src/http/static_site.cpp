@@ -12,6 +12,7 @@
 #include <stdexcept>
 #include <vector>
 
+#include "core/text.hpp"
 #include "http/byte_range.hpp"
 #include "http/http_date.hpp"
 
@@ -57,16 +58,9 @@ std::string etag_for(const struct stat& st, std::string_view coding) {
 
 // If-None-Match: "*" or a list of entity tags; weak comparison (RFC 9110 §13.1.2).
 bool none_match(std::string_view header, const std::string& etag) {
-    std::string_view rest = header;
-    while (!rest.empty()) {
-        auto comma = rest.find(',');
-        auto item = rest.substr(0, comma);
-        while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
-        while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
+    for (auto item : core::split_list(header)) {
         if (item.starts_with("W/")) item.remove_prefix(2);
         if (item == "*" || item == etag) return true;
-        if (comma == std::string_view::npos) break;
-        rest.remove_prefix(comma + 1);
     }
     return false;
 }
@@ -126,8 +120,8 @@ bool is_fingerprinted(std::string_view name) {
         upper |= c >= 'A' && c <= 'Z';
         bool is_hex = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
         hexonly &= is_hex;
-        b64 &= (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-               c == '_';
+        b64 &=
+            (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
     }
     if (hexonly && hash.size() >= 8 && digit) return true;
     // Vite/Rollup style: 8+ characters mixing digits and both cases.
@@ -175,15 +169,9 @@ std::string_view content_type_for(std::string_view name) {
 }
 
 bool accepts_encoding(std::string_view header, std::string_view coding) {
-    std::string_view rest = header;
-    while (!rest.empty()) {
-        auto comma = rest.find(',');
-        auto item = rest.substr(0, comma);
-        rest.remove_prefix(comma == std::string_view::npos ? rest.size() : comma + 1);
+    for (auto item : core::split_list(header)) {
         auto semi = item.find(';');
-        auto name = item.substr(0, semi);
-        while (!name.empty() && name.front() == ' ') name.remove_prefix(1);
-        while (!name.empty() && name.back() == ' ') name.remove_suffix(1);
+        auto name = core::trim(item.substr(0, semi));
         if (!iequals(name, coding)) continue;
         if (semi == std::string_view::npos) return true;
         auto params = item.substr(semi + 1);
@@ -205,8 +193,8 @@ StaticSite::StaticSite(std::string root) : root_(std::move(root)) {
 
 Response StaticSite::serve(const Request& req) const {
     if (req.method != "GET" && req.method != "HEAD") {
-        auto r = Response::error(ErrorCode::kMethodNotAllowed,
-                                 "static files answer GET and HEAD only");
+        auto r =
+            Response::error(ErrorCode::kMethodNotAllowed, "static files answer GET and HEAD only");
         r.set_header("Allow", "GET, HEAD");
         return r;
     }
@@ -232,10 +220,12 @@ Response StaticSite::serve(const Request& req) const {
     Response r;
     r.status = 200;
     r.set_header("Content-Type", std::string(content_type_for(name)));
-    if (name == "index.html") r.set_header("Cache-Control", "no-cache");
+    if (name == "index.html")
+        r.set_header("Cache-Control", "no-cache");
     else if (is_fingerprinted(name))
         r.set_header("Cache-Control", "public, max-age=31536000, immutable");
-    else r.set_header("Cache-Control", "public, no-cache");
+    else
+        r.set_header("Cache-Control", "public, no-cache");
     r.set_header("X-Content-Type-Options", "nosniff");
 
     // Precompressed siblings, best first.
@@ -287,8 +277,8 @@ Response StaticSite::serve(const Request& req) const {
     if (range_applies) {
         auto range = parse_byte_range(*range_header, size);
         if (range.outcome == RangeOutcome::kUnsatisfiable) {
-            auto err = Response::error(ErrorCode::kRangeNotSatisfiable,
-                                       "the range lies outside the file");
+            auto err =
+                Response::error(ErrorCode::kRangeNotSatisfiable, "the range lies outside the file");
             err.set_header("Content-Range", "bytes */" + std::to_string(size));
             return err;
         }

@@ -44,8 +44,8 @@ protected:
 
     static std::string content(const Response& r) {
         std::string out(r.file->length, '\0');
-        auto n = ::pread(r.file->file->fd(), out.data(), out.size(),
-                         static_cast<off_t>(r.file->offset));
+        auto n =
+            ::pread(r.file->file->fd(), out.data(), out.size(), static_cast<off_t>(r.file->offset));
         out.resize(static_cast<std::size_t>(std::max<ssize_t>(n, 0)));
         return out;
     }

@@ -85,8 +85,7 @@ void add_process_collector(Registry& registry) {
         write_sample(out, "process_open_fds", open_fds());
         rlimit limit{};
         getrlimit(RLIMIT_NOFILE, &limit);
-        write_header(out, "process_max_fds", "Maximum open file descriptors.",
-                     MetricType::kGauge);
+        write_header(out, "process_max_fds", "Maximum open file descriptors.", MetricType::kGauge);
         write_sample(out, "process_max_fds", static_cast<double>(limit.rlim_cur));
     });
 }

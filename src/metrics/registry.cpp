@@ -9,10 +9,14 @@ namespace {
 
 void append_label_value(std::string& out, std::string_view v) {
     for (char c : v) {
-        if (c == '\\') out += "\\\\";
-        else if (c == '"') out += "\\\"";
-        else if (c == '\n') out += "\\n";
-        else out += c;
+        if (c == '\\')
+            out += "\\\\";
+        else if (c == '"')
+            out += "\\\"";
+        else if (c == '\n')
+            out += "\\n";
+        else
+            out += c;
     }
 }
 
@@ -31,9 +35,12 @@ std::string label_text(const std::vector<std::string>& names,
 
 std::string_view type_text(MetricType t) {
     switch (t) {
-        case MetricType::kCounter: return "counter";
-        case MetricType::kGauge: return "gauge";
-        case MetricType::kHistogram: return "histogram";
+        case MetricType::kCounter:
+            return "counter";
+        case MetricType::kGauge:
+            return "gauge";
+        case MetricType::kHistogram:
+            return "histogram";
     }
     return "untyped";
 }
@@ -51,15 +58,17 @@ std::string format_value(double v) {
     return std::string(buf, p);
 }
 
-void write_header(std::string& out, std::string_view name, std::string_view help,
-                  MetricType type) {
+void write_header(std::string& out, std::string_view name, std::string_view help, MetricType type) {
     out += "# HELP ";
     out += name;
     out += ' ';
     for (char c : help) {
-        if (c == '\\') out += "\\\\";
-        else if (c == '\n') out += "\\n";
-        else out += c;
+        if (c == '\\')
+            out += "\\\\";
+        else if (c == '\n')
+            out += "\\n";
+        else
+            out += c;
     }
     out += "\n# TYPE ";
     out += name;
@@ -68,8 +77,7 @@ void write_header(std::string& out, std::string_view name, std::string_view help
     out += '\n';
 }
 
-void write_sample(std::string& out, std::string_view name, double value,
-                  std::string_view labels) {
+void write_sample(std::string& out, std::string_view name, double value, std::string_view labels) {
     out += name;
     if (!labels.empty()) {
         out += '{';
@@ -113,7 +121,10 @@ const std::vector<double>& default_latency_buckets() {
 
 FamilyBase::FamilyBase(std::string name, std::string help, MetricType type,
                        std::vector<std::string> labels)
-    : name_(std::move(name)), help_(std::move(help)), type_(type), label_names_(std::move(labels)) {}
+    : name_(std::move(name)),
+      help_(std::move(help)),
+      type_(type),
+      label_names_(std::move(labels)) {}
 
 void FamilyBase::render(std::string& out) const {
     write_header(out, name_, help_, type_);
@@ -167,9 +178,9 @@ F& Registry::add_family(std::unique_ptr<F> family) {
 
 CounterFamily& Registry::counter_family(std::string name, std::string help,
                                         std::vector<std::string> labels) {
-    return add_family(std::make_unique<CounterFamily>(
-        std::move(name), std::move(help), MetricType::kCounter, std::move(labels),
-        [] { return std::make_unique<Counter>(); }));
+    return add_family(std::make_unique<CounterFamily>(std::move(name), std::move(help),
+                                                      MetricType::kCounter, std::move(labels),
+                                                      [] { return std::make_unique<Counter>(); }));
 }
 
 GaugeFamily& Registry::gauge_family(std::string name, std::string help,

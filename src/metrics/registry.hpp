@@ -105,8 +105,7 @@ class Registry {
 public:
     CounterFamily& counter_family(std::string name, std::string help,
                                   std::vector<std::string> labels);
-    GaugeFamily& gauge_family(std::string name, std::string help,
-                              std::vector<std::string> labels);
+    GaugeFamily& gauge_family(std::string name, std::string help, std::vector<std::string> labels);
     HistogramFamily& histogram_family(std::string name, std::string help,
                                       std::vector<std::string> labels,
                                       std::vector<double> bounds = default_latency_buckets());
@@ -129,8 +128,7 @@ private:
 };
 
 // Exposition helpers for collectors.
-void write_header(std::string& out, std::string_view name, std::string_view help,
-                  MetricType type);
+void write_header(std::string& out, std::string_view name, std::string_view help, MetricType type);
 void write_sample(std::string& out, std::string_view name, double value,
                   std::string_view labels = {});
 std::string format_value(double v);
