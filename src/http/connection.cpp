@@ -152,7 +152,7 @@ void record(Shared& s, Loop& loop, const Exchange& x, Clock::time_point started)
     if (!s.options.access_log || !core::log::access_enabled()) return;
     core::log::Fields f;
     f.add("method", x.request.method)
-        .add("target", x.request.target.substr(0, kLoggedPathLength))
+        .add("target", loggable_target(x.request.target, kLoggedPathLength))
         .add("route", route->label)
         .add("status", x.response.status)
         .add("bytes", x.body_bytes)

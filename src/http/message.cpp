@@ -26,6 +26,37 @@ bool iequals(std::string_view a, std::string_view b) {
     return true;
 }
 
+std::string loggable_target(std::string_view target, std::size_t max_length) {
+    static constexpr std::string_view kSecret[] = {"token",  "access_token", "password",
+                                                   "secret", "key",          "signature"};
+    auto q = target.find('?');
+    std::string out(target.substr(0, std::min(q, max_length)));
+    if (q == std::string_view::npos || out.size() >= max_length) return out;
+    auto query = target.substr(q + 1);
+    out += '?';
+    bool first = true;
+    while (true) {
+        auto amp = query.find('&');
+        auto pair = query.substr(0, amp);
+        auto eq = pair.find('=');
+        auto name = pair.substr(0, eq);
+        if (!first) out += '&';
+        first = false;
+        bool secret = false;
+        for (auto s : kSecret) secret |= iequals(name, s);
+        if (secret && eq != std::string_view::npos) {
+            out += name;
+            out += "=REDACTED";
+        } else {
+            out += pair;
+        }
+        if (amp == std::string_view::npos || out.size() >= max_length) break;
+        query.remove_prefix(amp + 1);
+    }
+    if (out.size() > max_length) out.resize(max_length);
+    return out;
+}
+
 std::optional<std::string> percent_decode(std::string_view in, bool plus_is_space) {
     std::string out;
     out.reserve(in.size());

@@ -104,6 +104,11 @@ using Handler = std::function<boost::asio::awaitable<Response>(Request&)>;
 
 bool iequals(std::string_view a, std::string_view b);
 
+// The request target as it may be written to a log: values of query parameters that
+// carry credentials (token, access_token, password, secret, key, signature) are
+// replaced by "REDACTED", and the whole is cut to `max_length` bytes.
+std::string loggable_target(std::string_view target, std::size_t max_length = 512);
+
 // Percent-decodes `in`; returns nullopt on a malformed escape. `plus_is_space`
 // applies to query strings.
 std::optional<std::string> percent_decode(std::string_view in, bool plus_is_space);

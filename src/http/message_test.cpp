@@ -35,6 +35,14 @@ TEST(Message, HeaderBlockSetsReplacesAndRemoves) {
     EXPECT_EQ(h.text().find("\r\nSet-Cookie"), std::string::npos);
 }
 
+TEST(Message, LoggedTargetsHideCredentials) {
+    EXPECT_EQ(loggable_target("/v1/events?token=abc&x=1"), "/v1/events?token=REDACTED&x=1");
+    EXPECT_EQ(loggable_target("/a?Access_Token=s3cret"), "/a?Access_Token=REDACTED");
+    EXPECT_EQ(loggable_target("/plain"), "/plain");
+    EXPECT_EQ(loggable_target("/v1/sync?since=42&limit=5"), "/v1/sync?since=42&limit=5");
+    EXPECT_EQ(loggable_target(std::string(600, 'a'), 512).size(), 512u);
+}
+
 TEST(Message, PercentDecodeRejectsBadEscapes) {
     EXPECT_EQ(percent_decode("a%41", false), "aA");
     EXPECT_FALSE(percent_decode("a%4", false));
