@@ -73,18 +73,25 @@ stop_server() {
   wait "$SERVER_PID" 2>/dev/null || true
 }
 
-declare -A RESULTS
-for name in mindme nginx gunicorn; do RESULTS[$name]=""; done
+declare -A RESULTS CPU
+for name in mindme nginx gunicorn; do RESULTS[$name]=""; CPU[$name]=""; done
 for round in $(seq 1 "$ROUNDS"); do
   # Interleaved rounds, so that a noisy moment hurts every server alike.
   for name in mindme nginx gunicorn; do
     port=$(free_port)
     start_server $name "$port"
     wrk_rps $CLIENT_CORE "http://127.0.0.1:$port/v1/ping" 2 "$CONNECTIONS" > /dev/null  # warm-up
+    ticks_before=$(tree_cpu_ticks "$SERVER_PID")
     rps=$(wrk_rps $CLIENT_CORE "http://127.0.0.1:$port/v1/ping" "$SECONDS_PER_RUN" "$CONNECTIONS")
+    ticks_after=$(tree_cpu_ticks "$SERVER_PID")
+    # Server CPU time per request: steadier than the rate on a noisy machine, and
+    # what a capacity plan needs.
+    us=$(awk -v t=$((ticks_after - ticks_before)) -v hz="$(getconf CLK_TCK)" -v n="$(wrk_requests)" \
+      'BEGIN {printf "%.2f", t / hz * 1e6 / n}')
     stop_server
-    echo "round $round  $name  $rps req/s"
+    echo "round $round  $name  $rps req/s  $us CPU-us/request"
     RESULTS[$name]+="$rps"$'\n'
+    CPU[$name]+="$us"$'\n'
   done
 done
 
@@ -93,10 +100,17 @@ n=$(printf '%s' "${RESULTS[nginx]}" | median)
 g=$(printf '%s' "${RESULTS[gunicorn]}" | median)
 vs_nginx=$(ratio "$m" "$n")
 vs_gunicorn=$(ratio "$m" "$g")
+cm=$(printf '%s' "${CPU[mindme]}" | median)
+cn=$(printf '%s' "${CPU[nginx]}" | median)
+cg=$(printf '%s' "${CPU[gunicorn]}" | median)
+# Efficiency ratio: how many of mindme's requests fit in the CPU of one of the peer's.
+eff_nginx=$(ratio "$cn" "$cm")
+eff_gunicorn=$(ratio "$cg" "$cm")
 echo
 echo "median req/s: mindme $m, nginx $n, gunicorn $g"
-echo "mindme / nginx    = $vs_nginx   (goal >= 1.0)"
-echo "mindme / gunicorn = $vs_gunicorn  (goal >= 35)"
+echo "median server CPU-us/request: mindme $cm, nginx $cn, gunicorn $cg"
+echo "mindme / nginx    = $vs_nginx by rate, $eff_nginx by CPU per request   (goal >= 1.0)"
+echo "mindme / gunicorn = $vs_gunicorn by rate, $eff_gunicorn by CPU per request  (goal >= 35)"
 
 cpu=$(awk -F: '/model name/ {gsub(/^ +/, "", $2); print $2; exit}' /proc/cpuinfo)
 cat > "$WORK/section.md" <<MD
@@ -107,11 +121,15 @@ Each server is pinned to core $SERVER_CORE and answers \`GET /v1/ping\` with \`$
 (1 thread, $CONNECTIONS keep-alive connections, ${SECONDS_PER_RUN} s) runs pinned to core
 $CLIENT_CORE. Rounds are interleaved; the median of $ROUNDS rounds is shown.
 
-| server | configuration | req/s (median) | mindme ÷ server |
-| --- | --- | ---: | ---: |
-| mindme | \`serve\`, 1 event loop, access log off, guard on | $m | 1.00 |
-| nginx 1.22 | 1 worker, \`return 200\`, access log off | $n | $vs_nginx |
-| gunicorn + Flask | the seed's command line (8 workers × 16 threads) | $g | $vs_gunicorn |
+| server | configuration | req/s (median) | mindme ÷ server (rate) | server CPU µs per request | server ÷ mindme (CPU) |
+| --- | --- | ---: | ---: | ---: | ---: |
+| mindme | \`serve\`, 1 event loop, access log off, guard on | $m | 1.00 | $cm | 1.00 |
+| nginx 1.22 | 1 worker, \`return 200\`, access log off | $n | $vs_nginx | $cn | $eff_nginx |
+| gunicorn + Flask | the seed's command line (8 workers × 16 threads) | $g | $vs_gunicorn | $cg | $eff_gunicorn |
+
+CPU per request is the server's user + system time (all its processes) over the measured
+run divided by the requests wrk completed; on this shared machine it moves less than the
+rate does. Both ratios read "how many times more work mindme does with the same core".
 
 Goals (issue: server core): ≥ 1.0× nginx, ≥ 35× gunicorn.
 MD

@@ -38,6 +38,22 @@ wrk_rps() {
   awk '/Requests\/sec/ {print $2}' "$WORK/wrk.out"
 }
 
+# tree_cpu_ticks PID: user+system CPU clock ticks of PID and all its descendants.
+tree_cpu_ticks() {
+  local total=0 pid
+  for pid in $1 $(pgrep -P "$1" 2>/dev/null); do
+    if [[ $pid != "$1" ]]; then
+      total=$((total + $(tree_cpu_ticks "$pid")))
+    elif [[ -r /proc/$pid/stat ]]; then
+      total=$((total + $(awk '{print $14 + $15}' "/proc/$pid/stat")))
+    fi
+  done
+  echo $total
+}
+
+# wrk_requests: the request count of the last wrk_rps run.
+wrk_requests() { awk '/requests in/ {print $1}' "$WORK/wrk.out"; }
+
 median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; }

@@ -233,6 +233,7 @@ asio::awaitable<void> serve_connection(Shared& s, Loop& loop, Socket socket) {
     });
 
     boost::system::error_code ec;
+    socket.non_blocking(true, ec);
     auto peer = socket.remote_endpoint(ec);
     std::string remote = ec ? std::string() : peer.address().to_string();
     beast::flat_buffer buffer;
@@ -339,9 +340,18 @@ asio::awaitable<void> serve_connection(Shared& s, Loop& loop, Socket socket) {
             boost::system::error_code wec;
             conn.expires_after(s.options.write_timeout, "write_timeout");
             if (prepare_response(loop, x, keep_alive, out)) {
-                // The common case, written here rather than in another coroutine frame.
-                auto [e, n] = co_await asio::async_write(socket, asio::buffer(out), kUseTuple);
-                wec = e;
+                // The common case: one buffer, which the socket usually takes whole at
+                // once; only what it does not take waits in an asynchronous write.
+                auto sent = socket.write_some(asio::buffer(out), wec);
+                if (wec == asio::error::would_block) {
+                    sent = 0;
+                    wec = {};
+                }
+                if (!wec && sent < out.size()) {
+                    auto [e, n] = co_await asio::async_write(
+                        socket, asio::buffer(out.data() + sent, out.size() - sent), kUseTuple);
+                    wec = e;
+                }
                 if (wec) x.body_bytes = 0;
             } else {
                 wec = co_await write_rest(s, conn, x, out);
