@@ -8,6 +8,7 @@
 #include <memory>
 #include <mutex>
 
+#include "core/config.hpp"
 #include "core/json.hpp"
 
 namespace mindme::core::log {
@@ -174,7 +175,6 @@ void shutdown() {
 
 }  // namespace mindme::core::log
 
-#include "core/config.hpp"
 
 namespace mindme::core::log {
 
