@@ -173,11 +173,6 @@ void shutdown() {
     s.pool.reset();  // joins the writer after it has drained the queue
 }
 
-}  // namespace mindme::core::log
-
-
-namespace mindme::core::log {
-
 void declare_config(ConfigSchema& schema) {
     schema.add_string("log.level", "info", "Least severe level written: debug, info, warn, error.",
                       [](const ConfigValue& v) -> std::optional<std::string> {
