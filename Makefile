@@ -8,7 +8,7 @@ ifeq ($(CI),true)
   CMAKE_FLAGS += -DMINDME_WERROR=ON
 endif
 
-.PHONY: all deps build asan run test test-release test-asan bench format clean
+.PHONY: all deps build asan run test test-release test-asan bench fuzz format clean
 
 all: build
 
@@ -43,6 +43,10 @@ test-asan: asan
 bench: build
 	@scripts/deps.sh bench
 	bench/http_baseline.sh
+
+# libFuzzer over every parser that reads outside bytes (FUZZ_SECONDS per target).
+fuzz: deps
+	tests/fuzz/run.sh
 
 format:
 	clang-format -i $$(git ls-files 'src/*.cpp' 'src/*.hpp')
