@@ -47,11 +47,14 @@ void BlockingPool::work() {
         }
         auto now = Clock::now();
         bool expired = job.deadline && now > *job.deadline;
-        job.work(expired);
-        std::lock_guard lock(mutex_);
-        --stats_.busy;
-        ++(expired ? stats_.expired : stats_.completed);
-        stats_.wait_seconds_sum += std::chrono::duration<double>(now - job.queued_at).count();
+        auto deliver = job.work(expired);
+        {
+            std::lock_guard lock(mutex_);
+            --stats_.busy;
+            ++(expired ? stats_.expired : stats_.completed);
+            stats_.wait_seconds_sum += std::chrono::duration<double>(now - job.queued_at).count();
+        }
+        deliver();
     }
 }
 

@@ -69,7 +69,9 @@ public:
 
 private:
     struct Job {
-        std::function<void(bool expired)> work;  // runs on a pool thread
+        // Runs on a pool thread and returns the delivery of its outcome, which the
+        // pool calls after updating its stats (so a caller never sees stale stats).
+        std::function<std::function<void()>(bool expired)> work;
         Clock::time_point queued_at;
         std::optional<Clock::time_point> deadline;
     };
@@ -86,30 +88,30 @@ private:
         using Result = std::conditional_t<std::is_void_v<R>, std::monostate, R>;
         auto executor = boost::asio::get_associated_executor(handler);
         auto shared = std::make_shared<Handler>(std::move(handler));
+        // Delivery: resume the caller on its own executor.
         auto complete = [executor, shared](std::exception_ptr e, std::optional<Result> value) {
-            boost::asio::post(executor, [shared, e, value = std::move(value)]() mutable {
-                (*shared)(e, std::move(value));
+            return std::function<void()>([executor, shared, e, value = std::move(value)]() {
+                boost::asio::post(executor,
+                                  [shared, e, value]() mutable { (*shared)(e, std::move(value)); });
             });
         };
         // Shared so that move-only callables fit in the copyable std::function.
         auto fn = std::make_shared<F>(std::move(f));
         bool accepted = enqueue(Job{
-            [fn, complete](bool expired) mutable {
-                if (expired) {
-                    complete(std::make_exception_ptr(
-                                 ApiError(ErrorCode::kUnavailable, "the server is busy", 1)),
-                             std::nullopt);
-                    return;
-                }
+            [fn, complete](bool expired) mutable -> std::function<void()> {
+                if (expired)
+                    return complete(std::make_exception_ptr(ApiError(ErrorCode::kUnavailable,
+                                                                     "the server is busy", 1)),
+                                    std::nullopt);
                 try {
                     if constexpr (std::is_void_v<R>) {
                         (*fn)();
-                        complete(nullptr, std::monostate{});
+                        return complete(nullptr, std::monostate{});
                     } else {
-                        complete(nullptr, (*fn)());
+                        return complete(nullptr, (*fn)());
                     }
                 } catch (...) {
-                    complete(std::current_exception(), std::nullopt);
+                    return complete(std::current_exception(), std::nullopt);
                 }
             },
             Clock::now(), deadline});
@@ -118,7 +120,7 @@ private:
                                                       "the server is busy: " + name_ +
                                                           " queue is full",
                                                       1)),
-                     std::nullopt);
+                     std::nullopt)();
     }
 
     bool enqueue(Job job);

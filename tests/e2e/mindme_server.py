@@ -12,6 +12,7 @@ import socket
 import subprocess
 import tempfile
 import threading
+import time
 
 BIN = os.environ.get("MINDME_BIN", os.path.join(os.path.dirname(__file__), "../../build/mindme"))
 START_TIMEOUT = 20.0
@@ -121,6 +122,16 @@ class Server:
 
     def __exit__(self, *exc):
         self.stop()
+
+
+def until(condition, seconds=10.0):
+    """Calls condition() until it returns a true value or `seconds` pass; returns the
+    last value. For states reached asynchronously (a log line, a freed slot)."""
+    deadline = time.monotonic() + seconds
+    while True:
+        value = condition()
+        if value or time.monotonic() >= deadline:
+            return value
 
 
 def read_until_closed(sock, limit=1 << 20, timeout=10):

@@ -5,7 +5,7 @@ import socket
 import tempfile
 import unittest
 
-from mindme_server import Server, error_code, read_response
+from mindme_server import Server, error_code, read_response, until
 
 BIG_FILE_BYTES = 64 << 20
 
@@ -118,12 +118,8 @@ class AdmissionTest(unittest.TestCase):
         finally:
             s.close()
         # Once the slow response ends, requests are admitted again (the slot is freed
-        # when the server notices the closed socket; retry within a bound).
-        for _ in range(500):
-            status, _, _ = self.server.request("GET", "/v1/ping")
-            if status == 200:
-                break
-        self.assertEqual(status, 200)
+        # when the server notices the closed socket).
+        self.assertTrue(until(lambda: self.server.request("GET", "/v1/ping")[0] == 200))
 
 
 if __name__ == "__main__":

@@ -6,7 +6,7 @@ import subprocess
 import tempfile
 import unittest
 
-from mindme_server import BIN, Server, error_code
+from mindme_server import BIN, Server, error_code, until
 
 
 class OperationsTest(unittest.TestCase):
@@ -34,7 +34,8 @@ class OperationsTest(unittest.TestCase):
         text = body.decode()
         for family in ["http_requests_total", "http_request_duration_seconds",
                        "http_connections_open", "http_requests_in_flight", "rate_limited_total",
-                       "process_cpu_seconds_total", "process_resident_memory_bytes"]:
+                       "process_cpu_seconds_total", "process_resident_memory_bytes",
+                       "log_lines_dropped_total"]:
             self.assertIn("# TYPE %s " % family, text)
         self.assertIn('http_requests_total{route="/v1/ping",method="GET",status="200"}', text)
         self.assertIn('http_request_duration_seconds_bucket{route="/v1/ping",le="+Inf"}', text)
@@ -79,14 +80,11 @@ class OperationsTest(unittest.TestCase):
 
     def test_access_log_is_json_with_the_request_id(self):
         self.server.request("GET", "/v1/ping", headers={"X-Request-Id": "log-me-1"})
-        # The log is written by a background thread; a later request's line proves
-        # ordering only per thread, so look for the line with a bounded re-check.
-        for _ in range(200):
-            found = [l for l in self.server.lines()
-                     if l.get("log") == "access" and l.get("request_id") == "log-me-1"]
-            if found:
-                break
-            self.server.request("GET", "/health")
+        # The log is written by a background thread and flushed at least every second.
+        def logged():
+            return [l for l in self.server.lines()
+                    if l.get("log") == "access" and l.get("request_id") == "log-me-1"]
+        found = until(logged)
         self.assertTrue(found, self.server.output())
         line = found[0]
         self.assertEqual(line["status"], 200)

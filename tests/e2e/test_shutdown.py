@@ -7,21 +7,22 @@ import socket
 import tempfile
 import unittest
 
-from mindme_server import Server, read_response
+from mindme_server import Server, read_response, until
 from test_guard import BIG_FILE_BYTES, stalled_download
 
 
-def connect_refused(port, attempts=500):
-    """True once a new connection is refused (bounded number of attempts)."""
-    for _ in range(attempts):
+def connect_refused(port):
+    """True once a new connection is refused (within 10 s)."""
+    def refused():
         try:
             s = socket.create_connection(("127.0.0.1", port), timeout=2)
         except ConnectionRefusedError:
             return True
         except ConnectionResetError:
-            continue  # caught in a closing listener's queue
+            return False  # caught in a closing listener's queue
         s.close()
-    return False
+        return False
+    return until(refused)
 
 
 class ShutdownTest(unittest.TestCase):
@@ -57,12 +58,12 @@ class ShutdownTest(unittest.TestCase):
         with Server("server.drain_delay_seconds=3") as server:
             keep = server.raw()
             server.signal(signal.SIGINT)
-            status = None
-            for _ in range(500):  # until the signal has been handled
-                status, headers, body = server.request("GET", "/health")
-                if status == 503:
-                    break
-            self.assertEqual(status, 503)
+            def health_503():  # once the signal has been handled
+                answer = server.request("GET", "/health")
+                return answer if answer[0] == 503 else None
+            answer = until(health_503)
+            self.assertIsNotNone(answer, "/health never answered 503")
+            status, headers, body = answer
             self.assertIn(b'"status":"unavailable"', body)
             self.assertIn("retry-after", headers)
             # Other requests are still served during the delay, but close their connection.
