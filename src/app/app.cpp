@@ -12,6 +12,10 @@
 #include "http/server_config.hpp"
 #include "http/static_site.hpp"
 #include "metrics/process_collector.hpp"
+#include "store/migrations.hpp"
+#include "store/sql_database.hpp"
+#include "store/store_config.hpp"
+#include "store/store_metrics.hpp"
 
 namespace mindme::app {
 
@@ -34,6 +38,7 @@ void declare_config(core::ConfigSchema& schema) {
                       "Where embedded state lives (database, index, files); created if "
                       "missing. --data sets it.");
     http::declare_config(schema);
+    store::declare_config(schema);
     guard::declare_config(schema);
     core::log::declare_config(schema);
 }
@@ -48,6 +53,7 @@ struct App::Impl {
         if (ec)
             throw std::runtime_error("cannot create data.dir " + data_dir + ": " + ec.message());
         health.add("data_dir", writable_directory_check(data_dir));
+        open_store(config, data_dir, registry);
 
         add_ops_routes(router, health, lifecycle, registry);
         bool serves_api = role == Role::kAll || role == Role::kServe;
@@ -77,6 +83,31 @@ struct App::Impl {
         };
     }
 
+    void open_store(const core::Config& config, const std::string& data_dir,
+                    metrics::Registry& registry) {
+        database = store::SqlDatabase::open(store::database_options(config, data_dir));
+        auto latest = store::schema_migrations().back().version;
+        if (config.get_bool("store.migrate_on_start")) {
+            auto result = store::migrate(*database);
+            if (!result.applied.empty())
+                core::log::info("schema migrated", core::log::Fields()
+                                                       .add("from", result.from_version)
+                                                       .add("to", result.to_version));
+        } else if (auto version = store::schema_version(*database); version != latest) {
+            throw std::runtime_error("the database schema is at version " +
+                                     std::to_string(version) + ", this mindme needs " +
+                                     std::to_string(latest) + ": run `mindme migrate`");
+        }
+        store::export_metrics(*database, registry);
+        health.add("store", [db = database.get()]() -> boost::asio::awaitable<std::string> {
+            co_await db->ping(core::BlockingPool::Clock::now() + kHealthQueryTimeout);
+            co_return std::string();
+        });
+    }
+
+    static constexpr std::chrono::seconds kHealthQueryTimeout{2};
+
+    std::unique_ptr<store::SqlDatabase> database;
     HealthChecks health;
     http::Router router;
     guard::Guard guard;

@@ -12,7 +12,7 @@ void add_ops_routes(http::Router& router, const HealthChecks& health,
     router.add(
         "GET", "/health",
         [&health, &lifecycle](Request&) -> boost::asio::awaitable<Response> {
-            auto report = health.run(lifecycle);
+            auto report = co_await health.run(lifecycle);
             auto r = Response::json(report.healthy ? 200 : 503, std::move(report.json));
             r.set_header("Cache-Control", "no-store");
             if (!report.healthy) r.set_header("Retry-After", "5");

@@ -13,6 +13,9 @@
 #include "http/server.hpp"
 #include "http/server_config.hpp"
 #include "metrics/registry.hpp"
+#include "store/migrations.hpp"
+#include "store/sql_database.hpp"
+#include "store/store_config.hpp"
 
 namespace mindme::cmd {
 namespace {
@@ -124,6 +127,31 @@ int run_process(const Options& o, const sigset_t& stop_signals) {
     return 0;
 }
 
+int run_migrate(const Options& o) {
+    auto schema = full_schema();
+    try {
+        auto config = load(schema, o);
+        auto options = store::database_options(config, config.get_string("data.dir"));
+        options.connections = 1;
+        auto db = store::SqlDatabase::open(options);
+        auto result = store::migrate(*db);
+        if (result.applied.empty()) {
+            std::cout << "schema is up to date at version " << result.to_version << "\n";
+        } else {
+            std::cout << "schema migrated from version " << result.from_version << " to "
+                      << result.to_version << ":\n";
+            for (const auto& name : result.applied) std::cout << "  " << name << "\n";
+        }
+        return 0;
+    } catch (const core::ConfigError& e) {
+        std::cerr << "mindme: configuration error: " << e.what() << "\n";
+        return kExitUsage;
+    } catch (const std::exception& e) {
+        std::cerr << "mindme: migration failed: " << e.what() << "\n";
+        return kExitFailure;
+    }
+}
+
 }  // namespace
 
 void define_cli(CLI::App& cli, Options& o) {
@@ -150,6 +178,9 @@ void define_cli(CLI::App& cli, Options& o) {
     cli.add_subcommand("version", "print the version and exit")->callback([&o] {
         o.command = "version";
     });
+    cli.add_subcommand("migrate", "apply pending database schema migrations and exit")
+        ->fallthrough()
+        ->callback([&o] { o.command = "migrate"; });
     auto* config = cli.add_subcommand("config", "inspect the configuration");
     config->require_subcommand(1);
     config->fallthrough();
@@ -167,6 +198,7 @@ int run(const Options& o, const sigset_t& stop_signals) {
         std::cout << "mindme " << MINDME_VERSION << "\n";
         return 0;
     }
+    if (o.command == "migrate") return run_migrate(o);
     if (o.command == "config-docs") {
         std::cout << config_markdown(full_schema());
         return 0;

@@ -8,7 +8,7 @@ namespace mindme::cmd {
 
 struct Options {
     std::string command =
-        "all";  // all | serve | worker | files | version | config-docs | config-show
+        "all";  // all | serve | worker | files | version | migrate | config-docs | config-show
     std::string config_file;
     std::string listen;
     std::string data_dir;

@@ -32,12 +32,12 @@ public:
 
     struct Stats {
         std::size_t threads = 0;
-        std::size_t queued = 0;        // waiting for a thread now
-        std::size_t busy = 0;          // running now
-        std::uint64_t completed = 0;   // ran, successfully or not
-        std::uint64_t rejected = 0;    // refused because the queue was full
-        std::uint64_t expired = 0;     // dropped: waited past their deadline
-        double wait_seconds_sum = 0;   // total time jobs spent queued
+        std::size_t queued = 0;       // waiting for a thread now
+        std::size_t busy = 0;         // running now
+        std::uint64_t completed = 0;  // ran, successfully or not
+        std::uint64_t rejected = 0;   // refused because the queue was full
+        std::uint64_t expired = 0;    // dropped: waited past their deadline
+        double wait_seconds_sum = 0;  // total time jobs spent queued
     };
 
     // `max_queue` jobs may wait; past that run() fails at once with 503.
@@ -54,13 +54,13 @@ public:
         F f, std::optional<Clock::time_point> deadline = std::nullopt) {
         using R = std::invoke_result_t<F>;
         using Result = std::conditional_t<std::is_void_v<R>, std::monostate, R>;
-        auto outcome = co_await boost::asio::async_initiate<
-            decltype(boost::asio::use_awaitable),
-            void(std::exception_ptr, std::optional<Result>)>(
-            [this, deadline, f = std::move(f)](auto handler) mutable {
-                submit(std::move(f), deadline, std::move(handler));
-            },
-            boost::asio::use_awaitable);
+        auto outcome =
+            co_await boost::asio::async_initiate<decltype(boost::asio::use_awaitable),
+                                                 void(std::exception_ptr, std::optional<Result>)>(
+                [this, deadline, f = std::move(f)](auto handler) mutable {
+                    submit(std::move(f), deadline, std::move(handler));
+                },
+                boost::asio::use_awaitable);
         co_return unwrap<R>(std::move(outcome));
     }
 
@@ -78,8 +78,10 @@ private:
 
     template <class R, class T>
     static R unwrap(T&& outcome) {
-        if constexpr (std::is_void_v<R>) return;
-        else return std::move(*outcome);
+        if constexpr (std::is_void_v<R>)
+            return;
+        else
+            return std::move(*outcome);
     }
 
     template <class F, class Handler>
@@ -97,30 +99,29 @@ private:
         };
         // Shared so that move-only callables fit in the copyable std::function.
         auto fn = std::make_shared<F>(std::move(f));
-        bool accepted = enqueue(Job{
-            [fn, complete](bool expired) mutable -> std::function<void()> {
-                if (expired)
-                    return complete(std::make_exception_ptr(ApiError(ErrorCode::kUnavailable,
-                                                                     "the server is busy", 1)),
-                                    std::nullopt);
-                try {
-                    if constexpr (std::is_void_v<R>) {
-                        (*fn)();
-                        return complete(nullptr, std::monostate{});
-                    } else {
-                        return complete(nullptr, (*fn)());
+        bool accepted = enqueue(
+            Job{[fn, complete](bool expired) mutable -> std::function<void()> {
+                    if (expired)
+                        return complete(std::make_exception_ptr(ApiError(ErrorCode::kUnavailable,
+                                                                         "the server is busy", 1)),
+                                        std::nullopt);
+                    try {
+                        if constexpr (std::is_void_v<R>) {
+                            (*fn)();
+                            return complete(nullptr, std::monostate{});
+                        } else {
+                            return complete(nullptr, (*fn)());
+                        }
+                    } catch (...) {
+                        return complete(std::current_exception(), std::nullopt);
                     }
-                } catch (...) {
-                    return complete(std::current_exception(), std::nullopt);
-                }
-            },
-            Clock::now(), deadline});
+                },
+                Clock::now(), deadline});
         if (!accepted)
-            complete(std::make_exception_ptr(ApiError(ErrorCode::kUnavailable,
-                                                      "the server is busy: " + name_ +
-                                                          " queue is full",
-                                                      1)),
-                     std::nullopt)();
+            complete(
+                std::make_exception_ptr(ApiError(
+                    ErrorCode::kUnavailable, "the server is busy: " + name_ + " queue is full", 1)),
+                std::nullopt)();
     }
 
     bool enqueue(Job job);

@@ -69,14 +69,14 @@ TEST(BlockingPool, FullQueueIsRefusedAtOnceWith503) {
     });
     started.get_future().wait();
     auto queued = std::async(std::launch::async, [&] {
-        return run_on_loop([&]() -> asio::awaitable<int> {
-            co_return co_await pool.run([] { return 7; });
-        }());
+        return run_on_loop(
+            [&]() -> asio::awaitable<int> { co_return co_await pool.run([] { return 7; }); }());
     });
     wait_until_queued(pool);
     ASSERT_EQ(pool.stats().queued, 1u);
     try {
-        run_on_loop([&]() -> asio::awaitable<int> { co_return co_await pool.run([] { return 1; }); }());
+        run_on_loop(
+            [&]() -> asio::awaitable<int> { co_return co_await pool.run([] { return 1; }); }());
         ADD_FAILURE() << "a full queue accepted a job";
     } catch (const ApiError& e) {
         EXPECT_EQ(e.code(), ErrorCode::kUnavailable);

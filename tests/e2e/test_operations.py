@@ -24,6 +24,7 @@ class OperationsTest(unittest.TestCase):
         doc = json.loads(body)
         self.assertEqual(doc["status"], "ok")
         self.assertEqual(doc["checks"]["data_dir"], "ok")
+        self.assertEqual(doc["checks"]["store"], "ok")
         self.assertEqual(headers["content-type"], "application/json")
 
     def test_metrics_expose_the_named_families(self):
@@ -35,7 +36,8 @@ class OperationsTest(unittest.TestCase):
         for family in ["http_requests_total", "http_request_duration_seconds",
                        "http_connections_open", "http_requests_in_flight", "rate_limited_total",
                        "process_cpu_seconds_total", "process_resident_memory_bytes",
-                       "log_lines_dropped_total"]:
+                       "log_lines_dropped_total", "store_pool_threads", "store_pool_queued",
+                       "store_pool_wait_seconds_total"]:
             self.assertIn("# TYPE %s " % family, text)
         self.assertIn('http_requests_total{route="/v1/ping",method="GET",status="200"}', text)
         self.assertIn('http_request_duration_seconds_bucket{route="/v1/ping",le="+Inf"}', text)
@@ -145,6 +147,23 @@ class CommandLineTest(unittest.TestCase):
             self.assertIn("cannot listen on 127.0.0.1:%d" % port, out.stderr)
         finally:
             holder.close()
+
+    def test_migrate_applies_the_schema_once(self):
+        with tempfile.TemporaryDirectory() as data:
+            first = self.run_mindme("migrate", "--data", data)
+            self.assertEqual(first.returncode, 0, first.stderr)
+            self.assertIn("schema migrated from version 0 to 1", first.stdout)
+            self.assertTrue(os.path.exists(os.path.join(data, "mindme.db")))
+            again = self.run_mindme("migrate", "--data", data)
+            self.assertEqual(again.returncode, 0, again.stderr)
+            self.assertIn("schema is up to date at version 1", again.stdout)
+
+    def test_an_unmigrated_database_is_refused_when_migration_at_start_is_off(self):
+        with tempfile.TemporaryDirectory() as data:
+            out = self.run_mindme("serve", "--data", data, "--listen", "127.0.0.1:0",
+                                  "--set", "store.migrate_on_start=false")
+            self.assertEqual(out.returncode, 1)
+            self.assertIn("run `mindme migrate`", out.stderr)
 
     def test_worker_and_files_serve_operations_routes(self):
         for role in ("worker", "files"):

@@ -1,0 +1,112 @@
+#include "store/migrations.hpp"
+
+#include "store/sql_database.hpp"
+
+#include <soci/soci.h>
+
+#include <chrono>
+#include <stdexcept>
+
+namespace mindme::store {
+namespace {
+
+std::int64_t now_ms() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+void ensure_table(soci::session& session) {
+    session << "CREATE TABLE IF NOT EXISTS schema_migrations ("
+               "version INTEGER PRIMARY KEY, "
+               "name VARCHAR(200) NOT NULL, "
+               "applied_at BIGINT NOT NULL)";
+}
+
+}  // namespace
+
+const std::vector<Migration>& schema_migrations() {
+    // Times are milliseconds since the Unix epoch in BIGINT columns; ids are opaque
+    // strings. The per-user change sequence is allocated from users.change_seq inside
+    // the writing transaction, which orders one user's changes by commit.
+    static const std::vector<Migration> kMigrations{
+        {1,
+         "accounts, sessions, memories and the change log",
+         {
+             "CREATE TABLE users ("
+             " id VARCHAR(32) PRIMARY KEY,"
+             " email VARCHAR(320) NOT NULL,"
+             " email_key VARCHAR(320) NOT NULL UNIQUE,"
+             " password_hash VARCHAR(255) NOT NULL,"
+             " created_at BIGINT NOT NULL,"
+             " change_seq BIGINT NOT NULL DEFAULT 0)",
+             "CREATE TABLE sessions ("
+             " token_hash CHAR(64) PRIMARY KEY,"
+             " user_id VARCHAR(32) NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+             " created_at BIGINT NOT NULL,"
+             " expires_at BIGINT NOT NULL,"
+             " revoked_at BIGINT)",
+             "CREATE INDEX sessions_by_user ON sessions (user_id)",
+             "CREATE TABLE memories ("
+             " id VARCHAR(32) PRIMARY KEY,"
+             " user_id VARCHAR(32) NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+             " title TEXT NOT NULL,"
+             " body TEXT NOT NULL,"
+             " tags TEXT NOT NULL,"
+             " created_at BIGINT NOT NULL,"
+             " updated_at BIGINT NOT NULL,"
+             " version BIGINT NOT NULL)",
+             "CREATE INDEX memories_by_user_updated ON memories (user_id, updated_at, id)",
+             "CREATE TABLE changes ("
+             " user_id VARCHAR(32) NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+             " seq BIGINT NOT NULL,"
+             " kind VARCHAR(32) NOT NULL,"
+             " entity_id VARCHAR(32) NOT NULL,"
+             " at BIGINT NOT NULL,"
+             " PRIMARY KEY (user_id, seq))",
+         }},
+    };
+    return kMigrations;
+}
+
+int schema_version(soci::session& session) {
+    ensure_table(session);
+    int version = 0;
+    soci::indicator ind = soci::i_null;
+    session << "SELECT MAX(version) FROM schema_migrations", soci::into(version, ind);
+    return ind == soci::i_ok ? version : 0;
+}
+
+MigrationResult migrate(soci::session& session, const std::vector<Migration>& migrations) {
+    MigrationResult result;
+    result.from_version = schema_version(session);
+    int known = migrations.empty() ? 0 : migrations.back().version;
+    if (result.from_version > known)
+        throw std::runtime_error("the database is at schema version " +
+                                 std::to_string(result.from_version) +
+                                 ", newer than this mindme knows (" + std::to_string(known) +
+                                 "): run a newer mindme");
+    result.to_version = result.from_version;
+    for (const auto& m : migrations) {
+        if (m.version <= result.from_version) continue;
+        soci::transaction tx(session);
+        for (const auto& statement : m.statements) session << statement;
+        auto at = now_ms();
+        session << "INSERT INTO schema_migrations (version, name, applied_at) VALUES (:v, :n, :a)",
+            soci::use(m.version), soci::use(m.name), soci::use(at);
+        tx.commit();
+        result.to_version = m.version;
+        result.applied.push_back(m.name);
+    }
+    return result;
+}
+
+MigrationResult migrate(SqlDatabase& db) {
+    return db.run_now([](soci::session& s) { return migrate(s, schema_migrations()); });
+}
+
+int schema_version(SqlDatabase& db) {
+    return db.run_now([](soci::session& s) { return schema_version(s); });
+}
+
+}  // namespace mindme::store

@@ -1,0 +1,14 @@
+#pragma once
+// The store.* configuration keys and their reading into DatabaseOptions.
+#include <string>
+
+#include "core/config_fwd.hpp"
+#include "store/sql_database.hpp"
+
+namespace mindme::store {
+
+void declare_config(core::ConfigSchema& schema);
+// An empty store.url means the embedded database: sqlite:///<data_dir>/mindme.db.
+DatabaseOptions database_options(const core::Config& config, const std::string& data_dir);
+
+}  // namespace mindme::store

@@ -1,0 +1,34 @@
+#include "store/store_metrics.hpp"
+
+#include "metrics/registry.hpp"
+#include "store/sql_database.hpp"
+
+namespace mindme::store {
+
+void export_metrics(const SqlDatabase& db, metrics::Registry& registry) {
+    registry.add_collector([&db](std::string& out) {
+        using metrics::MetricType;
+        auto s = db.pool_stats();
+        auto family = [&out](const char* name, const char* help, MetricType type, double v) {
+            metrics::write_header(out, name, help, type);
+            metrics::write_sample(out, name, v);
+        };
+        family("store_pool_threads", "Database connections, each with its own thread.",
+               MetricType::kGauge, static_cast<double>(s.threads));
+        family("store_pool_queued", "Queries waiting for a connection.", MetricType::kGauge,
+               static_cast<double>(s.queued));
+        family("store_pool_busy", "Queries running now.", MetricType::kGauge,
+               static_cast<double>(s.busy));
+        family("store_pool_completed_total", "Queries run.", MetricType::kCounter,
+               static_cast<double>(s.completed));
+        family("store_pool_rejected_total", "Queries refused because the wait queue was full.",
+               MetricType::kCounter, static_cast<double>(s.rejected));
+        family("store_pool_expired_total",
+               "Queries dropped because their request's deadline passed while waiting.",
+               MetricType::kCounter, static_cast<double>(s.expired));
+        family("store_pool_wait_seconds_total", "Time queries spent waiting for a connection.",
+               MetricType::kCounter, s.wait_seconds_sum);
+    });
+}
+
+}  // namespace mindme::store
