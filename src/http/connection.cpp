@@ -318,6 +318,8 @@ asio::awaitable<void> serve_connection(Shared& s, Loop& loop, Socket socket) {
             if (x.request.request_id.empty())
                 x.request.request_id = core::random_id(kRequestIdBytes);
             if (!hec) fill_request(x.request, parser.get());
+            x.request.deadline = request_deadline(started, s.options.request_timeout,
+                                                  x.request.header("X-Request-Timeout-Ms"));
 
             if (x.close == Close::kNo) {
                 try {

@@ -2,6 +2,8 @@
 
 #include <unistd.h>
 
+#include <charconv>
+
 namespace mindme::http {
 namespace {
 
@@ -24,6 +26,21 @@ bool iequals(std::string_view a, std::string_view b) {
         if ((x | 0x20) != (y | 0x20) || (x | 0x20) < 'a' || (x | 0x20) > 'z') return false;
     }
     return true;
+}
+
+std::chrono::steady_clock::time_point request_deadline(
+    std::chrono::steady_clock::time_point now, std::chrono::milliseconds server_limit,
+    std::optional<std::string_view> client_timeout_ms) {
+    auto limit = server_limit;
+    if (client_timeout_ms) {
+        std::int64_t ms = 0;
+        auto text = *client_timeout_ms;
+        auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), ms);
+        if (ec == std::errc() && p == text.data() + text.size() && ms > 0 &&
+            ms < server_limit.count())
+            limit = std::chrono::milliseconds(ms);
+    }
+    return now + limit;
 }
 
 std::string loggable_target(std::string_view target, std::size_t max_length) {

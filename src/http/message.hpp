@@ -3,6 +3,7 @@
 // domain code that includes this header compiles without the HTTP machinery.
 #include <boost/asio/awaitable.hpp>
 #include <boost/container/small_vector.hpp>
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -35,6 +36,9 @@ struct Request {
     std::string remote_address;  // the peer's IP
     std::string client_address;  // the client's IP after trusted proxies (set by the guard)
     std::string request_id;
+    // When nobody waits for the answer any more: pool waits and queries get what
+    // remains of it (see request_deadline()).
+    std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
     std::vector<std::pair<std::string, std::string>> params;  // decoded path parameters
     const RouteInfo* route = nullptr;
 
@@ -108,6 +112,12 @@ bool iequals(std::string_view a, std::string_view b);
 // carry credentials (token, access_token, password, secret, key, signature) are
 // replaced by "REDACTED", and the whole is cut to `max_length` bytes.
 std::string loggable_target(std::string_view target, std::size_t max_length = 512);
+
+// The deadline of a request received at `now`: the server's limit, or the client's
+// X-Request-Timeout-Ms when that is a positive integer below it.
+std::chrono::steady_clock::time_point request_deadline(
+    std::chrono::steady_clock::time_point now, std::chrono::milliseconds server_limit,
+    std::optional<std::string_view> client_timeout_ms);
 
 // Percent-decodes `in`; returns nullopt on a malformed escape. `plus_is_space`
 // applies to query strings.

@@ -43,6 +43,16 @@ TEST(Message, LoggedTargetsHideCredentials) {
     EXPECT_EQ(loggable_target(std::string(600, 'a'), 512).size(), 512u);
 }
 
+TEST(Message, DeadlinesTakeTheShorterOfServerAndClient) {
+    using namespace std::chrono;
+    steady_clock::time_point now{seconds(100)};
+    EXPECT_EQ(request_deadline(now, seconds(30), std::nullopt), now + seconds(30));
+    EXPECT_EQ(request_deadline(now, seconds(30), "250"), now + milliseconds(250));
+    EXPECT_EQ(request_deadline(now, seconds(30), "999999"), now + seconds(30));
+    for (auto bad : {"0", "-5", "abc", "12ms", ""})
+        EXPECT_EQ(request_deadline(now, seconds(30), bad), now + seconds(30)) << bad;
+}
+
 TEST(Message, PercentDecodeRejectsBadEscapes) {
     EXPECT_EQ(percent_decode("a%41", false), "aA");
     EXPECT_FALSE(percent_decode("a%4", false));

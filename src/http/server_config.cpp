@@ -47,6 +47,10 @@ void declare_config(core::ConfigSchema& schema) {
     schema.add_int("server.write_timeout_seconds", 60, 1, 86400,
                    "A response write that makes no progress for this long closes the "
                    "connection.");
+    schema.add_int("server.request_timeout_seconds", 30, 1, 3600,
+                   "Longest a request may take from its head to its answer; clients may ask "
+                   "for less with X-Request-Timeout-Ms. Work still waiting for a database "
+                   "connection at the deadline is dropped and answered 503.");
     schema.add_int("server.drain_seconds", 30, 0, 3600,
                    "On SIGTERM/SIGINT, how long in-flight requests may take to finish after "
                    "the listeners close; connections still open then are closed.");
@@ -76,6 +80,7 @@ ServerOptions server_options(const core::Config& c) {
     o.body_timeout = seconds(c.get_int("server.body_timeout_seconds"));
     o.write_timeout = seconds(c.get_int("server.write_timeout_seconds"));
     o.drain_timeout = seconds(c.get_int("server.drain_seconds"));
+    o.request_timeout = seconds(c.get_int("server.request_timeout_seconds"));
     o.drain_delay = seconds(c.get_int("server.drain_delay_seconds"));
     o.max_head_bytes = static_cast<std::size_t>(c.get_int("http.max_head_bytes"));
     o.max_body_bytes = static_cast<std::uint64_t>(c.get_int("http.max_body_bytes"));

@@ -1,11 +1,11 @@
 #include "store/migrations.hpp"
 
-#include "store/sql_database.hpp"
-
 #include <soci/soci.h>
 
 #include <chrono>
 #include <stdexcept>
+
+#include "store/sql_database.hpp"
 
 namespace mindme::store {
 namespace {
@@ -82,10 +82,9 @@ MigrationResult migrate(soci::session& session, const std::vector<Migration>& mi
     result.from_version = schema_version(session);
     int known = migrations.empty() ? 0 : migrations.back().version;
     if (result.from_version > known)
-        throw std::runtime_error("the database is at schema version " +
-                                 std::to_string(result.from_version) +
-                                 ", newer than this mindme knows (" + std::to_string(known) +
-                                 "): run a newer mindme");
+        throw std::runtime_error(
+            "the database is at schema version " + std::to_string(result.from_version) +
+            ", newer than this mindme knows (" + std::to_string(known) + "): run a newer mindme");
     result.to_version = result.from_version;
     for (const auto& m : migrations) {
         if (m.version <= result.from_version) continue;

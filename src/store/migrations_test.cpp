@@ -76,10 +76,10 @@ TEST_F(MigrationsTest, TheSchemaEnforcesUniqueEmailsAndOwnership) {
     session_ << "INSERT INTO users (id, email, email_key, password_hash, created_at) "
                 "VALUES ('u1', 'A@x.io', 'a@x.io', 'h', 1)";
     EXPECT_THROW(session_ << "INSERT INTO users (id, email, email_key, password_hash, created_at) "
-                            "VALUES ('u2', 'a@X.io', 'a@x.io', 'h', 1)",
+                             "VALUES ('u2', 'a@X.io', 'a@x.io', 'h', 1)",
                  soci::soci_error);
     EXPECT_THROW(session_ << "INSERT INTO memories (id, user_id, title, body, tags, created_at, "
-                            "updated_at, version) VALUES ('m1', 'nobody', '', '', '[]', 1, 1, 1)",
+                             "updated_at, version) VALUES ('m1', 'nobody', '', '', '[]', 1, 1, 1)",
                  soci::soci_error);
 }
 

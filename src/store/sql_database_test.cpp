@@ -17,8 +17,8 @@ namespace asio = boost::asio;
 class SqlDatabaseTest : public ::testing::Test {
 protected:
     void SetUp() override {
-        dir_ = std::filesystem::temp_directory_path() /
-               ("mindme-sqldb-" + std::to_string(::getpid()));
+        dir_ =
+            std::filesystem::temp_directory_path() / ("mindme-sqldb-" + std::to_string(::getpid()));
         std::filesystem::remove_all(dir_);
         options_.url = "sqlite://" + (dir_ / "sub" / "test.db").string();
         options_.connections = 4;
@@ -52,9 +52,8 @@ TEST_F(SqlDatabaseTest, ConcurrentWritersFromTheLoopAllLand) {
         done.push_back(asio::co_spawn(
             ioc,
             [&db, i]() -> asio::awaitable<void> {
-                co_await db->run([i](soci::session& s) {
-                    s << "INSERT INTO t (n) VALUES (:n)", soci::use(i);
-                });
+                co_await db->run(
+                    [i](soci::session& s) { s << "INSERT INTO t (n) VALUES (:n)", soci::use(i); });
             },
             asio::use_future));
     ioc.run();

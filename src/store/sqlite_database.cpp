@@ -28,8 +28,8 @@ namespace {
 
 void open_sqlite(soci::session& session, const std::string& path, int busy_timeout_ms) {
     // SOCI's connection string: values with spaces are quoted.
-    session.open(soci::sqlite3, "db=\"" + path + "\" timeout=" +
-                                    std::to_string((busy_timeout_ms + 999) / 1000));
+    session.open(soci::sqlite3,
+                 "db=\"" + path + "\" timeout=" + std::to_string((busy_timeout_ms + 999) / 1000));
     session << "PRAGMA journal_mode=WAL";
     session << "PRAGMA synchronous=NORMAL";  // durable at every checkpoint; WAL keeps it safe
     session << "PRAGMA foreign_keys=ON";
@@ -54,8 +54,7 @@ std::unique_ptr<SqlDatabase> SqlDatabase::open(const DatabaseOptions& options) {
     } catch (const std::exception& e) {
         throw std::runtime_error("cannot open " + options.url + ": " + e.what());
     }
-    return std::unique_ptr<SqlDatabase>(
-        new SqlDatabase("sqlite", std::move(connections), options));
+    return std::unique_ptr<SqlDatabase>(new SqlDatabase("sqlite", std::move(connections), options));
 }
 
 SqlDatabase::SqlDatabase(std::string backend, std::unique_ptr<Connections> connections,
