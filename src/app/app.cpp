@@ -2,7 +2,9 @@
 
 #include <filesystem>
 #include <optional>
+#include <thread>
 
+#include "app/accounts_routes.hpp"
 #include "app/health.hpp"
 #include "app/ops_routes.hpp"
 #include "core/config.hpp"
@@ -12,6 +14,7 @@
 #include "http/server_config.hpp"
 #include "http/static_site.hpp"
 #include "metrics/process_collector.hpp"
+#include "store/accounts.hpp"
 #include "store/migrations.hpp"
 #include "store/sql_database.hpp"
 #include "store/store_config.hpp"
@@ -40,6 +43,7 @@ void declare_config(core::ConfigSchema& schema) {
     http::declare_config(schema);
     store::declare_config(schema);
     guard::declare_config(schema);
+    declare_auth_config(schema);
     core::log::declare_config(schema);
 }
 
@@ -58,6 +62,15 @@ struct App::Impl {
         add_ops_routes(router, health, lifecycle, registry);
         bool serves_api = role == Role::kAll || role == Role::kServe;
         if (serves_api) {
+            auto threads = config.get_int("auth.hash_threads");
+            hashing.emplace("password-hash",
+                            threads > 0 ? static_cast<std::size_t>(threads)
+                                        : std::max(1u, std::thread::hardware_concurrency()),
+                            kHashQueue);
+            account_store = store::make_sql_account_store(*database);
+            accounts.emplace(*account_store, *hashing,
+                             std::chrono::seconds(config.get_int("auth.token_ttl_seconds")));
+            accounts->add_routes(router);
             if (auto dir = http::static_dir(config)) {
                 site.emplace(*dir);
                 router.set_fallback(
@@ -78,6 +91,7 @@ struct App::Impl {
             } catch (const core::ApiError& e) {
                 response = http::Response::error(e);
             }
+            if (response.status == 401) response.set_header("WWW-Authenticate", "Bearer");
             guard.finish(response, std::move(pass));
             co_return response;
         };
@@ -106,8 +120,13 @@ struct App::Impl {
     }
 
     static constexpr std::chrono::seconds kHealthQueryTimeout{2};
+    // Sign-ups and sign-ins waiting for a hashing thread; past it, 503 at once.
+    static constexpr std::size_t kHashQueue = 256;
 
     std::unique_ptr<store::SqlDatabase> database;
+    std::unique_ptr<store::AccountStore> account_store;
+    std::optional<core::BlockingPool> hashing;
+    std::optional<Accounts> accounts;
     HealthChecks health;
     http::Router router;
     guard::Guard guard;

@@ -35,6 +35,11 @@ json::object components() {
                                "range_not_satisfiable", "unprocessable", "rate_limited",
                                "header_too_large", "internal", "unavailable"}}}},
                 {"message", {{"type", "string"}}}}}}}}}}}};
+    c["securitySchemes"] =
+        json::object{{"bearer",
+                      {{"type", "http"},
+                       {"scheme", "bearer"},
+                       {"description", "The token from POST /v1/accounts or /v1/sessions."}}}};
     c["responses"] = json::object{
         {"BadRequest", error_response("Malformed request (400).")},
         {"NotFound", error_response("No such resource (404).")},

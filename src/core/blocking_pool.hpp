@@ -49,9 +49,15 @@ public:
     // Runs f() on a pool thread and resumes the caller on its own executor with the
     // result (or f's exception). Throws ApiError(kUnavailable) when the queue is
     // full or the job is still queued at `deadline`.
+    //
+    // f must capture by reference (it runs while its caller is suspended, so the
+    // caller's locals outlive it): GCC 12 relocates closures passed through coroutine
+    // frames bitwise, which breaks a std::string captured by value (seen under ASan).
     template <class F>
     boost::asio::awaitable<std::invoke_result_t<F>> run(
         F f, std::optional<Clock::time_point> deadline = std::nullopt) {
+        static_assert(std::is_trivially_copyable_v<F>,
+                      "capture by reference in BlockingPool::run jobs");
         using R = std::invoke_result_t<F>;
         using Result = std::conditional_t<std::is_void_v<R>, std::monostate, R>;
         auto outcome =

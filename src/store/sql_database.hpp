@@ -30,12 +30,15 @@ public:
     static std::unique_ptr<SqlDatabase> open(const DatabaseOptions& options);
     ~SqlDatabase();
 
-    // Runs f(session) on a pool thread with a connection of its own.
+    // Runs f(session) on a pool thread with a connection of its own. Like
+    // BlockingPool::run, f captures by reference.
     template <class F>
     boost::asio::awaitable<std::invoke_result_t<F, soci::session&>> run(
         F f, std::optional<core::BlockingPool::Clock::time_point> deadline = std::nullopt) {
+        static_assert(std::is_trivially_copyable_v<F>,
+                      "capture by reference in SqlDatabase::run jobs");
         co_return co_await pool_.run(
-            [this, f = std::move(f)]() mutable {
+            [this, &f]() {
                 Lease lease(*this);
                 return f(lease.session());
             },

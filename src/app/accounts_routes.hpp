@@ -1,0 +1,46 @@
+#pragma once
+// POST /v1/accounts, POST /v1/sessions, DELETE /v1/sessions/current, GET /v1/me, and
+// the bearer-token authentication the other /v1 routes use.
+#include <chrono>
+#include <memory>
+#include <string>
+
+#include "core/blocking_pool.hpp"
+#include "core/config_fwd.hpp"
+#include "http/router.hpp"
+#include "store/accounts.hpp"
+
+namespace mindme::app {
+
+void declare_auth_config(core::ConfigSchema& schema);
+
+class Accounts {
+public:
+    Accounts(store::AccountStore& store, core::BlockingPool& hashing,
+             std::chrono::seconds token_ttl);
+    void add_routes(http::Router& router);
+    // The caller's user; 401 (with WWW-Authenticate) without a live bearer token.
+    boost::asio::awaitable<store::User> authenticate(const http::Request& req);
+
+private:
+    boost::asio::awaitable<http::Response> sign_up(http::Request& req);
+    boost::asio::awaitable<http::Response> sign_in(http::Request& req);
+    boost::asio::awaitable<http::Response> sign_out(http::Request& req);
+    boost::asio::awaitable<http::Response> me(http::Request& req);
+    store::SessionRecord new_session(const std::string& user_id, std::string& token) const;
+
+    store::AccountStore& store_;
+    core::BlockingPool& hashing_;
+    std::chrono::seconds token_ttl_;
+    std::string dummy_hash_;  // verified against when the email is unknown
+};
+
+// Trimmed email, and its key: ASCII letters lower-cased (what uniqueness compares).
+struct Email {
+    std::string address;
+    std::string key;
+};
+// 422 naming "email" unless it is a plausible address of at most 254 bytes.
+Email normalize_email(std::string_view raw);
+
+}  // namespace mindme::app

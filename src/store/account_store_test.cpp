@@ -1,0 +1,124 @@
+// The AccountStore conformance suite: the same cases for every SQL backend (SQLite
+// here; PostgreSQL and MariaDB instantiate it again with their own factory).
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/use_future.hpp>
+#include <filesystem>
+#include <functional>
+
+#include "store/accounts.hpp"
+#include "store/migrations.hpp"
+#include "store/sql_database.hpp"
+
+namespace mindme::store {
+namespace {
+
+namespace asio = boost::asio;
+
+struct Backend {
+    std::string name;
+    std::function<std::unique_ptr<SqlDatabase>()> open;  // a fresh, empty database
+    std::function<void()> cleanup;
+};
+
+Backend sqlite_backend() {
+    auto dir = std::filesystem::temp_directory_path() /
+               ("mindme-accounts-" + std::to_string(::getpid()));
+    return {"sqlite",
+            [dir] {
+                std::filesystem::remove_all(dir);
+                DatabaseOptions o;
+                o.url = "sqlite://" + (dir / "test.db").string();
+                o.connections = 4;
+                return SqlDatabase::open(o);
+            },
+            [dir] { std::filesystem::remove_all(dir); }};
+}
+
+template <class T>
+T await_now(asio::awaitable<T> work) {
+    asio::io_context ioc;
+    auto f = asio::co_spawn(ioc, std::move(work), asio::use_future);
+    ioc.run();
+    return f.get();
+}
+
+Deadline later() { return std::chrono::steady_clock::now() + std::chrono::seconds(30); }
+
+class AccountStoreConformance : public ::testing::TestWithParam<Backend (*)()> {
+protected:
+    void SetUp() override {
+        backend_ = GetParam()();
+        db_ = backend_.open();
+        migrate(*db_);
+        store_ = make_sql_account_store(*db_);
+    }
+    void TearDown() override {
+        store_.reset();
+        db_.reset();
+        backend_.cleanup();
+    }
+
+    std::optional<User> create(const std::string& id, const std::string& email_key,
+                               const std::string& token_hash = "") {
+        User u{id, email_key, "hash", 1000};
+        SessionRecord s{token_hash.empty() ? id + "-token" : token_hash, id, 1000, 5000};
+        return await_now(store_->create_user(u, email_key, s, later()));
+    }
+
+    Backend backend_;
+    std::unique_ptr<SqlDatabase> db_;
+    std::unique_ptr<AccountStore> store_;
+};
+
+TEST_P(AccountStoreConformance, CreatesAndFindsUsersByEmailKey) {
+    ASSERT_TRUE(create("u1", "ann@example.com"));
+    auto found = await_now(store_->find_user_by_email("ann@example.com", later()));
+    ASSERT_TRUE(found);
+    EXPECT_EQ(found->id, "u1");
+    EXPECT_EQ(found->password_hash, "hash");
+    EXPECT_FALSE(await_now(store_->find_user_by_email("bob@example.com", later())));
+}
+
+TEST_P(AccountStoreConformance, ATakenEmailIsRefusedAndLeavesNoSession) {
+    ASSERT_TRUE(create("u1", "ann@example.com"));
+    EXPECT_FALSE(create("u2", "ann@example.com", "second-token"));
+    EXPECT_FALSE(await_now(store_->find_session_user("second-token", 2000, later())));
+}
+
+TEST_P(AccountStoreConformance, SessionsExpireAndRevoke) {
+    ASSERT_TRUE(create("u1", "ann@example.com", "t1"));
+    auto user = await_now(store_->find_session_user("t1", 2000, later()));
+    ASSERT_TRUE(user);
+    EXPECT_EQ(user->id, "u1");
+    EXPECT_FALSE(await_now(store_->find_session_user("t1", 5000, later())));  // expired
+    await_now(store_->create_session({"t2", "u1", 2000, 9000}, later()));
+    EXPECT_TRUE(await_now(store_->revoke_session("t2", 3000, later())));
+    EXPECT_FALSE(await_now(store_->find_session_user("t2", 3001, later())));
+    EXPECT_FALSE(await_now(store_->revoke_session("t2", 3002, later())));  // already revoked
+    EXPECT_FALSE(await_now(store_->revoke_session("nope", 3002, later())));
+}
+
+TEST_P(AccountStoreConformance, ConcurrentSignUpsForOneEmailMakeOneAccount) {
+    asio::io_context ioc;
+    std::vector<std::future<std::optional<User>>> results;
+    for (int i = 0; i < 16; ++i) {
+        User u{"u" + std::to_string(i), "same@example.com", "hash", 1000};
+        SessionRecord s{"t" + std::to_string(i), u.id, 1000, 5000};
+        results.push_back(asio::co_spawn(
+            ioc, store_->create_user(u, "same@example.com", s, later()), asio::use_future));
+    }
+    ioc.run();
+    int created = 0;
+    for (auto& r : results) created += r.get().has_value() ? 1 : 0;
+    EXPECT_EQ(created, 1);
+}
+
+INSTANTIATE_TEST_SUITE_P(Sqlite, AccountStoreConformance, ::testing::Values(&sqlite_backend),
+                         [](const auto&) { return std::string("sqlite"); });
+
+}  // namespace
+}  // namespace mindme::store

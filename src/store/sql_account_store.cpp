@@ -1,0 +1,107 @@
+// AccountStore on SqlDatabase, in SQL that every backend accepts.
+#include <soci/soci.h>
+
+#include "store/accounts.hpp"
+#include "store/sql_database.hpp"
+
+namespace mindme::store {
+namespace {
+
+std::optional<User> read_user(soci::session& s, const std::string& where, const std::string& key) {
+    User u;
+    soci::indicator ind = soci::i_ok;
+    s << "SELECT id, email, password_hash, created_at FROM users WHERE " + where + " = :k",
+        soci::use(key), soci::into(u.id, ind), soci::into(u.email), soci::into(u.password_hash),
+        soci::into(u.created_at_ms);
+    if (!s.got_data()) return std::nullopt;
+    return u;
+}
+
+void insert_session(soci::session& s, const SessionRecord& r) {
+    s << "INSERT INTO sessions (token_hash, user_id, created_at, expires_at) "
+         "VALUES (:t, :u, :c, :e)",
+        soci::use(r.token_hash), soci::use(r.user_id), soci::use(r.created_at_ms),
+        soci::use(r.expires_at_ms);
+}
+
+class SqlAccountStore final : public AccountStore {
+public:
+    explicit SqlAccountStore(SqlDatabase& db) : db_(db) {}
+
+    boost::asio::awaitable<std::optional<User>> create_user(User user, std::string email_key,
+                                                          SessionRecord session,
+                                                          Deadline deadline) override {
+        co_return co_await db_.run(
+            [&](soci::session& s) -> std::optional<User> {
+                try {
+                    soci::transaction tx(s);
+                    s << "INSERT INTO users (id, email, email_key, password_hash, created_at) "
+                         "VALUES (:i, :e, :k, :p, :c)",
+                        soci::use(user.id), soci::use(user.email), soci::use(email_key),
+                        soci::use(user.password_hash), soci::use(user.created_at_ms);
+                    insert_session(s, session);
+                    tx.commit();
+                    return user;
+                } catch (const soci::soci_error&) {
+                    // Portable across backends: a failed insert whose email is now taken
+                    // lost to the unique key; anything else is a real failure.
+                    if (read_user(s, "email_key", email_key)) return std::nullopt;
+                    throw;
+                }
+            },
+            deadline);
+    }
+
+    boost::asio::awaitable<std::optional<User>> find_user_by_email(std::string email_key,
+                                                                 Deadline deadline) override {
+        co_return co_await db_.run(
+            [&](soci::session& s) { return read_user(s, "email_key", email_key); }, deadline);
+    }
+
+    boost::asio::awaitable<void> create_session(SessionRecord session,
+                                                Deadline deadline) override {
+        co_await db_.run([&](soci::session& s) { insert_session(s, session); }, deadline);
+    }
+
+    boost::asio::awaitable<std::optional<User>> find_session_user(std::string token_hash,
+                                                                std::int64_t now_ms,
+                                                                Deadline deadline) override {
+        co_return co_await db_.run(
+            [&](soci::session& s) -> std::optional<User> {
+                User u;
+                s << "SELECT u.id, u.email, u.password_hash, u.created_at "
+                     "FROM sessions s JOIN users u ON u.id = s.user_id "
+                     "WHERE s.token_hash = :t AND s.revoked_at IS NULL AND s.expires_at > :n",
+                    soci::use(token_hash), soci::use(now_ms), soci::into(u.id),
+                    soci::into(u.email), soci::into(u.password_hash), soci::into(u.created_at_ms);
+                if (!s.got_data()) return std::nullopt;
+                return u;
+            },
+            deadline);
+    }
+
+    boost::asio::awaitable<bool> revoke_session(std::string token_hash, std::int64_t now_ms,
+                                                Deadline deadline) override {
+        co_return co_await db_.run(
+            [&](soci::session& s) {
+                soci::statement st =
+                    (s.prepare << "UPDATE sessions SET revoked_at = :n "
+                                  "WHERE token_hash = :t AND revoked_at IS NULL",
+                     soci::use(now_ms), soci::use(token_hash));
+                st.execute(true);
+                return st.get_affected_rows() > 0;
+            },
+            deadline);
+    }
+
+private:
+    SqlDatabase& db_;
+};
+
+}  // namespace
+
+std::unique_ptr<AccountStore> make_sql_account_store(SqlDatabase& db) {
+    return std::make_unique<SqlAccountStore>(db);
+}
+
+}  // namespace mindme::store
