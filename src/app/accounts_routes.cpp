@@ -24,7 +24,8 @@ constexpr std::size_t kMaxPassword = 256;
 constexpr std::size_t kUserIdBytes = 16;  // 128 random bits, 22 characters
 
 boost::json::object user_json(const store::User& u) {
-    return {{"id", u.id}, {"email", u.email}, {"created_at", core::format_rfc3339_ms(u.created_at_ms)}};
+    return {
+        {"id", u.id}, {"email", u.email}, {"created_at", core::format_rfc3339_ms(u.created_at_ms)}};
 }
 
 Response user_and_token(int status, const store::User& u, const std::string& token) {
@@ -89,8 +90,8 @@ boost::asio::awaitable<Response> Accounts::sign_up(Request& req) {
     auto body = parse_json_object(req);
     auto email = normalize_email(require_string(body, "email"));
     auto password = check_password(body);
-    auto hash = co_await hashing_.run([&password] { return guard::hash_password(password); },
-                                      req.deadline);
+    auto hash =
+        co_await hashing_.run([&password] { return guard::hash_password(password); }, req.deadline);
     store::User user{core::random_id(kUserIdBytes), email.address, hash, core::now_ms()};
     std::string token;
     auto session = new_session(user.id, token);
@@ -126,8 +127,8 @@ boost::asio::awaitable<store::User> Accounts::authenticate(const Request& req) {
         throw unauthorized("a bearer token is required");
     auto token = core::trim(header->substr(7));
     if (token.empty()) throw unauthorized("a bearer token is required");
-    auto user = co_await store_.find_session_user(guard::token_digest(token), core::now_ms(),
-                                                  req.deadline);
+    auto user =
+        co_await store_.find_session_user(guard::token_digest(token), core::now_ms(), req.deadline);
     if (!user) throw unauthorized("the token is invalid, expired or revoked");
     co_return *user;
 }
@@ -161,9 +162,8 @@ void Accounts::add_routes(http::Router& router) {
                       {{"id", {{"type", "string"}}},
                        {"email", {{"type", "string"}}},
                        {"created_at", {{"type", "string"}, {"format", "date-time"}}}}}};
-    json::value user_and_token{
-        {"type", "object"},
-        {"properties", {{"user", user}, {"token", {{"type", "string"}}}}}};
+    json::value user_and_token{{"type", "object"},
+                               {"properties", {{"user", user}, {"token", {{"type", "string"}}}}}};
     json::value credentials{
         {"required", true},
         {"content",
@@ -186,14 +186,13 @@ void Accounts::add_routes(http::Router& router) {
           {"413", described("Body too large")},
           {"415", described("The body is not application/json")},
           {"422", described("Email or password invalid; the message names the field")}}}};
-    json::object sign_in_doc{
-        {"summary", "Sign in"},
-        {"tags", json::array{"accounts"}},
-        {"requestBody", credentials},
-        {"responses",
-         {{"200", with_body("Signed in", user_and_token)},
-          {"401", described("Wrong email or password")},
-          {"415", described("The body is not application/json")}}}};
+    json::object sign_in_doc{{"summary", "Sign in"},
+                             {"tags", json::array{"accounts"}},
+                             {"requestBody", credentials},
+                             {"responses",
+                              {{"200", with_body("Signed in", user_and_token)},
+                               {"401", described("Wrong email or password")},
+                               {"415", described("The body is not application/json")}}}};
     json::object sign_out_doc{
         {"summary", "Sign out: this token is refused from then on"},
         {"tags", json::array{"accounts"}},
@@ -208,13 +207,17 @@ void Accounts::add_routes(http::Router& router) {
          {{"200", with_body("The user", {{"type", "object"}, {"properties", {{"user", user}}}})},
           {"401", described("No valid bearer token")}}}};
 
-    router.add("POST", "/v1/accounts", [this](Request& r) { return sign_up(r); },
-               json::serialize(sign_up_doc));
-    router.add("POST", "/v1/sessions", [this](Request& r) { return sign_in(r); },
-               json::serialize(sign_in_doc));
-    router.add("DELETE", "/v1/sessions/current", [this](Request& r) { return sign_out(r); },
-               json::serialize(sign_out_doc));
-    router.add("GET", "/v1/me", [this](Request& r) { return me(r); }, json::serialize(me_doc));
+    router.add(
+        "POST", "/v1/accounts", [this](Request& r) { return sign_up(r); },
+        json::serialize(sign_up_doc));
+    router.add(
+        "POST", "/v1/sessions", [this](Request& r) { return sign_in(r); },
+        json::serialize(sign_in_doc));
+    router.add(
+        "DELETE", "/v1/sessions/current", [this](Request& r) { return sign_out(r); },
+        json::serialize(sign_out_doc));
+    router.add(
+        "GET", "/v1/me", [this](Request& r) { return me(r); }, json::serialize(me_doc));
 }
 
 }  // namespace mindme::app

@@ -1,7 +1,6 @@
-#include "app/accounts_routes.hpp"
-
 #include <gtest/gtest.h>
 
+#include "app/accounts_routes.hpp"
 #include "app/json_body.hpp"
 
 namespace mindme::app {

@@ -2,20 +2,12 @@
 
 #include <gtest/gtest.h>
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/use_future.hpp>
+#include "core/await_now.hpp"
 
 namespace mindme::app {
 namespace {
 
-template <class T>
-T await_now(boost::asio::awaitable<T> work) {
-    boost::asio::io_context ioc;
-    auto f = boost::asio::co_spawn(ioc, std::move(work), boost::asio::use_future);
-    ioc.run();
-    return f.get();
-}
+using core::await_now;
 
 HealthChecks::Check constant(const std::string& answer) {
     return [answer]() -> boost::asio::awaitable<std::string> { co_return answer; };

@@ -17,7 +17,8 @@ boost::json::object parse_json_object(const http::Request& req) {
     boost::system::error_code ec;
     auto value = boost::json::parse(req.body, ec);
     if (ec) throw ApiError(ErrorCode::kBadRequest, "the body is not valid JSON: " + ec.message());
-    if (!value.is_object()) throw ApiError(ErrorCode::kBadRequest, "the body must be a JSON object");
+    if (!value.is_object())
+        throw ApiError(ErrorCode::kBadRequest, "the body must be a JSON object");
     return std::move(value.as_object());
 }
 

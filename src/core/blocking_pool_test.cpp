@@ -8,6 +8,8 @@
 #include <future>
 #include <latch>
 
+#include "core/await_now.hpp"
+
 namespace mindme::core {
 namespace {
 
@@ -20,17 +22,9 @@ void wait_until_queued(const BlockingPool& pool) {
         std::this_thread::yield();
 }
 
-template <class T>
-T run_on_loop(asio::awaitable<T> work) {
-    asio::io_context ioc;
-    auto future = asio::co_spawn(ioc, std::move(work), asio::use_future);
-    ioc.run();
-    return future.get();
-}
-
 TEST(BlockingPool, RunsOffTheLoopThreadAndResumesOnIt) {
     BlockingPool pool("test", 2, 10);
-    auto result = run_on_loop([&]() -> asio::awaitable<std::pair<bool, bool>> {
+    auto result = await_now([&]() -> asio::awaitable<std::pair<bool, bool>> {
         auto loop_thread = std::this_thread::get_id();
         auto pool_thread = co_await pool.run([] { return std::this_thread::get_id(); });
         co_return std::make_pair(pool_thread != loop_thread,
@@ -43,11 +37,11 @@ TEST(BlockingPool, RunsOffTheLoopThreadAndResumesOnIt) {
 
 TEST(BlockingPool, ExceptionsReachTheCaller) {
     BlockingPool pool("test", 1, 10);
-    EXPECT_THROW(run_on_loop([&]() -> asio::awaitable<int> {
+    EXPECT_THROW(await_now([&]() -> asio::awaitable<int> {
                      co_return co_await pool.run([]() -> int { throw std::runtime_error("x"); });
                  }()),
                  std::runtime_error);
-    run_on_loop([&]() -> asio::awaitable<int> {
+    await_now([&]() -> asio::awaitable<int> {
         co_await pool.run([] {});  // void jobs work too
         co_return 0;
     }());
@@ -59,7 +53,7 @@ TEST(BlockingPool, FullQueueIsRefusedAtOnceWith503) {
     std::promise<void> started;
     // Occupy the only thread, then fill the only queue slot.
     auto blocker = std::async(std::launch::async, [&] {
-        return run_on_loop([&]() -> asio::awaitable<int> {
+        return await_now([&]() -> asio::awaitable<int> {
             co_await pool.run([&] {
                 started.set_value();
                 release.wait();
@@ -69,13 +63,13 @@ TEST(BlockingPool, FullQueueIsRefusedAtOnceWith503) {
     });
     started.get_future().wait();
     auto queued = std::async(std::launch::async, [&] {
-        return run_on_loop(
+        return await_now(
             [&]() -> asio::awaitable<int> { co_return co_await pool.run([] { return 7; }); }());
     });
     wait_until_queued(pool);
     ASSERT_EQ(pool.stats().queued, 1u);
     try {
-        run_on_loop(
+        await_now(
             [&]() -> asio::awaitable<int> { co_return co_await pool.run([] { return 1; }); }());
         ADD_FAILURE() << "a full queue accepted a job";
     } catch (const ApiError& e) {
@@ -93,7 +87,7 @@ TEST(BlockingPool, JobsStillQueuedAtTheirDeadlineDoNotRun) {
     std::latch release(1);
     std::promise<void> started;
     auto blocker = std::async(std::launch::async, [&] {
-        return run_on_loop([&]() -> asio::awaitable<int> {
+        return await_now([&]() -> asio::awaitable<int> {
             co_await pool.run([&] {
                 started.set_value();
                 release.wait();
@@ -104,7 +98,7 @@ TEST(BlockingPool, JobsStillQueuedAtTheirDeadlineDoNotRun) {
     started.get_future().wait();
     std::atomic<bool> ran{false};
     auto late = std::async(std::launch::async, [&] {
-        return run_on_loop([&]() -> asio::awaitable<int> {
+        return await_now([&]() -> asio::awaitable<int> {
             // Already past its deadline when a thread frees up.
             co_await pool.run([&] { ran = true; }, BlockingPool::Clock::now());
             co_return 0;

@@ -11,7 +11,7 @@ namespace mindme::guard {
 std::string hash_password(std::string_view password);
 bool verify_password(const std::string& hash, std::string_view password);
 
-std::string new_session_token();                 // 43 characters of base64url
+std::string new_session_token();                   // 43 characters of base64url
 std::string token_digest(std::string_view token);  // 64 hex digits
 
 }  // namespace mindme::guard

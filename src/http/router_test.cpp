@@ -2,19 +2,12 @@
 
 #include <gtest/gtest.h>
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/use_future.hpp>
+#include "core/await_now.hpp"
 
 namespace mindme::http {
 namespace {
 
-Response run(const Router& router, Request& req) {
-    boost::asio::io_context ioc;
-    auto future = boost::asio::co_spawn(ioc, router.dispatch(req), boost::asio::use_future);
-    ioc.run();
-    return future.get();
-}
+Response run(const Router& router, Request& req) { return core::await_now(router.dispatch(req)); }
 
 Handler echo(std::string name) {
     return [name](Request& r) -> boost::asio::awaitable<Response> {

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <functional>
 
+#include "core/await_now.hpp"
 #include "store/accounts.hpp"
 #include "store/migrations.hpp"
 #include "store/sql_database.hpp"
@@ -25,8 +26,8 @@ struct Backend {
 };
 
 Backend sqlite_backend() {
-    auto dir = std::filesystem::temp_directory_path() /
-               ("mindme-accounts-" + std::to_string(::getpid()));
+    auto dir =
+        std::filesystem::temp_directory_path() / ("mindme-accounts-" + std::to_string(::getpid()));
     return {"sqlite",
             [dir] {
                 std::filesystem::remove_all(dir);
@@ -38,13 +39,7 @@ Backend sqlite_backend() {
             [dir] { std::filesystem::remove_all(dir); }};
 }
 
-template <class T>
-T await_now(asio::awaitable<T> work) {
-    asio::io_context ioc;
-    auto f = asio::co_spawn(ioc, std::move(work), asio::use_future);
-    ioc.run();
-    return f.get();
-}
+using core::await_now;
 
 Deadline later() { return std::chrono::steady_clock::now() + std::chrono::seconds(30); }
 

@@ -33,20 +33,19 @@ public:
     // Creates the user and its first session in one transaction; nullopt when
     // `email_key` (the normalised email) is taken.
     virtual boost::asio::awaitable<std::optional<User>> create_user(User user,
-                                                                  std::string email_key,
-                                                                  SessionRecord session,
-                                                                  Deadline deadline) = 0;
+                                                                    std::string email_key,
+                                                                    SessionRecord session,
+                                                                    Deadline deadline) = 0;
     virtual boost::asio::awaitable<std::optional<User>> find_user_by_email(std::string email_key,
-                                                                         Deadline deadline) = 0;
+                                                                           Deadline deadline) = 0;
     virtual boost::asio::awaitable<void> create_session(SessionRecord session,
                                                         Deadline deadline) = 0;
     // The user of a session that is neither revoked nor expired at `now_ms`.
     virtual boost::asio::awaitable<std::optional<User>> find_session_user(std::string token_hash,
-                                                                        std::int64_t now_ms,
-                                                                        Deadline deadline) = 0;
+                                                                          std::int64_t now_ms,
+                                                                          Deadline deadline) = 0;
     // False when there was no live session with that hash.
-    virtual boost::asio::awaitable<bool> revoke_session(std::string token_hash,
-                                                        std::int64_t now_ms,
+    virtual boost::asio::awaitable<bool> revoke_session(std::string token_hash, std::int64_t now_ms,
                                                         Deadline deadline) = 0;
 };
 

@@ -29,8 +29,8 @@ public:
     explicit SqlAccountStore(SqlDatabase& db) : db_(db) {}
 
     boost::asio::awaitable<std::optional<User>> create_user(User user, std::string email_key,
-                                                          SessionRecord session,
-                                                          Deadline deadline) override {
+                                                            SessionRecord session,
+                                                            Deadline deadline) override {
         co_return co_await db_.run(
             [&](soci::session& s) -> std::optional<User> {
                 try {
@@ -53,27 +53,26 @@ public:
     }
 
     boost::asio::awaitable<std::optional<User>> find_user_by_email(std::string email_key,
-                                                                 Deadline deadline) override {
+                                                                   Deadline deadline) override {
         co_return co_await db_.run(
             [&](soci::session& s) { return read_user(s, "email_key", email_key); }, deadline);
     }
 
-    boost::asio::awaitable<void> create_session(SessionRecord session,
-                                                Deadline deadline) override {
+    boost::asio::awaitable<void> create_session(SessionRecord session, Deadline deadline) override {
         co_await db_.run([&](soci::session& s) { insert_session(s, session); }, deadline);
     }
 
     boost::asio::awaitable<std::optional<User>> find_session_user(std::string token_hash,
-                                                                std::int64_t now_ms,
-                                                                Deadline deadline) override {
+                                                                  std::int64_t now_ms,
+                                                                  Deadline deadline) override {
         co_return co_await db_.run(
             [&](soci::session& s) -> std::optional<User> {
                 User u;
                 s << "SELECT u.id, u.email, u.password_hash, u.created_at "
                      "FROM sessions s JOIN users u ON u.id = s.user_id "
                      "WHERE s.token_hash = :t AND s.revoked_at IS NULL AND s.expires_at > :n",
-                    soci::use(token_hash), soci::use(now_ms), soci::into(u.id),
-                    soci::into(u.email), soci::into(u.password_hash), soci::into(u.created_at_ms);
+                    soci::use(token_hash), soci::use(now_ms), soci::into(u.id), soci::into(u.email),
+                    soci::into(u.password_hash), soci::into(u.created_at_ms);
                 if (!s.got_data()) return std::nullopt;
                 return u;
             },
@@ -84,10 +83,9 @@ public:
                                                 Deadline deadline) override {
         co_return co_await db_.run(
             [&](soci::session& s) {
-                soci::statement st =
-                    (s.prepare << "UPDATE sessions SET revoked_at = :n "
-                                  "WHERE token_hash = :t AND revoked_at IS NULL",
-                     soci::use(now_ms), soci::use(token_hash));
+                soci::statement st = (s.prepare << "UPDATE sessions SET revoked_at = :n "
+                                                   "WHERE token_hash = :t AND revoked_at IS NULL",
+                                      soci::use(now_ms), soci::use(token_hash));
                 st.execute(true);
                 return st.get_affected_rows() > 0;
             },

@@ -12,6 +12,7 @@ import socket
 import subprocess
 import tempfile
 import threading
+import unittest
 import time
 
 BIN = os.environ.get("MINDME_BIN", os.path.join(os.path.dirname(__file__), "../../build/mindme"))
@@ -122,6 +123,19 @@ class Server:
 
     def __exit__(self, *exc):
         self.stop()
+
+
+class ServerTestCase(unittest.TestCase):
+    """A test class sharing one server, started with the class's `server_sets`."""
+    server_sets = ()
+
+    @classmethod
+    def setUpClass(cls):
+        cls.server = Server(*cls.server_sets)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.stop()
 
 
 def until(condition, seconds=10.0):

@@ -2,17 +2,10 @@
 import json
 import unittest
 
-from mindme_server import Server, error_code
+from mindme_server import ServerTestCase, Server, error_code
 
 
-class AccountsTest(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.server = Server()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.server.stop()
+class AccountsTest(ServerTestCase):
 
     def post(self, path, body, content_type="application/json", headers=None):
         data = body if isinstance(body, (bytes, str)) else json.dumps(body)

@@ -6,17 +6,10 @@ import subprocess
 import tempfile
 import unittest
 
-from mindme_server import BIN, Server, error_code, until
+from mindme_server import ServerTestCase, BIN, Server, error_code, until
 
 
-class OperationsTest(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.server = Server()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.server.stop()
+class OperationsTest(ServerTestCase):
 
     def test_health_reports_checks(self):
         status, headers, body = self.server.request("GET", "/health")
