@@ -7,7 +7,7 @@ from mindme_server import ServerTestCase, Server, error_code, read_response, rea
 
 class ProtocolTest(ServerTestCase):
     server_sets = ("server.head_timeout_seconds=1", "server.idle_timeout_seconds=2",
-                            "http.max_head_bytes=4096", "http.max_body_bytes=1000",)
+                   "http.max_head_bytes=4096", "http.max_body_bytes=1000")
 
     def test_keep_alive_serves_many_requests_on_one_connection(self):
         conn = self.server.connection()
