@@ -28,7 +28,9 @@ void ensure_table(soci::session& session) {
 const std::vector<Migration>& schema_migrations() {
     // Times are milliseconds since the Unix epoch in BIGINT columns; ids are opaque
     // strings. The per-user change sequence is allocated from users.change_seq inside
-    // the writing transaction, which orders one user's changes by commit.
+    // the writing transaction, which orders one user's changes by commit; an upsert
+    // keeps the entity as it was then (snapshot, JSON), so sync replays history exactly
+    // even after a later delete.
     static const std::vector<Migration> kMigrations{
         {1,
          "accounts, sessions, memories and the change log",
@@ -63,6 +65,7 @@ const std::vector<Migration>& schema_migrations() {
              " kind VARCHAR(32) NOT NULL,"
              " entity_id VARCHAR(32) NOT NULL,"
              " at BIGINT NOT NULL,"
+             " snapshot TEXT,"
              " PRIMARY KEY (user_id, seq))",
          }},
     };
