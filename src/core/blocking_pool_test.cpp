@@ -22,6 +22,34 @@ void wait_until_queued(const BlockingPool& pool) {
         std::this_thread::yield();
 }
 
+// Holds one pool thread with a job that waits until release() (or destruction).
+class Blocker {
+public:
+    explicit Blocker(BlockingPool& pool)
+        : done_(std::async(std::launch::async, [this, &pool] {
+              await_now([&]() -> asio::awaitable<int> {
+                  co_await pool.run([this] {
+                      started_.set_value();
+                      gate_.wait();
+                  });
+                  co_return 0;
+              }());
+          })) {
+        started_.get_future().wait();
+    }
+    ~Blocker() { release(); }
+    void release() {
+        if (!released_.exchange(true)) gate_.count_down();
+        if (done_.valid()) done_.get();
+    }
+
+private:
+    std::latch gate_{1};
+    std::promise<void> started_;
+    std::atomic<bool> released_{false};
+    std::future<void> done_;
+};
+
 TEST(BlockingPool, RunsOffTheLoopThreadAndResumesOnIt) {
     BlockingPool pool("test", 2, 10);
     auto result = await_now([&]() -> asio::awaitable<std::pair<bool, bool>> {
@@ -49,19 +77,8 @@ TEST(BlockingPool, ExceptionsReachTheCaller) {
 
 TEST(BlockingPool, FullQueueIsRefusedAtOnceWith503) {
     BlockingPool pool("test", 1, 1);
-    std::latch release(1);
-    std::promise<void> started;
     // Occupy the only thread, then fill the only queue slot.
-    auto blocker = std::async(std::launch::async, [&] {
-        return await_now([&]() -> asio::awaitable<int> {
-            co_await pool.run([&] {
-                started.set_value();
-                release.wait();
-            });
-            co_return 0;
-        }());
-    });
-    started.get_future().wait();
+    Blocker blocker(pool);
     auto queued = std::async(std::launch::async, [&] {
         return await_now(
             [&]() -> asio::awaitable<int> { co_return co_await pool.run([] { return 7; }); }());
@@ -76,26 +93,14 @@ TEST(BlockingPool, FullQueueIsRefusedAtOnceWith503) {
         EXPECT_EQ(e.code(), ErrorCode::kUnavailable);
         EXPECT_EQ(e.retry_after(), 1);
     }
-    release.count_down();
-    EXPECT_EQ(blocker.get(), 0);
+    blocker.release();
     EXPECT_EQ(queued.get(), 7);
     EXPECT_EQ(pool.stats().rejected, 1u);
 }
 
 TEST(BlockingPool, JobsStillQueuedAtTheirDeadlineDoNotRun) {
     BlockingPool pool("test", 1, 10);
-    std::latch release(1);
-    std::promise<void> started;
-    auto blocker = std::async(std::launch::async, [&] {
-        return await_now([&]() -> asio::awaitable<int> {
-            co_await pool.run([&] {
-                started.set_value();
-                release.wait();
-            });
-            co_return 0;
-        }());
-    });
-    started.get_future().wait();
+    Blocker blocker(pool);
     std::atomic<bool> ran{false};
     auto late = std::async(std::launch::async, [&] {
         return await_now([&]() -> asio::awaitable<int> {
@@ -105,10 +110,9 @@ TEST(BlockingPool, JobsStillQueuedAtTheirDeadlineDoNotRun) {
         }());
     });
     wait_until_queued(pool);
-    release.count_down();
+    blocker.release();
     EXPECT_THROW(late.get(), ApiError);
     EXPECT_FALSE(ran);
-    blocker.get();
     EXPECT_EQ(pool.stats().expired, 1u);
 }
 
