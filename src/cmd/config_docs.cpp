@@ -67,24 +67,7 @@ std::string config_markdown(const core::ConfigSchema& schema) {
 std::string config_yaml(const core::Config& config) {
     std::string out;
     for (const auto& k : config.schema().keys()) {
-        core::ConfigValue v;
-        switch (k.type) {
-            case core::ConfigType::kInt:
-                v = config.get_int(k.name);
-                break;
-            case core::ConfigType::kDouble:
-                v = config.get_double(k.name);
-                break;
-            case core::ConfigType::kBool:
-                v = config.get_bool(k.name);
-                break;
-            case core::ConfigType::kString:
-                v = config.get_string(k.name);
-                break;
-            case core::ConfigType::kStringList:
-                v = config.get_list(k.name);
-                break;
-        }
+        const auto& v = config.value(k.name);
         std::string text = core::to_text(v);
         if (k.type == core::ConfigType::kString) {
             std::string quoted = "\"";

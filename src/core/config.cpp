@@ -214,6 +214,12 @@ const ConfigValue& Config::get(const std::string& name, ConfigType type) const {
     return values_.find(name)->second;
 }
 
+const ConfigValue& Config::value(const std::string& name) const {
+    const ConfigKey* key = schema_->find(name);
+    if (!key) throw std::logic_error("configuration key not declared: " + name);
+    return get(name, key->type);
+}
+
 std::int64_t Config::get_int(const std::string& name) const {
     return std::get<std::int64_t>(get(name, ConfigType::kInt));
 }

@@ -69,6 +69,8 @@ public:
     bool get_bool(const std::string& name) const;
     const std::string& get_string(const std::string& name) const;
     const StringList& get_list(const std::string& name) const;
+    // The value of a declared key, whatever its type (for listing the configuration).
+    const ConfigValue& value(const std::string& name) const;
 
     const ConfigSchema& schema() const { return *schema_; }
 
