@@ -122,21 +122,29 @@ boost::asio::awaitable<Response> Accounts::sign_in(Request& req) {
 }
 
 boost::asio::awaitable<store::User> Accounts::authenticate(const Request& req) {
+    co_return co_await session_user(bearer_digest(req), req);
+}
+
+std::string Accounts::bearer_digest(const Request& req) {
     auto header = req.header("Authorization");
     if (!header || header->size() < 7 || !http::iequals(header->substr(0, 7), "Bearer "))
         throw unauthorized("a bearer token is required");
     auto token = core::trim(header->substr(7));
     if (token.empty()) throw unauthorized("a bearer token is required");
-    auto user =
-        co_await store_.find_session_user(guard::token_digest(token), core::now_ms(), req.deadline);
+    return guard::token_digest(token);
+}
+
+boost::asio::awaitable<store::User> Accounts::session_user(const std::string& digest,
+                                                           const Request& req) {
+    auto user = co_await store_.find_session_user(digest, core::now_ms(), req.deadline);
     if (!user) throw unauthorized("the token is invalid, expired or revoked");
     co_return *user;
 }
 
 boost::asio::awaitable<Response> Accounts::sign_out(Request& req) {
-    co_await authenticate(req);
-    auto token = core::trim(req.header("Authorization")->substr(7));
-    co_await store_.revoke_session(guard::token_digest(token), core::now_ms(), req.deadline);
+    auto digest = bearer_digest(req);
+    co_await session_user(digest, req);
+    co_await store_.revoke_session(digest, core::now_ms(), req.deadline);
     Response r;
     r.status = 204;
     co_return r;

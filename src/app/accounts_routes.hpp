@@ -28,6 +28,11 @@ private:
     boost::asio::awaitable<http::Response> sign_out(http::Request& req);
     boost::asio::awaitable<http::Response> me(http::Request& req);
     store::SessionRecord new_session(const std::string& user_id, std::string& token) const;
+    // The SHA-256 of the request's bearer token; 401 when there is none.
+    static std::string bearer_digest(const http::Request& req);
+    // The user of a live session with that digest; 401 otherwise.
+    boost::asio::awaitable<store::User> session_user(const std::string& digest,
+                                                     const http::Request& req);
 
     store::AccountStore& store_;
     core::BlockingPool& hashing_;
