@@ -1,8 +1,10 @@
 #include "app/accounts_routes.hpp"
 
 #include <boost/json.hpp>
+#include <charconv>
 
 #include "app/json_body.hpp"
+#include "app/openapi_doc.hpp"
 #include "core/clock.hpp"
 #include "core/config.hpp"
 #include "core/ids.hpp"
@@ -47,6 +49,32 @@ ApiError unauthorized(const std::string& message) {
     return ApiError(ErrorCode::kUnauthorized, message);
 }
 
+// Cache versions of a session: live, then revoked (which no live copy replaces).
+constexpr std::int64_t kSessionLive = 1;
+constexpr std::int64_t kSessionRevoked = 2;
+
+std::string session_key(const std::string& digest) { return "session:" + digest; }
+
+// id, email, created_at, expires_at, one per line (none of them holds a newline).
+std::string encode_session(const store::LiveSession& s) {
+    return s.user.id + '\n' + s.user.email + '\n' + std::to_string(s.user.created_at_ms) + '\n' +
+           std::to_string(s.expires_at_ms);
+}
+
+std::optional<store::LiveSession> decode_session(std::string_view text) {
+    auto fields = core::split_list(text, '\n');
+    if (fields.size() != 4) return std::nullopt;
+    store::LiveSession s;
+    s.user.id = fields[0];
+    s.user.email = fields[1];
+    auto number = [](std::string_view f, std::int64_t& out) {
+        return std::from_chars(f.data(), f.data() + f.size(), out).ec == std::errc();
+    };
+    if (!number(fields[2], s.user.created_at_ms) || !number(fields[3], s.expires_at_ms))
+        return std::nullopt;
+    return s;
+}
+
 }  // namespace
 
 void declare_auth_config(core::ConfigSchema& schema) {
@@ -73,10 +101,13 @@ Email normalize_email(std::string_view raw) {
 }
 
 Accounts::Accounts(store::AccountStore& store, core::BlockingPool& hashing,
-                   std::chrono::seconds token_ttl)
+                   std::chrono::seconds token_ttl, cache::Cache& cache,
+                   std::chrono::seconds cache_ttl)
     : store_(store),
       hashing_(hashing),
       token_ttl_(token_ttl),
+      cache_(cache),
+      cache_ttl_(cache_ttl),
       dummy_hash_(guard::hash_password(guard::new_session_token())) {}
 
 store::SessionRecord Accounts::new_session(const std::string& user_id, std::string& token) const {
@@ -134,17 +165,42 @@ std::string Accounts::bearer_digest(const Request& req) {
     return guard::token_digest(token);
 }
 
+boost::asio::awaitable<std::optional<store::LiveSession>> Accounts::cached_session(
+    const std::string& digest, const Request& req) {
+    auto key = session_key(digest);
+    if (auto entry = co_await cache_.get(key)) {
+        if (entry->version == kSessionRevoked) co_return std::nullopt;
+        if (auto live = decode_session(entry->value)) co_return live;
+    }
+    auto now = core::now_ms();
+    auto live = co_await store_.find_session(digest, now, req.deadline);
+    if (live) {
+        auto left = std::chrono::duration_cast<std::chrono::seconds>(
+            std::chrono::milliseconds(live->expires_at_ms - now));
+        // Arguments of awaited calls are named: GCC 12 destroys a braced temporary
+        // in a co_await expression twice.
+        cache::Entry entry{encode_session(*live), kSessionLive};
+        if (auto ttl = std::min(cache_ttl_, left); ttl.count() > 0)
+            co_await cache_.put(key, std::move(entry), ttl);
+    }
+    co_return live;
+}
+
 boost::asio::awaitable<store::User> Accounts::session_user(const std::string& digest,
                                                            const Request& req) {
-    auto user = co_await store_.find_session_user(digest, core::now_ms(), req.deadline);
-    if (!user) throw unauthorized("the token is invalid, expired or revoked");
-    co_return *user;
+    auto live = co_await cached_session(digest, req);
+    // A cached copy may outlive the session by less than a second; checked here.
+    if (!live || live->expires_at_ms <= core::now_ms())
+        throw unauthorized("the token is invalid, expired or revoked");
+    co_return live->user;
 }
 
 boost::asio::awaitable<Response> Accounts::sign_out(Request& req) {
     auto digest = bearer_digest(req);
     co_await session_user(digest, req);
     co_await store_.revoke_session(digest, core::now_ms(), req.deadline);
+    cache::Entry tombstone{std::string(), kSessionRevoked};
+    co_await cache_.put(session_key(digest), std::move(tombstone), cache_ttl_);
     Response r;
     r.status = 204;
     co_return r;
@@ -160,11 +216,7 @@ boost::asio::awaitable<Response> Accounts::me(Request& req) {
 
 void Accounts::add_routes(http::Router& router) {
     namespace json = boost::json;
-    auto described = [](const char* text) { return json::object{{"description", text}}; };
-    auto with_body = [](const char* text, json::value schema) {
-        return json::object{{"description", text},
-                            {"content", {{"application/json", {{"schema", std::move(schema)}}}}}};
-    };
+    using namespace doc;
     json::value user{{"type", "object"},
                      {"properties",
                       {{"id", {{"type", "string"}}},
@@ -172,17 +224,12 @@ void Accounts::add_routes(http::Router& router) {
                        {"created_at", {{"type", "string"}, {"format", "date-time"}}}}}};
     json::value user_and_token{{"type", "object"},
                                {"properties", {{"user", user}, {"token", {{"type", "string"}}}}}};
-    json::value credentials{
-        {"required", true},
-        {"content",
-         {{"application/json",
-           {{"schema",
-             {{"type", "object"},
-              {"required", json::array{"email", "password"}},
-              {"properties",
-               {{"email", {{"type", "string"}, {"maxLength", 254}}},
-                {"password", {{"type", "string"}, {"minLength", 8}, {"maxLength", 256}}}}}}}}}}}};
-    json::array bearer{json::object{{"bearer", json::array{}}}};
+    auto credentials = json_request(
+        {{"type", "object"},
+         {"required", json::array{"email", "password"}},
+         {"properties",
+          {{"email", {{"type", "string"}, {"maxLength", 254}}},
+           {"password", {{"type", "string"}, {"minLength", 8}, {"maxLength", 256}}}}}});
 
     json::object sign_up_doc{
         {"summary", "Create an account and sign in"},
@@ -204,13 +251,13 @@ void Accounts::add_routes(http::Router& router) {
     json::object sign_out_doc{
         {"summary", "Sign out: this token is refused from then on"},
         {"tags", json::array{"accounts"}},
-        {"security", bearer},
+        {"security", bearer()},
         {"responses",
          {{"204", described("Signed out")}, {"401", described("No valid bearer token")}}}};
     json::object me_doc{
         {"summary", "The signed-in user"},
         {"tags", json::array{"accounts"}},
-        {"security", bearer},
+        {"security", bearer()},
         {"responses",
          {{"200", with_body("The user", {{"type", "object"}, {"properties", {{"user", user}}}})},
           {"401", described("No valid bearer token")}}}};

@@ -5,6 +5,7 @@
 #include <memory>
 #include <string>
 
+#include "cache/cache.hpp"
 #include "core/blocking_pool.hpp"
 #include "core/config_fwd.hpp"
 #include "http/router.hpp"
@@ -16,8 +17,10 @@ void declare_auth_config(core::ConfigSchema& schema);
 
 class Accounts {
 public:
+    // Live sessions are cached for up to `cache_ttl`; a sign-out replaces its entry
+    // with a tombstone, so no process of this cache accepts the token again.
     Accounts(store::AccountStore& store, core::BlockingPool& hashing,
-             std::chrono::seconds token_ttl);
+             std::chrono::seconds token_ttl, cache::Cache& cache, std::chrono::seconds cache_ttl);
     void add_routes(http::Router& router);
     // The caller's user; 401 (with WWW-Authenticate) without a live bearer token.
     boost::asio::awaitable<store::User> authenticate(const http::Request& req);
@@ -33,10 +36,14 @@ private:
     // The user of a live session with that digest; 401 otherwise.
     boost::asio::awaitable<store::User> session_user(const std::string& digest,
                                                      const http::Request& req);
+    boost::asio::awaitable<std::optional<store::LiveSession>> cached_session(
+        const std::string& digest, const http::Request& req);
 
     store::AccountStore& store_;
     core::BlockingPool& hashing_;
     std::chrono::seconds token_ttl_;
+    cache::Cache& cache_;
+    std::chrono::seconds cache_ttl_;
     std::string dummy_hash_;  // verified against when the email is unknown
 };
 

@@ -6,7 +6,10 @@
 
 #include "app/accounts_routes.hpp"
 #include "app/health.hpp"
+#include "app/memories_routes.hpp"
 #include "app/ops_routes.hpp"
+#include "app/sync_routes.hpp"
+#include "cache/cache.hpp"
 #include "core/config.hpp"
 #include "core/log.hpp"
 #include "guard/guard.hpp"
@@ -15,6 +18,7 @@
 #include "http/static_site.hpp"
 #include "metrics/process_collector.hpp"
 #include "store/accounts.hpp"
+#include "store/memories.hpp"
 #include "store/migrations.hpp"
 #include "store/sql_database.hpp"
 #include "store/store_config.hpp"
@@ -42,6 +46,7 @@ void declare_config(core::ConfigSchema& schema) {
                       "missing. --data sets it.");
     http::declare_config(schema);
     store::declare_config(schema);
+    cache::declare_config(schema);
     guard::declare_config(schema);
     declare_auth_config(schema);
     core::log::declare_config(schema);
@@ -67,10 +72,19 @@ struct App::Impl {
                             threads > 0 ? static_cast<std::size_t>(threads)
                                         : std::max(1u, std::thread::hardware_concurrency()),
                             kHashQueue);
+            cache = cache::open_cache(config);
+            cache::export_metrics(*cache, registry);
+            auto cache_ttl = cache::cache_ttl(config);
             account_store = store::make_sql_account_store(*database);
             accounts.emplace(*account_store, *hashing,
-                             std::chrono::seconds(config.get_int("auth.token_ttl_seconds")));
+                             std::chrono::seconds(config.get_int("auth.token_ttl_seconds")), *cache,
+                             cache_ttl);
             accounts->add_routes(router);
+            memory_store = store::make_sql_memory_store(*database);
+            memories.emplace(*memory_store, *accounts, *cache, cache_ttl);
+            memories->add_routes(router);
+            sync.emplace(*memory_store, *accounts);
+            sync->add_routes(router);
             if (auto dir = http::static_dir(config)) {
                 site.emplace(*dir);
                 router.set_fallback(
@@ -125,8 +139,12 @@ struct App::Impl {
 
     std::unique_ptr<store::SqlDatabase> database;
     std::unique_ptr<store::AccountStore> account_store;
+    std::unique_ptr<store::MemoryStore> memory_store;
+    std::unique_ptr<cache::Cache> cache;
     std::optional<core::BlockingPool> hashing;
     std::optional<Accounts> accounts;
+    std::optional<Memories> memories;
+    std::optional<Sync> sync;
     HealthChecks health;
     http::Router router;
     guard::Guard guard;

@@ -110,7 +110,12 @@ std::optional<std::string> Request::query_param(std::string_view name) const {
         auto key = percent_decode(pair.substr(0, eq), true);
         if (key && *key == name) {
             if (eq == std::string_view::npos) return std::string();
-            return percent_decode(pair.substr(eq + 1), true);
+            auto value = percent_decode(pair.substr(eq + 1), true);
+            if (!value)
+                throw core::ApiError(core::ErrorCode::kBadRequest,
+                                     "malformed percent-encoding in query parameter " +
+                                         std::string(name));
+            return value;
         }
         if (amp == std::string_view::npos) break;
         rest.remove_prefix(amp + 1);

@@ -43,7 +43,8 @@ struct Request {
     const RouteInfo* route = nullptr;
 
     std::optional<std::string_view> header(std::string_view name) const;
-    // Decoded value of a query parameter (first occurrence).
+    // Decoded value of a query parameter (first occurrence); 400 (ApiError) when its
+    // percent-encoding is malformed.
     std::optional<std::string> query_param(std::string_view name) const;
     std::string_view param(std::string_view name) const;
 };

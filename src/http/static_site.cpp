@@ -14,6 +14,7 @@
 
 #include "core/text.hpp"
 #include "http/byte_range.hpp"
+#include "http/conditional.hpp"
 #include "http/http_date.hpp"
 
 namespace mindme::http {
@@ -54,15 +55,6 @@ std::string etag_for(const struct stat& st, std::string_view coding) {
     std::string tag = "\"" + hex(static_cast<std::uint64_t>(st.st_size)) + "-" + hex(mtime_ns);
     if (!coding.empty()) tag += "-" + std::string(coding);
     return tag + "\"";
-}
-
-// If-None-Match: "*" or a list of entity tags; weak comparison (RFC 9110 §13.1.2).
-bool none_match(std::string_view header, const std::string& etag) {
-    for (auto item : core::split_list(header)) {
-        if (item.starts_with("W/")) item.remove_prefix(2);
-        if (item == "*" || item == etag) return true;
-    }
-    return false;
 }
 
 std::string_view base_name(std::string_view path) {

@@ -1,54 +1,30 @@
 // The AccountStore conformance suite: the same cases for every SQL backend (SQLite
 // here; PostgreSQL and MariaDB instantiate it again with their own factory).
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/use_future.hpp>
-#include <filesystem>
-#include <functional>
 
 #include "core/await_now.hpp"
 #include "store/accounts.hpp"
-#include "store/migrations.hpp"
-#include "store/sql_database.hpp"
+#include "store/test_backends.hpp"
 
 namespace mindme::store {
 namespace {
 
 namespace asio = boost::asio;
 
-struct Backend {
-    std::string name;
-    std::function<std::unique_ptr<SqlDatabase>()> open;  // a fresh, empty database
-    std::function<void()> cleanup;
-};
-
-Backend sqlite_backend() {
-    auto dir =
-        std::filesystem::temp_directory_path() / ("mindme-accounts-" + std::to_string(::getpid()));
-    return {"sqlite",
-            [dir] {
-                std::filesystem::remove_all(dir);
-                DatabaseOptions o;
-                o.url = "sqlite://" + (dir / "test.db").string();
-                o.connections = 4;
-                return SqlDatabase::open(o);
-            },
-            [dir] { std::filesystem::remove_all(dir); }};
-}
+using test_backends::Backend;
+using test_backends::later;
 
 using core::await_now;
-
-Deadline later() { return std::chrono::steady_clock::now() + std::chrono::seconds(30); }
 
 class AccountStoreConformance : public ::testing::TestWithParam<Backend (*)()> {
 protected:
     void SetUp() override {
         backend_ = GetParam()();
         db_ = backend_.open();
-        migrate(*db_);
         store_ = make_sql_account_store(*db_);
     }
     void TearDown() override {
@@ -81,18 +57,19 @@ TEST_P(AccountStoreConformance, CreatesAndFindsUsersByEmailKey) {
 TEST_P(AccountStoreConformance, ATakenEmailIsRefusedAndLeavesNoSession) {
     ASSERT_TRUE(create("u1", "ann@example.com"));
     EXPECT_FALSE(create("u2", "ann@example.com", "second-token"));
-    EXPECT_FALSE(await_now(store_->find_session_user("second-token", 2000, later())));
+    EXPECT_FALSE(await_now(store_->find_session("second-token", 2000, later())));
 }
 
 TEST_P(AccountStoreConformance, SessionsExpireAndRevoke) {
     ASSERT_TRUE(create("u1", "ann@example.com", "t1"));
-    auto user = await_now(store_->find_session_user("t1", 2000, later()));
-    ASSERT_TRUE(user);
-    EXPECT_EQ(user->id, "u1");
-    EXPECT_FALSE(await_now(store_->find_session_user("t1", 5000, later())));  // expired
+    auto live = await_now(store_->find_session("t1", 2000, later()));
+    ASSERT_TRUE(live);
+    EXPECT_EQ(live->user.id, "u1");
+    EXPECT_EQ(live->expires_at_ms, 5000);
+    EXPECT_FALSE(await_now(store_->find_session("t1", 5000, later())));  // expired
     await_now(store_->create_session({"t2", "u1", 2000, 9000}, later()));
     EXPECT_TRUE(await_now(store_->revoke_session("t2", 3000, later())));
-    EXPECT_FALSE(await_now(store_->find_session_user("t2", 3001, later())));
+    EXPECT_FALSE(await_now(store_->find_session("t2", 3001, later())));
     EXPECT_FALSE(await_now(store_->revoke_session("t2", 3002, later())));  // already revoked
     EXPECT_FALSE(await_now(store_->revoke_session("nope", 3002, later())));
 }
@@ -112,8 +89,9 @@ TEST_P(AccountStoreConformance, ConcurrentSignUpsForOneEmailMakeOneAccount) {
     EXPECT_EQ(created, 1);
 }
 
-INSTANTIATE_TEST_SUITE_P(Sqlite, AccountStoreConformance, ::testing::Values(&sqlite_backend),
-                         [](const auto&) { return std::string("sqlite"); });
+INSTANTIATE_TEST_SUITE_P(Sql, AccountStoreConformance,
+                         ::testing::Values(&test_backends::sqlite_backend),
+                         test_backends::backend_name);
 
 }  // namespace
 }  // namespace mindme::store

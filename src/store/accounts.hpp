@@ -25,6 +25,11 @@ struct SessionRecord {
     std::int64_t expires_at_ms = 0;
 };
 
+struct LiveSession {
+    User user;
+    std::int64_t expires_at_ms = 0;
+};
+
 using Deadline = std::chrono::steady_clock::time_point;
 
 class AccountStore {
@@ -40,10 +45,10 @@ public:
                                                                            Deadline deadline) = 0;
     virtual boost::asio::awaitable<void> create_session(SessionRecord session,
                                                         Deadline deadline) = 0;
-    // The user of a session that is neither revoked nor expired at `now_ms`.
-    virtual boost::asio::awaitable<std::optional<User>> find_session_user(std::string token_hash,
-                                                                          std::int64_t now_ms,
-                                                                          Deadline deadline) = 0;
+    // The session with that hash if it is neither revoked nor expired at `now_ms`.
+    virtual boost::asio::awaitable<std::optional<LiveSession>> find_session(std::string token_hash,
+                                                                            std::int64_t now_ms,
+                                                                            Deadline deadline) = 0;
     // False when there was no live session with that hash.
     virtual boost::asio::awaitable<bool> revoke_session(std::string token_hash, std::int64_t now_ms,
                                                         Deadline deadline) = 0;

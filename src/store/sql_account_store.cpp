@@ -34,7 +34,7 @@ public:
         co_return co_await db_.run(
             [&](soci::session& s) -> std::optional<User> {
                 try {
-                    soci::transaction tx(s);
+                    SqlDatabase::WriteTransaction tx(db_, s);
                     s << "INSERT INTO users (id, email, email_key, password_hash, created_at) "
                          "VALUES (:i, :e, :k, :p, :c)",
                         soci::use(user.id), soci::use(user.email), soci::use(email_key),
@@ -62,19 +62,21 @@ public:
         co_await db_.run([&](soci::session& s) { insert_session(s, session); }, deadline);
     }
 
-    boost::asio::awaitable<std::optional<User>> find_session_user(std::string token_hash,
-                                                                  std::int64_t now_ms,
-                                                                  Deadline deadline) override {
+    boost::asio::awaitable<std::optional<LiveSession>> find_session(std::string token_hash,
+                                                                    std::int64_t now_ms,
+                                                                    Deadline deadline) override {
         co_return co_await db_.run(
-            [&](soci::session& s) -> std::optional<User> {
-                User u;
-                s << "SELECT u.id, u.email, u.password_hash, u.created_at "
+            [&](soci::session& s) -> std::optional<LiveSession> {
+                LiveSession live;
+                auto& u = live.user;
+                s << "SELECT u.id, u.email, u.password_hash, u.created_at, s.expires_at "
                      "FROM sessions s JOIN users u ON u.id = s.user_id "
                      "WHERE s.token_hash = :t AND s.revoked_at IS NULL AND s.expires_at > :n",
                     soci::use(token_hash), soci::use(now_ms), soci::into(u.id), soci::into(u.email),
-                    soci::into(u.password_hash), soci::into(u.created_at_ms);
+                    soci::into(u.password_hash), soci::into(u.created_at_ms),
+                    soci::into(live.expires_at_ms);
                 if (!s.got_data()) return std::nullopt;
-                return u;
+                return live;
             },
             deadline);
     }

@@ -14,4 +14,28 @@ boost::asio::awaitable<void> SqlDatabase::ping(core::BlockingPool::Clock::time_p
         deadline);
 }
 
+SqlDatabase::WriteTransaction::WriteTransaction(SqlDatabase& db, soci::session& session)
+    : session_(session) {
+    if (db.backend() == "sqlite") {
+        writer_ = std::unique_lock(db.writer_);
+        session_ << "BEGIN IMMEDIATE";
+    } else {
+        session_.begin();
+    }
+}
+
+SqlDatabase::WriteTransaction::~WriteTransaction() {
+    if (!open_) return;
+    try {
+        session_.rollback();
+    } catch (...) {
+        // The connection is broken; the server has rolled back already.
+    }
+}
+
+void SqlDatabase::WriteTransaction::commit() {
+    session_.commit();
+    open_ = false;
+}
+
 }  // namespace mindme::store

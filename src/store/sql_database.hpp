@@ -5,6 +5,7 @@
 // mysql:// are later backends of the same class). SOCI stays out of this header.
 #include <chrono>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <utility>
@@ -56,6 +57,25 @@ public:
     // Round trip to the database (SELECT 1), for health checks.
     boost::asio::awaitable<void> ping(core::BlockingPool::Clock::time_point deadline);
 
+    // A write transaction inside a run() job: BEGIN (for SQLite BEGIN IMMEDIATE, taken
+    // in turn by this process's writers, so they queue on a mutex rather than sleep in
+    // SQLite's busy handler), COMMIT by commit(), ROLLBACK if destroyed before. Writes
+    // that allocate a per-user change sequence rely on it: commit order is sequence
+    // order.
+    class WriteTransaction {
+    public:
+        WriteTransaction(SqlDatabase& db, soci::session& session);
+        ~WriteTransaction();
+        WriteTransaction(const WriteTransaction&) = delete;
+        WriteTransaction& operator=(const WriteTransaction&) = delete;
+        void commit();
+
+    private:
+        soci::session& session_;
+        std::unique_lock<std::mutex> writer_;
+        bool open_ = true;
+    };
+
     const std::string& backend() const { return backend_; }
     core::BlockingPool::Stats pool_stats() const { return pool_.stats(); }
 
@@ -79,6 +99,7 @@ private:
 
     std::string backend_;
     std::unique_ptr<Connections> connections_;
+    std::mutex writer_;  // held by a WriteTransaction on single-writer backends (SQLite)
     core::BlockingPool pool_;
 };
 

@@ -1,0 +1,274 @@
+#include "app/memories_routes.hpp"
+
+#include <boost/json.hpp>
+#include <charconv>
+
+#include "app/memory_input.hpp"
+#include "app/openapi_doc.hpp"
+#include "app/paging.hpp"
+#include "core/clock.hpp"
+#include "core/ids.hpp"
+#include "core/text.hpp"
+#include "http/conditional.hpp"
+
+namespace mindme::app {
+
+using core::ApiError;
+using core::ErrorCode;
+using http::Request;
+using http::Response;
+
+namespace {
+
+constexpr std::size_t kMemoryIdBytes = 16;  // 128 random bits, 22 characters
+constexpr std::size_t kDefaultPage = 50;
+constexpr std::size_t kMaxPage = 200;
+
+std::string memory_key(const std::string& user_id, const std::string& id) {
+    return "memory:" + user_id + ":" + id;
+}
+
+std::string etag(std::int64_t version) { return "\"" + std::to_string(version) + "\""; }
+
+Response memory_response(int status, std::string json, std::int64_t version) {
+    auto r = Response::json(status, std::move(json));
+    r.set_header("ETag", etag(version));
+    // Private data: a client may keep it but must revalidate (If-None-Match).
+    r.set_header("Cache-Control", "private, no-cache");
+    return r;
+}
+
+ApiError not_found() { return ApiError(ErrorCode::kNotFound, "no such memory"); }
+
+ApiError stale() {
+    return ApiError(ErrorCode::kPreconditionFailed,
+                    "the memory has changed since that version (If-Match)");
+}
+
+Response no_content() {
+    Response r;
+    r.status = 204;
+    return r;
+}
+
+std::optional<std::int64_t> version_of_tag(std::string_view tag) {
+    std::int64_t v = 0;
+    auto digits = tag.substr(1, tag.size() - 2);
+    auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), v);
+    if (ec != std::errc() || end != digits.data() + digits.size() || v < 1) return std::nullopt;
+    return v;
+}
+
+}  // namespace
+
+Memories::Memories(store::MemoryStore& store, Accounts& accounts, cache::Cache& cache,
+                   std::chrono::seconds cache_ttl)
+    : store_(store), accounts_(accounts), cache_(cache), cache_ttl_(cache_ttl) {}
+
+boost::asio::awaitable<void> Memories::remember(const std::string& user_id, const std::string& id,
+                                                cache::Entry entry) {
+    co_await cache_.put(memory_key(user_id, id), std::move(entry), cache_ttl_);
+}
+
+boost::asio::awaitable<std::optional<cache::Entry>> Memories::lookup(const std::string& user_id,
+                                                                    const std::string& id,
+                                                                    const Request& req) {
+    if (auto entry = co_await cache_.get(memory_key(user_id, id))) {
+        if (entry->value.empty()) co_return std::nullopt;  // deleted
+        co_return entry;
+    }
+    auto memory = co_await store_.find(user_id, id, req.deadline);
+    if (!memory) co_return std::nullopt;
+    cache::Entry entry{store::memory_json(*memory), memory->version};
+    co_await remember(user_id, id, entry);
+    co_return entry;
+}
+
+boost::asio::awaitable<std::optional<std::int64_t>> Memories::expected_version(
+    const std::string& user_id, const std::string& id, const Request& req) {
+    auto header = req.header("If-Match");
+    if (!header || core::trim(*header) == "*") co_return std::nullopt;
+    auto tags = http::strong_tags(*header);
+    if (tags.size() == 1) co_return version_of_tag(tags.front()).value_or(-1);
+    // Several tags: whichever names the current version is the one to hold to.
+    auto current = co_await lookup(user_id, id, req);
+    if (!current) throw not_found();
+    for (auto tag : tags)
+        if (version_of_tag(tag) == current->version) co_return current->version;
+    co_return -1;
+}
+
+boost::asio::awaitable<Response> Memories::create(Request& req) {
+    auto user = co_await accounts_.authenticate(req);
+    auto input = parse_memory_input(req);
+    input.id = core::random_id(kMemoryIdBytes);
+    input.user_id = user.id;
+    auto memory = co_await store_.create(std::move(input), core::now_ms(), req.deadline);
+    auto json = store::memory_json(memory);
+    cache::Entry entry{json, memory.version};  // named: see Accounts::cached_session
+    co_await remember(user.id, memory.id, std::move(entry));
+    auto r = memory_response(201, std::move(json), memory.version);
+    r.set_header("Location", "/v1/memories/" + memory.id);
+    co_return r;
+}
+
+boost::asio::awaitable<Response> Memories::read(Request& req) {
+    auto user = co_await accounts_.authenticate(req);
+    auto id = std::string(req.param("id"));
+    auto entry = co_await lookup(user.id, id, req);
+    if (!entry) throw not_found();
+    if (auto inm = req.header("If-None-Match"); inm && http::none_match(*inm, etag(entry->version))) {
+        co_return memory_response(304, std::string(), entry->version);
+    }
+    co_return memory_response(200, std::move(entry->value), entry->version);
+}
+
+boost::asio::awaitable<Response> Memories::list(Request& req) {
+    auto user = co_await accounts_.authenticate(req);
+    auto limit = limit_param(req, "limit", kDefaultPage, kMaxPage);
+    auto after = list_cursor_param(req, "cursor");
+    auto page = co_await store_.list(user.id, std::move(after), limit, req.deadline);
+    std::string body = "{\"items\":[";
+    for (std::size_t i = 0; i < page.items.size(); ++i) {
+        if (i) body += ',';
+        body += store::memory_json(page.items[i]);
+    }
+    body += "],\"next_cursor\":";
+    if (page.more) {
+        const auto& last = page.items.back();
+        body += '"' + encode_list_cursor({last.updated_at_ms, last.id}) + '"';
+    } else {
+        body += "null";
+    }
+    body += '}';
+    auto r = Response::json(200, std::move(body));
+    r.set_header("Cache-Control", "private, no-cache");
+    co_return r;
+}
+
+boost::asio::awaitable<Response> Memories::replace(Request& req) {
+    auto user = co_await accounts_.authenticate(req);
+    auto input = parse_memory_input(req);
+    input.id = std::string(req.param("id"));
+    input.user_id = user.id;
+    auto expected = co_await expected_version(user.id, input.id, req);
+    auto result = co_await store_.replace(std::move(input), expected, core::now_ms(), req.deadline);
+    if (result.status == store::WriteStatus::kNotFound) throw not_found();
+    if (result.status == store::WriteStatus::kVersionMismatch) throw stale();
+    auto json = store::memory_json(result.memory);
+    cache::Entry entry{json, result.memory.version};
+    co_await remember(user.id, result.memory.id, std::move(entry));
+    co_return memory_response(200, std::move(json), result.memory.version);
+}
+
+boost::asio::awaitable<Response> Memories::remove(Request& req) {
+    auto user = co_await accounts_.authenticate(req);
+    auto id = std::string(req.param("id"));
+    auto expected = co_await expected_version(user.id, id, req);
+    auto result = co_await store_.remove(user.id, id, expected, core::now_ms(), req.deadline);
+    if (result.status == store::WriteStatus::kNotFound) throw not_found();
+    if (result.status == store::WriteStatus::kVersionMismatch) throw stale();
+    cache::Entry tombstone{std::string(), result.memory.version};
+    co_await remember(user.id, id, std::move(tombstone));
+    co_return no_content();
+}
+
+void Memories::add_routes(http::Router& router) {
+    namespace json = boost::json;
+    using namespace doc;
+    auto memory = memory_schema();
+    json::value input{
+        {"type", "object"},
+        {"required", json::array{"title"}},
+        {"properties",
+         {{"title", {{"type", "string"}, {"maxLength", kMaxTitleChars}}},
+          {"body", {{"type", "string"}, {"description", "At most 64 KiB; default empty."}}},
+          {"tags",
+           {{"type", "array"},
+            {"maxItems", kMaxTags},
+            {"description", "Default none."},
+            {"items", {{"type", "string"}, {"minLength", 1}, {"maxLength", kMaxTagChars}}}}}}}};
+    auto id = path_param("id", "The memory's id.");
+    auto if_match = json::object{{"name", "If-Match"},
+                                 {"in", "header"},
+                                 {"description",
+                                  "\"<version>\" (or a list, or *): the change applies only "
+                                  "to that version, otherwise 412."},
+                                 {"schema", {{"type", "string"}}}};
+    auto common = [&](const char* summary) {
+        return json::object{{"summary", summary},
+                            {"tags", json::array{"memories"}},
+                            {"security", bearer()}};
+    };
+
+    auto create_doc = common("Create a memory");
+    create_doc["requestBody"] = json_request(input);
+    create_doc["responses"] = {
+        {"201", with_body("Created; Location names it, ETag is its version", memory)},
+        {"401", described("No valid bearer token")},
+        {"413", described("Body too large")},
+        {"415", described("The body is not application/json")},
+        {"422", described("A field breaks a rule; the message names it")}};
+
+    auto list_doc = common("The user's memories, most recently updated first");
+    list_doc["parameters"] = json::array{
+        query_param("limit", "Page size, 1 to 200.",
+                    {{"type", "integer"}, {"minimum", 1}, {"maximum", kMaxPage}, {"default", 50}}),
+        query_param("cursor", "next_cursor of the previous page.", {{"type", "string"}})};
+    list_doc["responses"] = {
+        {"200", with_body("A page",
+                          {{"type", "object"},
+                           {"properties",
+                            {{"items", {{"type", "array"}, {"items", memory}}},
+                             {"next_cursor",
+                              {{"type", "string"},
+                               {"nullable", true},
+                               {"description", "null on the last page"}}}}}})},
+        {"401", described("No valid bearer token")},
+        {"422", described("limit out of range")}};
+
+    auto read_doc = common("One memory");
+    read_doc["parameters"] = json::array{
+        id, json::object{{"name", "If-None-Match"},
+                         {"in", "header"},
+                         {"description", "An ETag from before: 304 while it is current."},
+                         {"schema", {{"type", "string"}}}}};
+    read_doc["responses"] = {{"200", with_body("The memory; ETag is its version", memory)},
+                             {"304", described("Unchanged since the ETag given")},
+                             {"401", described("No valid bearer token")},
+                             {"404", described("No such memory of this user")}};
+
+    auto replace_doc = common("Replace a memory's title, body and tags");
+    replace_doc["parameters"] = json::array{id, if_match};
+    replace_doc["requestBody"] = json_request(input);
+    replace_doc["responses"] = {{"200", with_body("The memory as now stored", memory)},
+                                {"401", described("No valid bearer token")},
+                                {"404", described("No such memory of this user")},
+                                {"412", described("If-Match names another version")},
+                                {"415", described("The body is not application/json")},
+                                {"422", described("A field breaks a rule; the message names it")}};
+
+    auto remove_doc = common("Delete a memory (sync reports a tombstone)");
+    remove_doc["parameters"] = json::array{id, if_match};
+    remove_doc["responses"] = {{"204", described("Deleted")},
+                               {"401", described("No valid bearer token")},
+                               {"404", described("No such memory of this user")},
+                               {"412", described("If-Match names another version")}};
+
+    router.add(
+        "POST", "/v1/memories", [this](Request& r) { return create(r); },
+        json::serialize(create_doc));
+    router.add(
+        "GET", "/v1/memories", [this](Request& r) { return list(r); }, json::serialize(list_doc));
+    router.add(
+        "GET", "/v1/memories/{id}", [this](Request& r) { return read(r); },
+        json::serialize(read_doc));
+    router.add(
+        "PUT", "/v1/memories/{id}", [this](Request& r) { return replace(r); },
+        json::serialize(replace_doc));
+    router.add(
+        "DELETE", "/v1/memories/{id}", [this](Request& r) { return remove(r); },
+        json::serialize(remove_doc));
+}
+
+}  // namespace mindme::app

@@ -1,0 +1,101 @@
+#include "app/sync_routes.hpp"
+
+#include <boost/json.hpp>
+
+#include "app/openapi_doc.hpp"
+#include "app/paging.hpp"
+#include "core/clock.hpp"
+#include "core/json.hpp"
+
+namespace mindme::app {
+
+using http::Request;
+using http::Response;
+
+namespace {
+
+constexpr std::size_t kDefaultChanges = 500;
+constexpr std::size_t kMaxChanges = 1000;
+
+void append_change(std::string& out, const store::Change& c) {
+    if (c.kind == "delete") {
+        out += "{\"type\":\"delete\",\"id\":";
+        core::append_json_string(out, c.entity_id);
+        out += ",\"deleted_at\":\"";
+        out += core::format_rfc3339_ms(c.at_ms);
+        out += "\"}";
+    } else {
+        // The snapshot is the memory's JSON as the API wrote it then.
+        out += "{\"type\":\"upsert\",\"memory\":";
+        out += c.snapshot;
+        out += '}';
+    }
+}
+
+}  // namespace
+
+Sync::Sync(store::MemoryStore& store, Accounts& accounts) : store_(store), accounts_(accounts) {}
+
+boost::asio::awaitable<Response> Sync::changes(Request& req) {
+    auto user = co_await accounts_.authenticate(req);
+    auto since = sync_cursor_param(req, "since");
+    auto limit = limit_param(req, "limit", kDefaultChanges, kMaxChanges);
+    auto page = co_await store_.changes(user.id, since, limit, req.deadline);
+    std::string body = "{\"changes\":[";
+    for (std::size_t i = 0; i < page.changes.size(); ++i) {
+        if (i) body += ',';
+        append_change(body, page.changes[i]);
+    }
+    auto cursor = page.changes.empty() ? since : page.changes.back().seq;
+    body += "],\"cursor\":\"" + encode_sync_cursor(cursor) + "\",\"has_more\":";
+    body += page.more ? "true}" : "false}";
+    auto r = Response::json(200, std::move(body));
+    r.set_header("Cache-Control", "no-store");
+    co_return r;
+}
+
+void Sync::add_routes(http::Router& router) {
+    namespace json = boost::json;
+    using namespace doc;
+    json::value change{
+        {"oneOf",
+         json::array{
+             json::object{{"type", "object"},
+                          {"required", json::array{"type", "memory"}},
+                          {"properties",
+                           {{"type", {{"type", "string"}, {"enum", json::array{"upsert"}}}},
+                            {"memory", memory_schema()}}}},
+             json::object{{"type", "object"},
+                          {"required", json::array{"type", "id", "deleted_at"}},
+                          {"properties",
+                           {{"type", {{"type", "string"}, {"enum", json::array{"delete"}}}},
+                            {"id", {{"type", "string"}}},
+                            {"deleted_at", {{"type", "string"}, {"format", "date-time"}}}}}}}}};
+    json::object sync_doc{
+        {"summary", "Changes to the user's data since a cursor, in the order they happened"},
+        {"tags", json::array{"sync"}},
+        {"security", bearer()},
+        {"parameters",
+         json::array{query_param("since",
+                                 "cursor of an earlier answer; absent: from the first change.",
+                                 {{"type", "string"}}),
+                     query_param("limit", "At most this many changes, 1 to 1000.",
+                                 {{"type", "integer"},
+                                  {"minimum", 1},
+                                  {"maximum", kMaxChanges},
+                                  {"default", kDefaultChanges}})}},
+        {"responses",
+         {{"200", with_body("Changes after `since`; feed `cursor` back for the next ones",
+                            {{"type", "object"},
+                             {"required", json::array{"changes", "cursor", "has_more"}},
+                             {"properties",
+                              {{"changes", {{"type", "array"}, {"items", change}}},
+                               {"cursor", {{"type", "string"}}},
+                               {"has_more", {{"type", "boolean"}}}}}})},
+          {"401", described("No valid bearer token")},
+          {"422", described("limit out of range")}}}};
+    router.add(
+        "GET", "/v1/sync", [this](Request& r) { return changes(r); }, json::serialize(sync_doc));
+}
+
+}  // namespace mindme::app

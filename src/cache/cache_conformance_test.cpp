@@ -1,0 +1,126 @@
+// The Cache conformance suite: what every backend must do. The Redis backend
+// instantiates it again with a factory of its own; `advance` moves that backend's
+// clock (a real wait where the clock is the server's).
+#include <gtest/gtest.h>
+
+#include <functional>
+#include <thread>
+
+#include "cache/cache.hpp"
+#include "core/await_now.hpp"
+
+namespace mindme::cache {
+namespace {
+
+using core::await_now;
+using std::chrono::seconds;
+
+struct Backend {
+    std::unique_ptr<Cache> cache;
+    std::function<void(seconds)> advance;
+};
+
+std::atomic<std::int64_t> fake_offset_s{0};
+std::chrono::steady_clock::time_point fake_now() {
+    return std::chrono::steady_clock::time_point{} + seconds(fake_offset_s.load());
+}
+
+Backend memory_backend() {
+    MemoryCacheOptions o;
+    o.now = &fake_now;
+    return {make_memory_cache(o), [](seconds s) { fake_offset_s += s.count(); }};
+}
+
+class CacheConformance : public ::testing::TestWithParam<Backend (*)()> {
+protected:
+    void SetUp() override { backend_ = GetParam()(); }
+    Cache& cache() { return *backend_.cache; }
+    bool put(const std::string& key, const std::string& value, std::int64_t version,
+             seconds ttl = seconds(60)) {
+        return await_now(cache().put(key, Entry{value, version}, ttl));
+    }
+    std::optional<Entry> get(const std::string& key) { return await_now(cache().get(key)); }
+
+    Backend backend_;
+};
+
+TEST_P(CacheConformance, MissesThenHitsAndCountsBoth) {
+    auto before = cache().stats();
+    EXPECT_FALSE(get("k"));
+    EXPECT_TRUE(put("k", "v", 1));
+    auto entry = get("k");
+    ASSERT_TRUE(entry);
+    EXPECT_EQ(entry->value, "v");
+    EXPECT_EQ(entry->version, 1);
+    auto after = cache().stats();
+    EXPECT_EQ(after.misses - before.misses, 1u);
+    EXPECT_EQ(after.hits - before.hits, 1u);
+    EXPECT_GE(after.entries, 1u);
+}
+
+TEST_P(CacheConformance, APutNeverReplacesANewerOrEqualVersion) {
+    EXPECT_TRUE(put("k", "v2", 2));
+    EXPECT_FALSE(put("k", "v1", 1));
+    EXPECT_FALSE(put("k", "other", 2));
+    EXPECT_EQ(get("k")->value, "v2");
+    EXPECT_TRUE(put("k", "v3", 3));
+    EXPECT_EQ(get("k")->value, "v3");
+}
+
+TEST_P(CacheConformance, ATombstoneKeepsAStaleCopyOut) {
+    EXPECT_TRUE(put("k", "v1", 1));
+    EXPECT_TRUE(put("k", "", 2));  // deleted
+    EXPECT_FALSE(put("k", "v1", 1));
+    auto entry = get("k");
+    ASSERT_TRUE(entry);
+    EXPECT_TRUE(entry->value.empty());
+}
+
+TEST_P(CacheConformance, EntriesExpireAfterTheirTtl) {
+    EXPECT_TRUE(put("short", "v", 5, seconds(1)));
+    EXPECT_TRUE(put("long", "v", 5, seconds(3600)));
+    backend_.advance(seconds(2));
+    EXPECT_FALSE(get("short"));
+    EXPECT_TRUE(get("long"));
+    // Once expired, a key takes any version again.
+    EXPECT_TRUE(put("short", "older", 1));
+    EXPECT_EQ(get("short")->value, "older");
+}
+
+TEST_P(CacheConformance, EraseRemovesTheEntry) {
+    EXPECT_TRUE(put("k", "v", 7));
+    await_now(cache().erase("k"));
+    EXPECT_FALSE(get("k"));
+    await_now(cache().erase("never-there"));
+    EXPECT_TRUE(put("k", "v", 1));
+}
+
+TEST_P(CacheConformance, ConcurrentPutsLeaveTheHighestVersion) {
+    constexpr int kThreads = 4;
+    constexpr int kVersions = 500;
+    std::vector<std::thread> threads;
+    for (int t = 0; t < kThreads; ++t)
+        threads.emplace_back([this, t] {
+            for (int v = t; v < kVersions; v += kThreads)
+                await_now(cache().put("race", Entry{std::to_string(v), v}, seconds(60)));
+        });
+    for (auto& t : threads) t.join();
+    auto entry = get("race");
+    ASSERT_TRUE(entry);
+    EXPECT_EQ(entry->version, kVersions - 1);
+    EXPECT_EQ(entry->value, std::to_string(kVersions - 1));
+}
+
+TEST_P(CacheConformance, KeysAndValuesAreBinarySafe) {
+    std::string key("k\0\n\xff", 4);
+    std::string value("v\0\r\n\xfe", 5);
+    EXPECT_TRUE(put(key, value, 1));
+    EXPECT_EQ(get(key)->value, value);
+    EXPECT_FALSE(get(std::string("k\0\n\xfe", 4)));
+}
+
+INSTANTIATE_TEST_SUITE_P(Memory, CacheConformance, ::testing::Values(&memory_backend),
+                         [](const auto&) { return std::string("memory"); });
+
+}  // namespace
+}  // namespace mindme::cache

@@ -1,0 +1,278 @@
+// MemoryStore on SqlDatabase, in SQL that every backend accepts. Lock order in a
+// write: the memory row first, the user's row (change_seq) last, so that writers of
+// one user never wait on each other in a cycle.
+#include <soci/soci.h>
+
+#include <boost/json/parse.hpp>
+#include <stdexcept>
+
+#include "core/json.hpp"
+#include "store/memories.hpp"
+#include "store/sql_database.hpp"
+
+namespace mindme::store {
+namespace {
+
+constexpr const char* kColumns =
+    "SELECT id, user_id, title, body, tags, created_at, updated_at, version FROM memories ";
+// A memory whose row changed under a delete is read again this many times.
+constexpr int kDeleteAttempts = 3;
+
+std::string tags_json(const std::vector<std::string>& tags) {
+    std::string out = "[";
+    for (std::size_t i = 0; i < tags.size(); ++i) {
+        if (i) out += ',';
+        core::append_json_string(out, tags[i]);
+    }
+    return out += ']';
+}
+
+std::vector<std::string> parse_tags(const std::string& text) {
+    std::vector<std::string> tags;
+    auto value = boost::json::parse(text);
+    for (const auto& tag : value.as_array()) tags.emplace_back(tag.as_string());
+    return tags;
+}
+
+// Prepares a statement whose values were bound one by one (the query text depends
+// on which optional conditions apply).
+void prepare(soci::statement& st, const std::string& sql) {
+    st.alloc();
+    st.prepare(sql);
+    st.define_and_bind();
+}
+
+// Binds a statement's result columns to one Memory, refilled by each fetch.
+struct MemoryRow {
+    Memory m;
+    std::string tags;
+
+    void bind(soci::statement& st) {
+        st.exchange(soci::into(m.id));
+        st.exchange(soci::into(m.user_id));
+        st.exchange(soci::into(m.title));
+        st.exchange(soci::into(m.body));
+        st.exchange(soci::into(tags));
+        st.exchange(soci::into(m.created_at_ms));
+        st.exchange(soci::into(m.updated_at_ms));
+        st.exchange(soci::into(m.version));
+    }
+    Memory take() {
+        m.tags = parse_tags(tags);
+        return m;
+    }
+};
+
+std::optional<Memory> read_memory(soci::session& s, const std::string& user_id,
+                                  const std::string& id) {
+    MemoryRow row;
+    soci::statement st(s);
+    row.bind(st);
+    st.exchange(soci::use(id));
+    st.exchange(soci::use(user_id));
+    prepare(st, std::string(kColumns) + "WHERE id = :i AND user_id = :u");
+    if (!st.execute(true)) return std::nullopt;
+    return row.take();
+}
+
+// The user's next change number. The UPDATE locks the user's row until commit, so
+// the user's changes commit in the order of their numbers.
+std::int64_t next_seq(soci::session& s, const std::string& user_id) {
+    s << "UPDATE users SET change_seq = change_seq + 1 WHERE id = :u", soci::use(user_id);
+    std::int64_t seq = 0;
+    s << "SELECT change_seq FROM users WHERE id = :u", soci::use(user_id), soci::into(seq);
+    if (!s.got_data()) throw std::runtime_error("change log: no user " + user_id);
+    return seq;
+}
+
+void append_change(soci::session& s, const std::string& user_id, const char* kind,
+                   const Memory& m, std::int64_t at_ms, const std::string* snapshot) {
+    auto seq = next_seq(s, user_id);
+    std::string kind_text = kind;
+    std::string empty;
+    soci::indicator snapshot_ind = snapshot ? soci::i_ok : soci::i_null;
+    s << "INSERT INTO changes (user_id, seq, kind, entity_id, at, snapshot) "
+         "VALUES (:u, :s, :k, :e, :a, :p)",
+        soci::use(user_id), soci::use(seq), soci::use(kind_text), soci::use(m.id),
+        soci::use(at_ms), soci::use(snapshot ? *snapshot : empty, snapshot_ind);
+}
+
+long long affected(soci::statement& st) {
+    st.execute(true);
+    return st.get_affected_rows();
+}
+
+class SqlMemoryStore final : public MemoryStore {
+public:
+    explicit SqlMemoryStore(SqlDatabase& db) : db_(db) {}
+
+    boost::asio::awaitable<Memory> create(Memory m, std::int64_t now_ms,
+                                          Deadline deadline) override {
+        m.created_at_ms = m.updated_at_ms = now_ms;
+        m.version = 1;
+        co_return co_await db_.run(
+            [&](soci::session& s) {
+                SqlDatabase::WriteTransaction tx(db_, s);
+                auto tags = tags_json(m.tags);
+                s << "INSERT INTO memories (id, user_id, title, body, tags, created_at, "
+                     "updated_at, version) VALUES (:i, :u, :t, :b, :g, :c, :m, :v)",
+                    soci::use(m.id), soci::use(m.user_id), soci::use(m.title), soci::use(m.body),
+                    soci::use(tags), soci::use(m.created_at_ms), soci::use(m.updated_at_ms),
+                    soci::use(m.version);
+                auto snapshot = memory_json(m);
+                append_change(s, m.user_id, "upsert", m, now_ms, &snapshot);
+                tx.commit();
+                return m;
+            },
+            deadline);
+    }
+
+    boost::asio::awaitable<std::optional<Memory>> find(std::string user_id, std::string id,
+                                                       Deadline deadline) override {
+        co_return co_await db_.run([&](soci::session& s) { return read_memory(s, user_id, id); },
+                                   deadline);
+    }
+
+    boost::asio::awaitable<MemoryPage> list(std::string user_id, std::optional<ListPosition> after,
+                                            std::size_t limit, Deadline deadline) override {
+        co_return co_await db_.run(
+            [&](soci::session& s) {
+                MemoryPage page;
+                MemoryRow row;
+                int fetch = static_cast<int>(limit) + 1;
+                soci::statement st(s);
+                row.bind(st);
+                std::string sql = std::string(kColumns) + "WHERE user_id = :u ";
+                st.exchange(soci::use(user_id));
+                if (after) {
+                    sql += "AND (updated_at < :t1 OR (updated_at = :t2 AND id < :i)) ";
+                    st.exchange(soci::use(after->updated_at_ms));
+                    st.exchange(soci::use(after->updated_at_ms));
+                    st.exchange(soci::use(after->id));
+                }
+                sql += "ORDER BY updated_at DESC, id DESC LIMIT :n";
+                st.exchange(soci::use(fetch));
+                prepare(st, sql);
+                st.execute(false);
+                while (st.fetch()) {
+                    if (page.items.size() == limit) {
+                        page.more = true;
+                        break;
+                    }
+                    page.items.push_back(row.take());
+                }
+                return page;
+            },
+            deadline);
+    }
+
+    boost::asio::awaitable<WriteResult> replace(Memory m,
+                                                std::optional<std::int64_t> expected_version,
+                                                std::int64_t now_ms, Deadline deadline) override {
+        co_return co_await db_.run(
+            [&](soci::session& s) {
+                SqlDatabase::WriteTransaction tx(db_, s);
+                auto tags = tags_json(m.tags);
+                // updated_at never goes back, even if the clock does: the list order and
+                // clients comparing times rely on it.
+                std::string sql =
+                    "UPDATE memories SET title = :t, body = :b, tags = :g, version = version + 1, "
+                    "updated_at = CASE WHEN updated_at > :n1 THEN updated_at ELSE :n2 END "
+                    "WHERE id = :i AND user_id = :u";
+                std::int64_t expected = expected_version.value_or(0);
+                if (expected_version) sql += " AND version = :v";
+                soci::statement st(s);
+                for (auto* text : {&m.title, &m.body, &tags}) st.exchange(soci::use(*text));
+                st.exchange(soci::use(now_ms));
+                st.exchange(soci::use(now_ms));
+                st.exchange(soci::use(m.id));
+                st.exchange(soci::use(m.user_id));
+                if (expected_version) st.exchange(soci::use(expected));
+                prepare(st, sql);
+                WriteResult result;
+                if (affected(st) == 0) {
+                    result.status = read_memory(s, m.user_id, m.id) ? WriteStatus::kVersionMismatch
+                                                                     : WriteStatus::kNotFound;
+                    return result;
+                }
+                result.memory = *read_memory(s, m.user_id, m.id);
+                auto snapshot = memory_json(result.memory);
+                append_change(s, m.user_id, "upsert", result.memory, now_ms, &snapshot);
+                tx.commit();
+                return result;
+            },
+            deadline);
+    }
+
+    boost::asio::awaitable<WriteResult> remove(std::string user_id, std::string id,
+                                               std::optional<std::int64_t> expected_version,
+                                               std::int64_t now_ms, Deadline deadline) override {
+        co_return co_await db_.run(
+            [&](soci::session& s) {
+                SqlDatabase::WriteTransaction tx(db_, s);
+                WriteResult result;
+                for (int attempt = 0; attempt < kDeleteAttempts; ++attempt) {
+                    auto current = read_memory(s, user_id, id);
+                    if (!current) {
+                        result.status = WriteStatus::kNotFound;
+                        return result;
+                    }
+                    if (expected_version && *expected_version != current->version) {
+                        result.status = WriteStatus::kVersionMismatch;
+                        return result;
+                    }
+                    soci::statement st =
+                        (s.prepare << "DELETE FROM memories WHERE id = :i AND user_id = :u "
+                                      "AND version = :v",
+                         soci::use(id), soci::use(user_id), soci::use(current->version));
+                    if (affected(st) == 0) continue;  // changed since it was read
+                    result.memory = *current;
+                    ++result.memory.version;  // the deletion is a change of its own
+                    append_change(s, user_id, "delete", result.memory, now_ms, nullptr);
+                    tx.commit();
+                    return result;
+                }
+                throw std::runtime_error("memory " + id + " kept changing during its deletion");
+            },
+            deadline);
+    }
+
+    boost::asio::awaitable<ChangePage> changes(std::string user_id, std::int64_t after_seq,
+                                               std::size_t limit, Deadline deadline) override {
+        co_return co_await db_.run(
+            [&](soci::session& s) {
+                ChangePage page;
+                Change c;
+                soci::indicator snapshot_ind = soci::i_ok;
+                int fetch = static_cast<int>(limit) + 1;
+                soci::statement st =
+                    (s.prepare << "SELECT seq, kind, entity_id, at, snapshot FROM changes "
+                                  "WHERE user_id = :u AND seq > :s ORDER BY seq LIMIT :n",
+                     soci::use(user_id), soci::use(after_seq), soci::use(fetch),
+                     soci::into(c.seq), soci::into(c.kind), soci::into(c.entity_id),
+                     soci::into(c.at_ms), soci::into(c.snapshot, snapshot_ind));
+                st.execute(false);
+                while (st.fetch()) {
+                    if (page.changes.size() == limit) {
+                        page.more = true;
+                        break;
+                    }
+                    if (snapshot_ind != soci::i_ok) c.snapshot.clear();
+                    page.changes.push_back(c);
+                }
+                return page;
+            },
+            deadline);
+    }
+
+private:
+    SqlDatabase& db_;
+};
+
+}  // namespace
+
+std::unique_ptr<MemoryStore> make_sql_memory_store(SqlDatabase& db) {
+    return std::make_unique<SqlMemoryStore>(db);
+}
+
+}  // namespace mindme::store
