@@ -189,3 +189,40 @@ def error_code(body):
     assert set(doc.keys()) == {"error"}, doc
     assert set(doc["error"].keys()) == {"code", "message"}, doc
     return doc["error"]["code"]
+
+
+class ApiUser:
+    """A signed-up user of a running server, making JSON calls with its token."""
+
+    def __init__(self, server, email, password="correct horse"):
+        self.server = server
+        status, _, body = server.request("POST", "/v1/accounts",
+                                         body=json.dumps({"email": email, "password": password}),
+                                         headers={"Content-Type": "application/json"})
+        assert status == 201, body
+        self.token = json.loads(body)["token"]
+
+    def call(self, method, path, body=None, headers=None, conn=None):
+        """(status, lower-cased headers, parsed JSON body or None)."""
+        all_headers = {"Authorization": "Bearer " + self.token, **(headers or {})}
+        data = None
+        if body is not None:
+            data = body if isinstance(body, (str, bytes)) else json.dumps(body)
+            all_headers.setdefault("Content-Type", "application/json")
+        if conn is None:
+            status, answer_headers, raw = self.server.request(method, path, body=data,
+                                                              headers=all_headers)
+        else:
+            conn.request(method, path, body=data, headers=all_headers)
+            res = conn.getresponse()
+            status, answer_headers, raw = (res.status,
+                                           {k.lower(): v for k, v in res.getheaders()},
+                                           res.read())
+        return status, answer_headers, json.loads(raw) if raw else None
+
+    def create(self, title="a memory", body="", tags=(), conn=None):
+        status, headers, doc = self.call("POST", "/v1/memories",
+                                         {"title": title, "body": body, "tags": list(tags)},
+                                         conn=conn)
+        assert status == 201, doc
+        return doc
