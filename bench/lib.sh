@@ -27,9 +27,13 @@ wait_http() {
   return 1
 }
 
-# wrk_rps CORE URL SECONDS CONNECTIONS: requests per second wrk measured.
+# wrk_rps CORES URL SECONDS CONNECTIONS [LUA_SCRIPT]: requests per second wrk measured
+# (WRK_THREADS threads, default 1).
 wrk_rps() {
-  taskset -c "$1" wrk -t1 -c"$4" -d"$3"s --latency "$2" > "$WORK/wrk.out"
+  local script=()
+  [[ -n ${5:-} ]] && script=(-s "$5")
+  taskset -c "$1" wrk -t"${WRK_THREADS:-1}" -c"$4" -d"$3"s --latency "${script[@]}" "$2" \
+    > "$WORK/wrk.out"
   if grep -q "Non-2xx" "$WORK/wrk.out"; then
     echo "non-2xx answers from $2:" >&2
     cat "$WORK/wrk.out" >&2

@@ -2,18 +2,12 @@
 
 #include "app/accounts_routes.hpp"
 #include "app/json_body.hpp"
+#include "core/error_of.hpp"
 
 namespace mindme::app {
 namespace {
 
-core::ErrorCode error_of(const std::function<void()>& f) {
-    try {
-        f();
-    } catch (const core::ApiError& e) {
-        return e.code();
-    }
-    return core::ErrorCode::kInternal;
-}
+using core::error_of;
 
 TEST(Accounts, EmailsAreTrimmedAndKeyedCaseInsensitively) {
     auto e = normalize_email("  Ann.Lee@Example.COM \n");

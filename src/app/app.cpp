@@ -157,11 +157,9 @@ App::App(const core::Config& config, Role role, metrics::Registry& registry,
     : impl_(std::make_unique<Impl>(config, role, registry, lifecycle)) {
     metrics::add_process_collector(registry);
     registry.add_collector([](std::string& out) {
-        metrics::write_header(out, "log_lines_dropped_total",
-                              "Log lines dropped because the log queue was full.",
-                              metrics::MetricType::kCounter);
-        metrics::write_sample(out, "log_lines_dropped_total",
-                              static_cast<double>(core::log::dropped()));
+        metrics::write_family(
+            out, "log_lines_dropped_total", "Log lines dropped because the log queue was full.",
+            metrics::MetricType::kCounter, static_cast<double>(core::log::dropped()));
     });
 }
 

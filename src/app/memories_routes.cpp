@@ -71,8 +71,8 @@ boost::asio::awaitable<void> Memories::remember(const std::string& user_id, cons
 }
 
 boost::asio::awaitable<std::optional<cache::Entry>> Memories::lookup(const std::string& user_id,
-                                                                    const std::string& id,
-                                                                    const Request& req) {
+                                                                     const std::string& id,
+                                                                     const Request& req) {
     if (auto entry = co_await cache_.get(memory_key(user_id, id))) {
         if (entry->value.empty()) co_return std::nullopt;  // deleted
         co_return entry;
@@ -117,7 +117,8 @@ boost::asio::awaitable<Response> Memories::read(Request& req) {
     auto id = std::string(req.param("id"));
     auto entry = co_await lookup(user.id, id, req);
     if (!entry) throw not_found();
-    if (auto inm = req.header("If-None-Match"); inm && http::none_match(*inm, etag(entry->version))) {
+    if (auto inm = req.header("If-None-Match");
+        inm && http::none_match(*inm, etag(entry->version))) {
         co_return memory_response(304, std::string(), entry->version);
     }
     co_return memory_response(200, std::move(entry->value), entry->version);
@@ -196,9 +197,8 @@ void Memories::add_routes(http::Router& router) {
                                   "to that version, otherwise 412."},
                                  {"schema", {{"type", "string"}}}};
     auto common = [&](const char* summary) {
-        return json::object{{"summary", summary},
-                            {"tags", json::array{"memories"}},
-                            {"security", bearer()}};
+        return json::object{
+            {"summary", summary}, {"tags", json::array{"memories"}}, {"security", bearer()}};
     };
 
     auto create_doc = common("Create a memory");
@@ -216,14 +216,13 @@ void Memories::add_routes(http::Router& router) {
                     {{"type", "integer"}, {"minimum", 1}, {"maximum", kMaxPage}, {"default", 50}}),
         query_param("cursor", "next_cursor of the previous page.", {{"type", "string"}})};
     list_doc["responses"] = {
-        {"200", with_body("A page",
-                          {{"type", "object"},
-                           {"properties",
-                            {{"items", {{"type", "array"}, {"items", memory}}},
-                             {"next_cursor",
-                              {{"type", "string"},
-                               {"nullable", true},
-                               {"description", "null on the last page"}}}}}})},
+        {"200", with_body("A page", {{"type", "object"},
+                                     {"properties",
+                                      {{"items", {{"type", "array"}, {"items", memory}}},
+                                       {"next_cursor",
+                                        {{"type", "string"},
+                                         {"nullable", true},
+                                         {"description", "null on the last page"}}}}}})},
         {"401", described("No valid bearer token")},
         {"422", described("limit out of range")}};
 

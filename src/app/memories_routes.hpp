@@ -28,12 +28,13 @@ private:
     // The user's memory as JSON with its version, from the cache or the store;
     // nullopt when there is no such memory of that user.
     boost::asio::awaitable<std::optional<cache::Entry>> lookup(const std::string& user_id,
-                                                              const std::string& id,
-                                                              const http::Request& req);
+                                                               const std::string& id,
+                                                               const http::Request& req);
     // The version an If-Match header demands: nullopt when there is none (or "*");
     // -1 when no listed tag can match.
-    boost::asio::awaitable<std::optional<std::int64_t>> expected_version(
-        const std::string& user_id, const std::string& id, const http::Request& req);
+    boost::asio::awaitable<std::optional<std::int64_t>> expected_version(const std::string& user_id,
+                                                                         const std::string& id,
+                                                                         const http::Request& req);
     boost::asio::awaitable<void> remember(const std::string& user_id, const std::string& id,
                                           cache::Entry entry);
 

@@ -12,7 +12,9 @@ using core::ErrorCode;
 
 namespace {
 
-ApiError invalid(const std::string& message) { return ApiError(ErrorCode::kUnprocessable, message); }
+ApiError invalid(const std::string& message) {
+    return ApiError(ErrorCode::kUnprocessable, message);
+}
 
 std::string optional_string(const boost::json::object& body, std::string_view name) {
     auto it = body.find(name);
@@ -43,7 +45,8 @@ store::Memory parse_memory_input(const http::Request& req) {
     auto body = parse_json_object(req);
     store::Memory m;
     m.title = require_string(body, "title");
-    if (code_points(m.title) > kMaxTitleChars) throw invalid("title must be at most 200 characters");
+    if (code_points(m.title) > kMaxTitleChars)
+        throw invalid("title must be at most 200 characters");
     m.body = optional_string(body, "body");
     if (m.body.size() > kMaxBodyBytes) throw invalid("body must be at most 64 KiB (65536 bytes)");
     m.tags = tags_of(body);

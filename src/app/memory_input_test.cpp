@@ -53,7 +53,8 @@ TEST(MemoryInput, LimitsAreInclusiveAndCountCharacters) {
 TEST(MemoryInput, EachBrokenRuleNamesItsField) {
     auto names = [](const std::string& body, const std::string& field) {
         auto message = refusal(body);
-        EXPECT_TRUE(message.starts_with(field) || message.find(" " + field + " ") != std::string::npos)
+        EXPECT_TRUE(message.starts_with(field) ||
+                    message.find(" " + field + " ") != std::string::npos)
             << body << " → " << message;
     };
     names("{}", "title");

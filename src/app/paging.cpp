@@ -46,8 +46,9 @@ std::size_t limit_param(const http::Request& req, const char* name, std::size_t 
     if (!raw) return fallback;
     auto v = parse_int(*raw);
     if (!v || *v < 1 || static_cast<std::uint64_t>(*v) > max)
-        throw ApiError(ErrorCode::kUnprocessable, std::string(name) + " must be a whole number from 1 to " +
-                                                      std::to_string(max));
+        throw ApiError(
+            ErrorCode::kUnprocessable,
+            std::string(name) + " must be a whole number from 1 to " + std::to_string(max));
     return static_cast<std::size_t>(*v);
 }
 

@@ -5,6 +5,7 @@
 #include <deque>
 
 #include "core/base64url.hpp"
+#include "core/error_of.hpp"
 #include "core/errors.hpp"
 
 namespace mindme::app {
@@ -18,14 +19,7 @@ http::Request with_query(std::string query) {
     return req;
 }
 
-core::ErrorCode error_of(const std::function<void()>& f) {
-    try {
-        f();
-    } catch (const core::ApiError& e) {
-        return e.code();
-    }
-    return core::ErrorCode::kInternal;
-}
+using core::error_of;
 
 TEST(Paging, LimitIsAWholeNumberInRange) {
     EXPECT_EQ(limit_param(with_query(""), "limit", 50, 200), 50u);
@@ -62,11 +56,11 @@ TEST(Paging, ForeignOrTamperedCursorsAreBadRequests) {
                                  "cursor=" + core::base64url_encode("lx.id"),
                                  "cursor=" + core::base64url_encode("l5."),
                                  "cursor=" + encode_sync_cursor(5),
-                                 "cursor=", "cursor=bm90IGEgY3Vyc29y"};
+                                 "cursor=",
+                                 "cursor=bm90IGEgY3Vyc29y"};
     for (const auto& q : bad) {
         auto req = with_query(q);
-        EXPECT_EQ(error_of([&] { list_cursor_param(req, "cursor"); }),
-                  core::ErrorCode::kBadRequest)
+        EXPECT_EQ(error_of([&] { list_cursor_param(req, "cursor"); }), core::ErrorCode::kBadRequest)
             << q;
     }
     std::vector<std::string> bad_since{"since=" + encode_list_cursor({1, "a"}),

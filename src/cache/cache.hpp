@@ -7,8 +7,8 @@
 //
 // Backends: in-process LRU + TTL (memory://) here; Redis Cluster later, with the
 // same conformance suite (cache_conformance.hpp).
-#include <boost/asio/awaitable.hpp>
 #include <atomic>
+#include <boost/asio/awaitable.hpp>
 #include <chrono>
 #include <cstdint>
 #include <memory>

@@ -38,15 +38,14 @@ void export_metrics(const Cache& cache, metrics::Registry& registry) {
         auto s = cache.stats();
         auto labels = std::string("backend=\"") + cache.backend() + "\"";
         auto family = [&](const char* name, const char* help, MetricType type, double v) {
-            metrics::write_header(out, name, help, type);
-            metrics::write_sample(out, name, v, labels);
+            metrics::write_family(out, name, help, type, v, labels);
         };
         family("cache_hits_total", "Cache lookups that found a live entry.", MetricType::kCounter,
                static_cast<double>(s.hits));
         family("cache_misses_total", "Cache lookups that found nothing.", MetricType::kCounter,
                static_cast<double>(s.misses));
-        family("cache_evictions_total", "Live entries dropped to make room.",
-               MetricType::kCounter, static_cast<double>(s.evictions));
+        family("cache_evictions_total", "Live entries dropped to make room.", MetricType::kCounter,
+               static_cast<double>(s.evictions));
         family("cache_entries", "Entries held.", MetricType::kGauge,
                static_cast<double>(s.entries));
         family("cache_bytes", "Bytes held, bookkeeping included.", MetricType::kGauge,

@@ -24,7 +24,7 @@ TEST(Base64url, RoundTripsEveryByte) {
 }
 
 TEST(Base64url, RefusesWhatIsNotCanonical) {
-    EXPECT_FALSE(base64url_decode("Zg=="));  // padding
+    EXPECT_FALSE(base64url_decode("Zg=="));   // padding
     EXPECT_FALSE(base64url_decode("Zm9v+"));  // standard alphabet, bad length
     EXPECT_FALSE(base64url_decode("Z"));      // impossible length
     EXPECT_FALSE(base64url_decode("Zh"));     // stray low bits

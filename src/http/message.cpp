@@ -112,9 +112,9 @@ std::optional<std::string> Request::query_param(std::string_view name) const {
             if (eq == std::string_view::npos) return std::string();
             auto value = percent_decode(pair.substr(eq + 1), true);
             if (!value)
-                throw core::ApiError(core::ErrorCode::kBadRequest,
-                                     "malformed percent-encoding in query parameter " +
-                                         std::string(name));
+                throw core::ApiError(
+                    core::ErrorCode::kBadRequest,
+                    "malformed percent-encoding in query parameter " + std::string(name));
             return value;
         }
         if (amp == std::string_view::npos) break;

@@ -89,6 +89,12 @@ void write_sample(std::string& out, std::string_view name, double value, std::st
     out += '\n';
 }
 
+void write_family(std::string& out, std::string_view name, std::string_view help, MetricType type,
+                  double value, std::string_view labels) {
+    write_header(out, name, help, type);
+    write_sample(out, name, value, labels);
+}
+
 Histogram::Histogram(const std::vector<double>& bounds)
     : bounds_(bounds), buckets_(new std::atomic<std::uint64_t>[bounds.size() + 1]) {
     for (std::size_t i = 0; i <= bounds_.size(); ++i) buckets_[i] = 0;

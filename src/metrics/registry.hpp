@@ -132,5 +132,8 @@ void write_header(std::string& out, std::string_view name, std::string_view help
 void write_sample(std::string& out, std::string_view name, double value,
                   std::string_view labels = {});
 std::string format_value(double v);
+// A whole family of one sample: header and value.
+void write_family(std::string& out, std::string_view name, std::string_view help, MetricType type,
+                  double value, std::string_view labels = {});
 
 }  // namespace mindme::metrics

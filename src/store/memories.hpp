@@ -72,16 +72,15 @@ public:
                                                     std::size_t limit, Deadline deadline) = 0;
     // Replaces title, body and tags of the user's memory m.id, if its version is
     // `expected_version` when one is given; the version grows by one.
-    virtual boost::asio::awaitable<WriteResult> replace(Memory m,
-                                                        std::optional<std::int64_t> expected_version,
-                                                        std::int64_t now_ms, Deadline deadline) = 0;
+    virtual boost::asio::awaitable<WriteResult> replace(
+        Memory m, std::optional<std::int64_t> expected_version, std::int64_t now_ms,
+        Deadline deadline) = 0;
     virtual boost::asio::awaitable<WriteResult> remove(std::string user_id, std::string id,
                                                        std::optional<std::int64_t> expected_version,
                                                        std::int64_t now_ms, Deadline deadline) = 0;
     // The user's changes with seq > after_seq, in seq order.
-    virtual boost::asio::awaitable<ChangePage> changes(std::string user_id,
-                                                       std::int64_t after_seq, std::size_t limit,
-                                                       Deadline deadline) = 0;
+    virtual boost::asio::awaitable<ChangePage> changes(std::string user_id, std::int64_t after_seq,
+                                                       std::size_t limit, Deadline deadline) = 0;
 };
 
 std::unique_ptr<MemoryStore> make_sql_memory_store(SqlDatabase& db);

@@ -85,16 +85,16 @@ std::int64_t next_seq(soci::session& s, const std::string& user_id) {
     return seq;
 }
 
-void append_change(soci::session& s, const std::string& user_id, const char* kind,
-                   const Memory& m, std::int64_t at_ms, const std::string* snapshot) {
+void append_change(soci::session& s, const std::string& user_id, const char* kind, const Memory& m,
+                   std::int64_t at_ms, const std::string* snapshot) {
     auto seq = next_seq(s, user_id);
     std::string kind_text = kind;
     std::string empty;
     soci::indicator snapshot_ind = snapshot ? soci::i_ok : soci::i_null;
     s << "INSERT INTO changes (user_id, seq, kind, entity_id, at, snapshot) "
          "VALUES (:u, :s, :k, :e, :a, :p)",
-        soci::use(user_id), soci::use(seq), soci::use(kind_text), soci::use(m.id),
-        soci::use(at_ms), soci::use(snapshot ? *snapshot : empty, snapshot_ind);
+        soci::use(user_id), soci::use(seq), soci::use(kind_text), soci::use(m.id), soci::use(at_ms),
+        soci::use(snapshot ? *snapshot : empty, snapshot_ind);
 }
 
 long long affected(soci::statement& st) {
@@ -192,7 +192,7 @@ public:
                 WriteResult result;
                 if (affected(st) == 0) {
                     result.status = read_memory(s, m.user_id, m.id) ? WriteStatus::kVersionMismatch
-                                                                     : WriteStatus::kNotFound;
+                                                                    : WriteStatus::kNotFound;
                     return result;
                 }
                 result.memory = *read_memory(s, m.user_id, m.id);
@@ -248,9 +248,9 @@ public:
                 soci::statement st =
                     (s.prepare << "SELECT seq, kind, entity_id, at, snapshot FROM changes "
                                   "WHERE user_id = :u AND seq > :s ORDER BY seq LIMIT :n",
-                     soci::use(user_id), soci::use(after_seq), soci::use(fetch),
-                     soci::into(c.seq), soci::into(c.kind), soci::into(c.entity_id),
-                     soci::into(c.at_ms), soci::into(c.snapshot, snapshot_ind));
+                     soci::use(user_id), soci::use(after_seq), soci::use(fetch), soci::into(c.seq),
+                     soci::into(c.kind), soci::into(c.entity_id), soci::into(c.at_ms),
+                     soci::into(c.snapshot, snapshot_ind));
                 st.execute(false);
                 while (st.fetch()) {
                     if (page.changes.size() == limit) {

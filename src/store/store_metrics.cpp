@@ -10,8 +10,7 @@ void export_metrics(const SqlDatabase& db, metrics::Registry& registry) {
         using metrics::MetricType;
         auto s = db.pool_stats();
         auto family = [&out](const char* name, const char* help, MetricType type, double v) {
-            metrics::write_header(out, name, help, type);
-            metrics::write_sample(out, name, v);
+            metrics::write_family(out, name, help, type, v);
         };
         family("store_pool_threads", "Database connections, each with its own thread.",
                MetricType::kGauge, static_cast<double>(s.threads));

@@ -67,6 +67,8 @@ class MemoriesTest(ServerTestCase):
         self.assert_error(self.ann.call("POST", "/v1/memories", "[1]"), 400, "bad_request")
         self.assert_error(self.ann.call("POST", "/v1/memories", "{}", {"Content-Type": "text/plain"}),
                           415, "unsupported_media_type")
+        too_big = json.dumps({"title": "t", "body": "b" * (2 << 20)})
+        self.assert_error(self.ann.call("POST", "/v1/memories", too_big), 413, "payload_too_large")
         # Nothing was written by any refused request.
         _, _, after = self.ann.call("GET", "/v1/memories/" + existing["id"])
         self.assertEqual(after, existing)

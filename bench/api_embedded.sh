@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# The API on the embedded store (SQLite, in-process cache), server and wrk sharing
+# this machine's 2 cores: sign-in, cached memory read and memory creation, each
+# against the tiny-JSON route (/v1/ping) of the same run. Prints the rates and the
+# ratios, and writes them to docs/performance.md.
+#   bench/api_embedded.sh [SECONDS] [ROUNDS] [CONNECTIONS]
+source "$(dirname "$0")/lib.sh"
+SECONDS_PER_RUN=${1:-10}
+ROUNDS=${2:-3}
+CONNECTIONS=${3:-64}
+CORES=0-1
+export WRK_THREADS=2
+LUA=$BENCH_DIR/lua
+
+for tool in wrk taskset curl; do
+  command -v "$tool" >/dev/null || { echo "missing $tool: run scripts/deps.sh bench" >&2; exit 1; }
+done
+[[ -x $MINDME ]] || { echo "build first: make build" >&2; exit 1; }
+
+PORT=$(free_port)
+BASE=http://127.0.0.1:$PORT
+# Access log off, the guard on with a limit this run cannot reach (its cost counts).
+"$MINDME" all --listen 127.0.0.1:$PORT --data "$WORK/data" --set log.access=false \
+  --set guard.rate_limit.requests=1000000000 > "$WORK/mindme.log" 2>&1 &
+PIDS+=($!)
+wait_http "$BASE/v1/ping"
+
+export MINDME_EMAIL=bench@example.com MINDME_PASSWORD="bench password"
+json_field() { python3 -c 'import json,sys; print(json.load(sys.stdin)[sys.argv[1]])' "$1"; }
+MINDME_TOKEN=$(curl -sf -X POST "$BASE/v1/accounts" -H 'Content-Type: application/json' \
+  -d "{\"email\":\"$MINDME_EMAIL\",\"password\":\"$MINDME_PASSWORD\"}" | json_field token)
+MINDME_MEMORY=$(curl -sf -X POST "$BASE/v1/memories" -H 'Content-Type: application/json' \
+  -H "Authorization: Bearer $MINDME_TOKEN" -d '{"title":"Read me","body":"often"}' | json_field id)
+export MINDME_TOKEN MINDME_MEMORY
+
+# name → "path script connections": argon2id is CPU-bound, a few connections fill it.
+declare -A RUNS=(
+  [ping]="/v1/ping - $CONNECTIONS"
+  [read_memory]="/ $LUA/read_memory.lua $CONNECTIONS"
+  [create_memory]="/ $LUA/create_memory.lua $CONNECTIONS"
+  [sign_in]="/ $LUA/sign_in.lua 8"
+)
+ORDER=(ping read_memory create_memory sign_in)
+declare -A RESULTS
+for round in $(seq 1 "$ROUNDS"); do
+  for name in "${ORDER[@]}"; do
+    read -r path script conns <<< "${RUNS[$name]}"
+    [[ $script == - ]] && script=""
+    rps=$(wrk_rps $CORES "$BASE$path" "$SECONDS_PER_RUN" "$conns" "$script")
+    RESULTS[$name]+="$rps "
+    echo "round $round $name: $rps req/s" >&2
+  done
+done
+
+declare -A MEDIAN
+for name in "${ORDER[@]}"; do MEDIAN[$name]=$(tr ' ' '\n' <<< "${RESULTS[$name]}" | grep . | median); done
+QUERIES=$(curl -sf "$BASE/metrics" | awk '/^store_pool_completed_total/ {print $2}')
+
+{
+  echo "### API on the embedded store (\`bench/api_embedded.sh $SECONDS_PER_RUN $ROUNDS $CONNECTIONS\`)"
+  echo
+  echo "$(date -u +%Y-%m-%d), $(nproc) cores, mindme and wrk (2 threads) sharing them;"
+  echo "median of $ROUNDS interleaved rounds of ${SECONDS_PER_RUN} s; $CONNECTIONS connections"
+  echo "(sign-in: 8). SQLite in WAL mode, in-process cache, rate limiter on."
+  echo
+  echo "| route | requests/s | × /v1/ping |"
+  echo "|---|---:|---:|"
+  for name in "${ORDER[@]}"; do
+    echo "| $name | ${MEDIAN[$name]} | $(ratio "${MEDIAN[$name]}" "${MEDIAN[ping]}") |"
+  done
+  echo
+  echo "Goal: a cached read at least 0.5× the baseline. Store queries run: ${QUERIES:-?}."
+} > "$WORK/section.md"
+cat "$WORK/section.md"
+write_section api-embedded "$WORK/section.md"
