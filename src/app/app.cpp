@@ -17,6 +17,8 @@
 #include "http/server_config.hpp"
 #include "http/static_site.hpp"
 #include "metrics/process_collector.hpp"
+#include "queue/queue_config.hpp"
+#include "queue/runner.hpp"
 #include "store/accounts.hpp"
 #include "store/memories.hpp"
 #include "store/migrations.hpp"
@@ -47,6 +49,7 @@ void declare_config(core::ConfigSchema& schema) {
     http::declare_config(schema);
     store::declare_config(schema);
     cache::declare_config(schema);
+    queue::declare_config(schema);
     guard::declare_config(schema);
     declare_auth_config(schema);
     core::log::declare_config(schema);
@@ -63,6 +66,9 @@ struct App::Impl {
             throw std::runtime_error("cannot create data.dir " + data_dir + ": " + ec.message());
         health.add("data_dir", writable_directory_check(data_dir));
         open_store(config, data_dir, registry);
+        jobs = queue::open_queue(config, *database);
+        job_metrics.emplace(registry);
+        add_runners(config, role);
 
         add_ops_routes(router, health, lifecycle, registry);
         bool serves_api = role == Role::kAll || role == Role::kServe;
@@ -133,6 +139,17 @@ struct App::Impl {
         });
     }
 
+    // The worker's runner samples queue depth for the whole process.
+    void add_runners(const core::Config& config, Role role) {
+        if (role == Role::kAll || role == Role::kWorker)
+            worker.emplace(*jobs, queue::runner_options(config, "worker"), *job_metrics);
+        if (role == Role::kAll || role == Role::kFiles) {
+            auto options = queue::runner_options(config, "files");
+            options.sample_stats = !worker.has_value();
+            files.emplace(*jobs, options, *job_metrics);
+        }
+    }
+
     static constexpr std::chrono::seconds kHealthQueryTimeout{2};
     // Sign-ups and sign-ins waiting for a hashing thread; past it, 503 at once.
     static constexpr std::size_t kHashQueue = 256;
@@ -140,6 +157,10 @@ struct App::Impl {
     std::unique_ptr<store::SqlDatabase> database;
     std::unique_ptr<store::AccountStore> account_store;
     std::unique_ptr<store::MemoryStore> memory_store;
+    std::unique_ptr<queue::JobQueue> jobs;
+    std::optional<queue::JobMetrics> job_metrics;
+    std::optional<queue::JobRunner> worker;  // push, indexing, housekeeping jobs
+    std::optional<queue::JobRunner> files;   // file processing jobs
     std::unique_ptr<cache::Cache> cache;
     std::optional<core::BlockingPool> hashing;
     std::optional<Accounts> accounts;
@@ -166,5 +187,19 @@ App::App(const core::Config& config, Role role, metrics::Registry& registry,
 App::~App() = default;
 
 http::Handler App::handler() { return impl_->handler; }
+
+void App::start_background() {
+    for (auto* runner : {&impl_->worker, &impl_->files})
+        if (*runner) (*runner)->start();
+}
+
+void App::stop_background(std::chrono::milliseconds grace) {
+    auto until = std::chrono::steady_clock::now() + grace;
+    for (auto* runner : {&impl_->worker, &impl_->files}) {
+        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+            until - std::chrono::steady_clock::now());
+        if (*runner) (*runner)->stop(std::max(left, std::chrono::milliseconds(0)));
+    }
+}
 
 }  // namespace mindme::app

@@ -1,6 +1,7 @@
 #pragma once
 // The MindMe application as one object: which routes a process serves (by role),
 // behind the guard, plus the health checks they report. cmd builds one per process.
+#include <chrono>
 #include <memory>
 #include <string>
 
@@ -31,6 +32,11 @@ public:
 
     // The handler for the server: guard, then router. Valid while the App lives.
     http::Handler handler();
+    // Background job runners of the role (worker, files): started once the server
+    // listens, stopped when it drains — running jobs get `grace` to finish, jobs
+    // leased and not started go back to the queue.
+    void start_background();
+    void stop_background(std::chrono::milliseconds grace);
 
 private:
     struct Impl;

@@ -91,6 +91,7 @@ int run_process(const Options& o, const sigset_t& stop_signals) {
         server =
             std::make_unique<http::Server>(options, application->handler(), registry, lifecycle);
         server->start();
+        application->start_background();
         core::log::info(
             "listening",
             core::log::Fields()
@@ -119,6 +120,7 @@ int run_process(const Options& o, const sigset_t& stop_signals) {
         std::fprintf(stderr, "mindme: second stop signal, exiting without draining\n");
         std::_Exit(kExitFailure);
     }).detach();
+    application->stop_background(std::chrono::seconds(config->get_int("server.drain_seconds")));
     server->wait();
     core::log::info("stopped");
     server.reset();

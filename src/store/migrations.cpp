@@ -68,6 +68,23 @@ const std::vector<Migration>& schema_migrations() {
              " snapshot TEXT,"
              " PRIMARY KEY (user_id, seq))",
          }},
+        // The job queue's table, which is also the outbox: jobs are inserted in the
+        // transaction of the write that needs them. state: ready | leased | dead.
+        {2,
+         "the job queue",
+         {
+             "CREATE TABLE jobs ("
+             " id VARCHAR(32) PRIMARY KEY,"
+             " topic VARCHAR(64) NOT NULL,"
+             " payload TEXT NOT NULL,"
+             " state VARCHAR(16) NOT NULL,"
+             " attempts INTEGER NOT NULL,"
+             " run_at BIGINT NOT NULL,"
+             " lease_token VARCHAR(32),"
+             " enqueued_at BIGINT NOT NULL,"
+             " last_error TEXT)",
+             "CREATE INDEX jobs_due ON jobs (topic, state, run_at)",
+         }},
     };
     return kMigrations;
 }

@@ -1,0 +1,186 @@
+// JobQueue on the store's `jobs` table. Every state change is one UPDATE guarded by
+// the lease token, so a worker whose lease expired and was taken over cannot ack,
+// fail or release the new holder's lease.
+#include "queue/sql_queue.hpp"
+
+#include <soci/soci.h>
+
+#include <random>
+#include <stdexcept>
+
+#include "core/clock.hpp"
+#include "core/ids.hpp"
+#include "queue/sql_outbox.hpp"
+#include "store/sql_database.hpp"
+
+namespace mindme::queue {
+
+namespace {
+
+constexpr std::size_t kJobIdBytes = 16;
+constexpr std::size_t kTokenBytes = 16;
+constexpr std::size_t kMaxTopic = 64;
+constexpr std::size_t kMaxErrorBytes = 2000;
+
+double unit_random() {
+    thread_local std::mt19937_64 engine{std::random_device{}()};
+    return std::uniform_real_distribution<double>(0.0, 1.0)(engine);
+}
+
+long long run_update(soci::statement& st) {
+    st.execute(true);
+    return st.get_affected_rows();
+}
+
+}  // namespace
+
+std::string enqueue_in_transaction(soci::session& s, const JobSpec& spec, std::int64_t now_ms) {
+    if (spec.topic.empty() || spec.topic.size() > kMaxTopic)
+        throw std::invalid_argument("job topic must be 1 to 64 characters");
+    auto id = core::random_id(kJobIdBytes);
+    std::int64_t run_at = now_ms + spec.delay.count();
+    s << "INSERT INTO jobs (id, topic, payload, state, attempts, run_at, enqueued_at) "
+         "VALUES (:i, :t, :p, 'ready', 0, :r, :e)",
+        soci::use(id), soci::use(spec.topic), soci::use(spec.payload), soci::use(run_at),
+        soci::use(now_ms);
+    return id;
+}
+
+namespace {
+
+class SqlQueue final : public JobQueue {
+public:
+    SqlQueue(store::SqlDatabase& db, const SqlQueueOptions& options)
+        : db_(db), retry_(options.retry), now_ms_(options.now_ms ? options.now_ms : &core::now_ms) {}
+
+    boost::asio::awaitable<std::string> enqueue(JobSpec spec) override {
+        auto now = now_ms_();
+        co_return co_await db_.run([&](soci::session& s) {
+            store::SqlDatabase::WriteTransaction tx(db_, s);
+            auto id = enqueue_in_transaction(s, spec, now);
+            tx.commit();
+            return id;
+        });
+    }
+
+    boost::asio::awaitable<std::vector<Job>> lease(std::string topic, std::size_t max,
+                                                   std::chrono::seconds visibility) override {
+        auto now = now_ms_();
+        std::int64_t until = now + std::chrono::duration_cast<std::chrono::milliseconds>(visibility).count();
+        co_return co_await db_.run([&](soci::session& s) {
+            std::vector<Job> leased;
+            store::SqlDatabase::WriteTransaction tx(db_, s);
+            // Due: ready and past run_at, or leased and past its lease (run_at holds
+            // the lease's end while leased).
+            std::vector<Job> due;
+            {
+                Job j;
+                int limit = static_cast<int>(max);
+                soci::statement st =
+                    (s.prepare << "SELECT id, payload, attempts, enqueued_at FROM jobs "
+                                  "WHERE topic = :t AND state IN ('ready', 'leased') AND run_at <= :n "
+                                  "ORDER BY run_at LIMIT :m",
+                     soci::use(topic), soci::use(now), soci::use(limit), soci::into(j.id),
+                     soci::into(j.payload), soci::into(j.attempts), soci::into(j.enqueued_at_ms));
+                st.execute(false);
+                while (st.fetch()) due.push_back(j);
+            }
+            for (auto& j : due) {
+                j.topic = topic;
+                if (j.attempts >= retry_.max_attempts) {
+                    // Its last lease expired: the worker died on it every time.
+                    std::string reason = "lease expired on the last attempt";
+                    s << "UPDATE jobs SET state = 'dead', lease_token = NULL, last_error = :e "
+                         "WHERE id = :i",
+                        soci::use(reason), soci::use(j.id);
+                    continue;
+                }
+                j.attempts += 1;
+                j.lease_token = core::random_id(kTokenBytes);
+                s << "UPDATE jobs SET state = 'leased', attempts = :a, run_at = :u, "
+                     "lease_token = :k WHERE id = :i",
+                    soci::use(j.attempts), soci::use(until), soci::use(j.lease_token),
+                    soci::use(j.id);
+                leased.push_back(std::move(j));
+            }
+            tx.commit();
+            return leased;
+        });
+    }
+
+    boost::asio::awaitable<bool> ack(Job job) override {
+        co_return co_await db_.run([&](soci::session& s) {
+            soci::statement st = (s.prepare << "DELETE FROM jobs WHERE id = :i AND lease_token = :k",
+                                  soci::use(job.id), soci::use(job.lease_token));
+            return run_update(st) > 0;
+        });
+    }
+
+    boost::asio::awaitable<FailOutcome> fail(Job job, std::string error) override {
+        if (error.size() > kMaxErrorBytes) error.resize(kMaxErrorBytes);
+        bool dead = job.attempts >= retry_.max_attempts;
+        std::int64_t run_at = now_ms_() + backoff(retry_, job.attempts, unit_random()).count();
+        co_return co_await db_.run([&](soci::session& s) {
+            std::string state = dead ? "dead" : "ready";
+            soci::statement st =
+                (s.prepare << "UPDATE jobs SET state = :s, run_at = :r, lease_token = NULL, "
+                              "last_error = :e WHERE id = :i AND lease_token = :k",
+                 soci::use(state), soci::use(run_at), soci::use(error), soci::use(job.id),
+                 soci::use(job.lease_token));
+            if (run_update(st) == 0) return FailOutcome::kLost;
+            return dead ? FailOutcome::kDead : FailOutcome::kRetried;
+        });
+    }
+
+    boost::asio::awaitable<void> release(Job job) override {
+        auto now = now_ms_();
+        co_await db_.run([&](soci::session& s) {
+            s << "UPDATE jobs SET state = 'ready', attempts = attempts - 1, run_at = :r, "
+                 "lease_token = NULL WHERE id = :i AND lease_token = :k",
+                soci::use(now), soci::use(job.id), soci::use(job.lease_token);
+        });
+    }
+
+    boost::asio::awaitable<std::vector<TopicStats>> stats() override {
+        auto now = now_ms_();
+        co_return co_await db_.run([&](soci::session& s) {
+            std::vector<TopicStats> out;
+            std::string topic, state;
+            long long count = 0;
+            std::int64_t oldest = 0;
+            soci::statement st =
+                (s.prepare << "SELECT topic, state, COUNT(*), MIN(enqueued_at) FROM jobs "
+                              "GROUP BY topic, state ORDER BY topic",
+                 soci::into(topic), soci::into(state), soci::into(count), soci::into(oldest));
+            st.execute(false);
+            while (st.fetch()) {
+                if (out.empty() || out.back().topic != topic) out.push_back(TopicStats{topic});
+                auto& t = out.back();
+                if (state == "ready") {
+                    t.ready = count;
+                    t.oldest_ready_age_seconds = static_cast<double>(now - oldest) / 1000.0;
+                } else if (state == "leased") {
+                    t.leased = count;
+                } else {
+                    t.dead = count;
+                }
+            }
+            return out;
+        });
+    }
+
+    const char* backend() const override { return "sql"; }
+
+private:
+    store::SqlDatabase& db_;
+    RetryPolicy retry_;
+    std::int64_t (*now_ms_)();
+};
+
+}  // namespace
+
+std::unique_ptr<JobQueue> make_sql_queue(store::SqlDatabase& db, const SqlQueueOptions& options) {
+    return std::make_unique<SqlQueue>(db, options);
+}
+
+}  // namespace mindme::queue
