@@ -8,6 +8,8 @@
 #include "app/health.hpp"
 #include "app/memories_routes.hpp"
 #include "app/ops_routes.hpp"
+#include "app/search_jobs.hpp"
+#include "app/search_routes.hpp"
 #include "app/sync_routes.hpp"
 #include "cache/cache.hpp"
 #include "core/config.hpp"
@@ -19,6 +21,7 @@
 #include "metrics/process_collector.hpp"
 #include "queue/queue_config.hpp"
 #include "queue/runner.hpp"
+#include "search/search.hpp"
 #include "store/accounts.hpp"
 #include "store/memories.hpp"
 #include "store/migrations.hpp"
@@ -50,6 +53,7 @@ void declare_config(core::ConfigSchema& schema) {
     store::declare_config(schema);
     cache::declare_config(schema);
     queue::declare_config(schema);
+    search::declare_config(schema);
     guard::declare_config(schema);
     declare_auth_config(schema);
     core::log::declare_config(schema);
@@ -69,6 +73,10 @@ struct App::Impl {
         jobs = queue::open_queue(config, *database);
         job_metrics.emplace(registry);
         add_runners(config, role);
+        memory_store = store::make_sql_memory_store(*database);
+        if (role != Role::kFiles) index = search::open_index(config, data_dir);
+        if (worker)
+            worker->handle(store::kMemoryChangedTopic, memory_indexer(*memory_store, *index));
 
         add_ops_routes(router, health, lifecycle, registry);
         bool serves_api = role == Role::kAll || role == Role::kServe;
@@ -86,11 +94,12 @@ struct App::Impl {
                              std::chrono::seconds(config.get_int("auth.token_ttl_seconds")), *cache,
                              cache_ttl);
             accounts->add_routes(router);
-            memory_store = store::make_sql_memory_store(*database);
             memories.emplace(*memory_store, *accounts, *cache, cache_ttl);
             memories->add_routes(router);
             sync.emplace(*memory_store, *accounts);
             sync->add_routes(router);
+            search_routes.emplace(*index, *accounts);
+            search_routes->add_routes(router);
             if (auto dir = http::static_dir(config)) {
                 site.emplace(*dir);
                 router.set_fallback(
@@ -166,6 +175,8 @@ struct App::Impl {
     std::optional<Accounts> accounts;
     std::optional<Memories> memories;
     std::optional<Sync> sync;
+    std::unique_ptr<search::SearchIndex> index;
+    std::optional<Search> search_routes;
     HealthChecks health;
     http::Router router;
     guard::Guard guard;

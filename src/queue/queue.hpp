@@ -4,7 +4,7 @@
 // effect must be committed before its ack, and handlers must be idempotent: a job
 // whose worker dies is leased again once its lease expires.
 //
-// Producers that write SQL enqueue inside their own transaction (sql_outbox.hpp), so
+// Producers that write SQL enqueue inside their own transaction (store/outbox.hpp), so
 // a job exists if and only if the write that needs it committed. Backends: the SQL
 // table itself (sql://) here; RabbitMQ later, fed from the same table by a relay.
 #include <boost/asio/awaitable.hpp>

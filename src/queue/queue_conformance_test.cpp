@@ -10,8 +10,8 @@
 #include <thread>
 
 #include "core/await_now.hpp"
-#include "queue/sql_outbox.hpp"
 #include "queue/sql_queue.hpp"
+#include "store/outbox.hpp"
 #include "store/test_backends.hpp"
 
 namespace mindme::queue {
@@ -46,7 +46,7 @@ Backend sql_backend() {
     b.enqueue_in_transaction = [db = db.get()](const JobSpec& spec, bool commit) {
         db->run_now([&](soci::session& s) {
             store::SqlDatabase::WriteTransaction tx(*db, s);
-            queue::enqueue_in_transaction(s, spec, fake_now_ms());
+            store::add_job(s, {spec.topic, spec.payload, spec.delay.count()}, fake_now_ms());
             if (commit) tx.commit();
         });
     };

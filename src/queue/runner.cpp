@@ -1,5 +1,6 @@
 #include "queue/runner.hpp"
 
+#include <algorithm>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
@@ -53,8 +54,8 @@ struct JobRunner::Impl {
             if (error.empty()) error = "handler failed";
         }
         durations.with({job.topic})
-            .observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - started)
-                         .count());
+            .observe(
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
         const char* outcome = "done";
         if (error.empty()) {
             if (!co_await queue.ack(job)) outcome = "lost";
@@ -104,7 +105,19 @@ struct JobRunner::Impl {
     asio::awaitable<void> sampler() {
         while (!stopping) {
             try {
-                for (const auto& t : co_await queue.stats()) {
+                // Topics this runner handles read 0 when they have no jobs at all.
+                std::vector<TopicStats> all;
+                for (const auto& [topic, handler] : topics) all.push_back(TopicStats{topic});
+                for (auto& t : co_await queue.stats()) {
+                    auto known = std::find_if(all.begin(), all.end(), [&](const TopicStats& a) {
+                        return a.topic == t.topic;
+                    });
+                    if (known != all.end())
+                        *known = t;
+                    else
+                        all.push_back(t);
+                }
+                for (const auto& t : all) {
                     depth.with({t.topic, "ready"}).set(static_cast<double>(t.ready));
                     depth.with({t.topic, "leased"}).set(static_cast<double>(t.leased));
                     depth.with({t.topic, "dead"}).set(static_cast<double>(t.dead));

@@ -29,9 +29,9 @@ struct JobMetrics {
 };
 
 struct RunnerOptions {
-    std::size_t concurrency = 4;                   // jobs running at once
-    std::chrono::seconds visibility{60};           // lease length
-    std::chrono::milliseconds poll{250};           // idle wait between empty leases
+    std::size_t concurrency = 4;                     // jobs running at once
+    std::chrono::seconds visibility{60};             // lease length
+    std::chrono::milliseconds poll{250};             // idle wait between empty leases
     std::chrono::milliseconds stats_interval{5000};  // queue depth/age sampling
     bool sample_stats = true;  // one runner per process samples the whole queue
 };

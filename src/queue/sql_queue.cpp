@@ -10,16 +10,14 @@
 
 #include "core/clock.hpp"
 #include "core/ids.hpp"
-#include "queue/sql_outbox.hpp"
+#include "store/outbox.hpp"
 #include "store/sql_database.hpp"
 
 namespace mindme::queue {
 
 namespace {
 
-constexpr std::size_t kJobIdBytes = 16;
 constexpr std::size_t kTokenBytes = 16;
-constexpr std::size_t kMaxTopic = 64;
 constexpr std::size_t kMaxErrorBytes = 2000;
 
 double unit_random() {
@@ -34,30 +32,20 @@ long long run_update(soci::statement& st) {
 
 }  // namespace
 
-std::string enqueue_in_transaction(soci::session& s, const JobSpec& spec, std::int64_t now_ms) {
-    if (spec.topic.empty() || spec.topic.size() > kMaxTopic)
-        throw std::invalid_argument("job topic must be 1 to 64 characters");
-    auto id = core::random_id(kJobIdBytes);
-    std::int64_t run_at = now_ms + spec.delay.count();
-    s << "INSERT INTO jobs (id, topic, payload, state, attempts, run_at, enqueued_at) "
-         "VALUES (:i, :t, :p, 'ready', 0, :r, :e)",
-        soci::use(id), soci::use(spec.topic), soci::use(spec.payload), soci::use(run_at),
-        soci::use(now_ms);
-    return id;
-}
-
 namespace {
 
 class SqlQueue final : public JobQueue {
 public:
     SqlQueue(store::SqlDatabase& db, const SqlQueueOptions& options)
-        : db_(db), retry_(options.retry), now_ms_(options.now_ms ? options.now_ms : &core::now_ms) {}
+        : db_(db),
+          retry_(options.retry),
+          now_ms_(options.now_ms ? options.now_ms : &core::now_ms) {}
 
     boost::asio::awaitable<std::string> enqueue(JobSpec spec) override {
         auto now = now_ms_();
         co_return co_await db_.run([&](soci::session& s) {
             store::SqlDatabase::WriteTransaction tx(db_, s);
-            auto id = enqueue_in_transaction(s, spec, now);
+            auto id = store::add_job(s, {spec.topic, spec.payload, spec.delay.count()}, now);
             tx.commit();
             return id;
         });
@@ -66,7 +54,8 @@ public:
     boost::asio::awaitable<std::vector<Job>> lease(std::string topic, std::size_t max,
                                                    std::chrono::seconds visibility) override {
         auto now = now_ms_();
-        std::int64_t until = now + std::chrono::duration_cast<std::chrono::milliseconds>(visibility).count();
+        std::int64_t until =
+            now + std::chrono::duration_cast<std::chrono::milliseconds>(visibility).count();
         co_return co_await db_.run([&](soci::session& s) {
             std::vector<Job> leased;
             store::SqlDatabase::WriteTransaction tx(db_, s);
@@ -77,9 +66,10 @@ public:
                 Job j;
                 int limit = static_cast<int>(max);
                 soci::statement st =
-                    (s.prepare << "SELECT id, payload, attempts, enqueued_at FROM jobs "
-                                  "WHERE topic = :t AND state IN ('ready', 'leased') AND run_at <= :n "
-                                  "ORDER BY run_at LIMIT :m",
+                    (s.prepare
+                         << "SELECT id, payload, attempts, enqueued_at FROM jobs "
+                            "WHERE topic = :t AND state IN ('ready', 'leased') AND run_at <= :n "
+                            "ORDER BY run_at LIMIT :m",
                      soci::use(topic), soci::use(now), soci::use(limit), soci::into(j.id),
                      soci::into(j.payload), soci::into(j.attempts), soci::into(j.enqueued_at_ms));
                 st.execute(false);
@@ -110,8 +100,9 @@ public:
 
     boost::asio::awaitable<bool> ack(Job job) override {
         co_return co_await db_.run([&](soci::session& s) {
-            soci::statement st = (s.prepare << "DELETE FROM jobs WHERE id = :i AND lease_token = :k",
-                                  soci::use(job.id), soci::use(job.lease_token));
+            soci::statement st =
+                (s.prepare << "DELETE FROM jobs WHERE id = :i AND lease_token = :k",
+                 soci::use(job.id), soci::use(job.lease_token));
             return run_update(st) > 0;
         });
     }

@@ -24,6 +24,10 @@ struct Memory {
     std::int64_t version = 0;
 };
 
+// Every write also enqueues a job of this topic (outbox, same transaction) with the
+// payload {"user_id","id"}, for whatever must follow a change (search indexing).
+inline constexpr const char* kMemoryChangedTopic = "memory.changed";
+
 // The wire form of a memory (API.md), which the change log also keeps as a snapshot.
 std::string memory_json(const Memory& m);
 

@@ -1,5 +1,6 @@
 // The MemoryStore conformance suite: the same cases for every SQL backend.
 #include <gtest/gtest.h>
+#include <soci/soci.h>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
@@ -184,6 +185,33 @@ TEST_P(MemoryStoreConformance, TheChangeLogReplaysEveryWriteInOrder) {
     EXPECT_TRUE(first.more);
     ASSERT_EQ(changes("bob", 0).changes.size(), 1u);
     EXPECT_EQ(changes("bob", 0).changes[0].seq, 1);
+}
+
+TEST_P(MemoryStoreConformance, EveryChangeEnqueuesAJobInItsTransaction) {
+    auto jobs = [this] {
+        return db_->run_now([](soci::session& s) {
+            std::vector<std::string> payloads;
+            std::string payload;
+            std::string topic = kMemoryChangedTopic;
+            soci::statement st = (s.prepare << "SELECT payload FROM jobs WHERE topic = :t "
+                                               "ORDER BY enqueued_at, id",
+                                  soci::use(topic), soci::into(payload));
+            st.execute(false);
+            while (st.fetch()) payloads.push_back(payload);
+            return payloads;
+        });
+    };
+    create("ann", "m1", 1000);
+    replace("ann", "m1", "stale", 7, 2000);  // refused: no job
+    replace("ann", "m1", "two", std::nullopt, 3000);
+    await_now(store_->remove("ann", "m1", std::nullopt, 4000, later()));
+    auto payloads = jobs();
+    ASSERT_EQ(payloads.size(), 3u);
+    for (const auto& p : payloads) {
+        auto doc = boost::json::parse(p);
+        EXPECT_EQ(doc.at("user_id"), "ann");
+        EXPECT_EQ(doc.at("id"), "m1");
+    }
 }
 
 // Writers of one user race while a reader follows the log: the reader sees every

@@ -1,4 +1,5 @@
-// MemoryStore on SqlDatabase, in SQL that every backend accepts. Lock order in a
+// MemoryStore on SqlDatabase, in SQL that every backend accepts. A change writes the
+// memory, its change-log entry and a memory.changed job in one transaction. Lock order in a
 // write: the memory row first, the user's row (change_seq) last, so that writers of
 // one user never wait on each other in a cycle.
 #include <soci/soci.h>
@@ -8,6 +9,7 @@
 
 #include "core/json.hpp"
 #include "store/memories.hpp"
+#include "store/outbox.hpp"
 #include "store/sql_database.hpp"
 
 namespace mindme::store {
@@ -95,6 +97,12 @@ void append_change(soci::session& s, const std::string& user_id, const char* kin
          "VALUES (:u, :s, :k, :e, :a, :p)",
         soci::use(user_id), soci::use(seq), soci::use(kind_text), soci::use(m.id), soci::use(at_ms),
         soci::use(snapshot ? *snapshot : empty, snapshot_ind);
+    std::string payload = "{\"user_id\":";
+    core::append_json_string(payload, user_id);
+    payload += ",\"id\":";
+    core::append_json_string(payload, m.id);
+    payload += '}';
+    add_job(s, {kMemoryChangedTopic, payload, 0}, at_ms);
 }
 
 long long affected(soci::statement& st) {

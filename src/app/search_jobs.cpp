@@ -1,0 +1,29 @@
+#include "app/search_jobs.hpp"
+
+#include <boost/json.hpp>
+
+namespace mindme::app {
+
+namespace {
+constexpr std::chrono::seconds kStoreTimeout{30};
+}  // namespace
+
+queue::JobHandler memory_indexer(store::MemoryStore& memories, search::SearchIndex& index) {
+    return [&memories, &index](const queue::Job& job) -> boost::asio::awaitable<void> {
+        auto payload = boost::json::parse(job.payload).as_object();
+        std::string user_id(payload.at("user_id").as_string());
+        std::string id(payload.at("id").as_string());
+        auto memory =
+            co_await memories.find(user_id, id, std::chrono::steady_clock::now() + kStoreTimeout);
+        if (!memory) {
+            std::string kind = "memory";  // named: GCC 12 and temporaries in co_await
+            co_await index.remove(std::move(kind), std::move(id));
+            co_return;
+        }
+        search::Document doc{"memory", memory->id, memory->user_id, memory->title, memory->body};
+        for (const auto& tag : memory->tags) doc.text += "\n" + tag;
+        co_await index.upsert(std::move(doc));
+    };
+}
+
+}  // namespace mindme::app

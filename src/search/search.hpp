@@ -1,0 +1,56 @@
+#pragma once
+// Full-text search over a user's memories and file texts: BM25 ranking, filtered to
+// one user, snippets around the match. Indexing is done by background jobs, which
+// load the current state of a thing and upsert or remove it, so replays and
+// reordering are harmless. Backends: Xapian on disk (here); PostgreSQL full-text
+// later, with the same conformance suite.
+#include <boost/asio/awaitable.hpp>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/config_fwd.hpp"
+
+namespace mindme::search {
+
+struct Document {
+    std::string kind;  // "memory" or "file"
+    std::string id;
+    std::string user_id;
+    std::string title;
+    std::string text;
+};
+
+struct Hit {
+    std::string kind;
+    std::string id;
+    std::string title;
+    std::string snippet;  // HTML: text escaped, matches in <mark>…</mark>
+    double score = 0;
+};
+
+class SearchIndex {
+public:
+    virtual ~SearchIndex() = default;
+    // Adds the document or replaces the one with the same kind and id.
+    virtual boost::asio::awaitable<void> upsert(Document doc) = 0;
+    virtual boost::asio::awaitable<void> remove(std::string kind, std::string id) = 0;
+    // The user's documents that match every word of `query` (stemmed), best first.
+    virtual boost::asio::awaitable<std::vector<Hit>> search(std::string user_id, std::string query,
+                                                            std::size_t limit) = 0;
+    virtual const char* backend() const = 0;
+};
+
+struct XapianOptions {
+    std::string path;             // the index directory (created if missing)
+    std::size_t readers = 2;      // threads (each with its own database handle) for queries
+    std::size_t max_waiting = 256;  // queries that may wait for one; past it 503
+};
+
+std::unique_ptr<SearchIndex> make_xapian_index(const XapianOptions& options);
+
+void declare_config(core::ConfigSchema& schema);
+// The index search.url names; data_dir holds the embedded one.
+std::unique_ptr<SearchIndex> open_index(const core::Config& config, const std::string& data_dir);
+
+}  // namespace mindme::search

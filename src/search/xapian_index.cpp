@@ -1,0 +1,203 @@
+// The Xapian backend: one WritableDatabase, opened by the first write (so a process
+// that only queries never takes the index's write lock), written on a one-thread
+// pool; queries on a pool of reader threads, each query on a database handle of its
+// own, reopened to the latest commit. Xapian errors (not std::exceptions) become
+// std::runtime_error before they leave a pool thread.
+#include <xapian.h>
+
+#include <boost/json.hpp>
+#include <filesystem>
+#include <mutex>
+#include <stdexcept>
+
+#include "core/blocking_pool.hpp"
+#include "search/search.hpp"
+
+namespace mindme::search {
+namespace {
+
+constexpr std::size_t kSnippetBytes = 200;
+constexpr std::size_t kStoredTextBytes = 16 * 1024;  // kept for snippets
+constexpr std::size_t kWriteQueue = 10'000;
+constexpr Xapian::termcount kTitleWeight = 3;
+
+std::string user_term(const std::string& user_id) { return "U:" + user_id; }
+std::string id_term(const std::string& kind, const std::string& id) {
+    return "Q:" + kind + ":" + id;
+}
+
+// Cuts at a character boundary at most `max` bytes in.
+std::string utf8_prefix(const std::string& text, std::size_t max) {
+    if (text.size() <= max) return text;
+    auto end = max;
+    while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+    return text.substr(0, end);
+}
+
+template <class F>
+auto translating(F&& f) {
+    try {
+        return f();
+    } catch (const Xapian::Error& e) {
+        throw std::runtime_error("search index: " + e.get_description());
+    }
+}
+
+class XapianIndex final : public SearchIndex {
+public:
+    explicit XapianIndex(const XapianOptions& o)
+        : path_(o.path),
+          stemmer_("english"),
+          writer_pool_("search-write", 1, kWriteQueue),
+          reader_pool_("search-read", std::max<std::size_t>(1, o.readers), o.max_waiting) {
+        std::filesystem::create_directories(path_);
+        // An empty index, so that queries work before the first write. Another process
+        // holding the write lock means the index exists already.
+        try {
+            Xapian::WritableDatabase(path_, Xapian::DB_CREATE_OR_OPEN);
+        } catch (const Xapian::DatabaseLockError&) {
+        } catch (const Xapian::Error& e) {
+            throw std::runtime_error("cannot open the search index " + path_ + ": " +
+                                     e.get_description());
+        }
+    }
+
+    boost::asio::awaitable<void> upsert(Document doc) override {
+        co_await writer_pool_.run([this, &doc] {
+            translating([&] {
+                Xapian::Document d;
+                Xapian::TermGenerator terms;
+                terms.set_stemmer(stemmer_);
+                terms.set_document(d);
+                terms.index_text(doc.title, kTitleWeight);
+                terms.increase_termpos();
+                terms.index_text(doc.text);
+                d.add_boolean_term(user_term(doc.user_id));
+                d.add_boolean_term("K:" + doc.kind);
+                auto unique = id_term(doc.kind, doc.id);
+                d.add_boolean_term(unique);
+                boost::json::object data{{"kind", doc.kind},
+                                         {"id", doc.id},
+                                         {"title", doc.title},
+                                         {"text", utf8_prefix(doc.text, kStoredTextBytes)}};
+                d.set_data(boost::json::serialize(data));
+                auto& db = writer();
+                db.replace_document(unique, d);
+                db.commit();
+                return 0;
+            });
+        });
+    }
+
+    boost::asio::awaitable<void> remove(std::string kind, std::string id) override {
+        co_await writer_pool_.run([this, &kind, &id] {
+            translating([&] {
+                auto& db = writer();
+                db.delete_document(id_term(kind, id));
+                db.commit();
+                return 0;
+            });
+        });
+    }
+
+    boost::asio::awaitable<std::vector<Hit>> search(std::string user_id, std::string query,
+                                                    std::size_t limit) override {
+        co_return co_await reader_pool_.run([this, &user_id, &query, limit] {
+            return translating([&] {
+                auto db = lease_reader();
+                Xapian::QueryParser parser;
+                parser.set_stemmer(stemmer_);
+                parser.set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
+                parser.set_default_op(Xapian::Query::OP_AND);
+                parser.set_database(*db);
+                Xapian::Query parsed;
+                try {
+                    parsed = parser.parse_query(query, Xapian::QueryParser::FLAG_PHRASE |
+                                                           Xapian::QueryParser::FLAG_LOVEHATE |
+                                                           Xapian::QueryParser::FLAG_PARTIAL);
+                } catch (const Xapian::QueryParserError&) {
+                    parsed = parser.parse_query(query, 0);  // as plain words
+                }
+                std::vector<Hit> hits;
+                // A commit can outrun a long query: reopen and ask again, once.
+                try {
+                    hits = run_query(*db, parsed, user_id, limit);
+                } catch (const Xapian::DatabaseModifiedError&) {
+                    db->reopen();
+                    hits = run_query(*db, parsed, user_id, limit);
+                }
+                give_back(std::move(db));
+                return hits;
+            });
+        });
+    }
+
+    const char* backend() const override { return "xapian"; }
+
+private:
+    std::vector<Hit> run_query(Xapian::Database& db, const Xapian::Query& parsed,
+                               const std::string& user_id, std::size_t limit) const {
+        Xapian::Enquire enquire(db);
+        enquire.set_query(
+            Xapian::Query(Xapian::Query::OP_FILTER, parsed, Xapian::Query(user_term(user_id))));
+        auto matches = enquire.get_mset(0, static_cast<Xapian::doccount>(limit));
+        std::vector<Hit> hits;
+        for (auto it = matches.begin(); it != matches.end(); ++it) {
+            auto data = boost::json::parse(it.get_document().get_data()).as_object();
+            Hit h;
+            h.kind = data.at("kind").as_string();
+            h.id = data.at("id").as_string();
+            h.title = data.at("title").as_string();
+            std::string text(data.at("text").as_string());
+            h.snippet = matches.snippet(text, kSnippetBytes, stemmer_,
+                                        Xapian::MSet::SNIPPET_BACKGROUND_MODEL |
+                                            Xapian::MSet::SNIPPET_EXHAUSTIVE,
+                                        "<mark>", "</mark>", "…");
+            h.score = it.get_weight();
+            hits.push_back(std::move(h));
+        }
+        return hits;
+    }
+
+    // Only the writer pool's thread calls it.
+    Xapian::WritableDatabase& writer() {
+        if (!writable_) writable_.emplace(path_, Xapian::DB_CREATE_OR_OPEN);
+        return *writable_;
+    }
+
+    std::unique_ptr<Xapian::Database> lease_reader() {
+        std::unique_ptr<Xapian::Database> db;
+        {
+            std::lock_guard lock(readers_mutex_);
+            if (!idle_readers_.empty()) {
+                db = std::move(idle_readers_.back());
+                idle_readers_.pop_back();
+            }
+        }
+        if (!db) return std::make_unique<Xapian::Database>(path_);
+        db->reopen();  // to the latest commit
+        return db;
+    }
+
+    void give_back(std::unique_ptr<Xapian::Database> db) {
+        std::lock_guard lock(readers_mutex_);
+        idle_readers_.push_back(std::move(db));
+    }
+
+    std::string path_;
+    Xapian::Stem stemmer_;
+    std::optional<Xapian::WritableDatabase> writable_;
+    std::mutex readers_mutex_;
+    std::vector<std::unique_ptr<Xapian::Database>> idle_readers_;
+    // Declared last: destroyed first, so no job runs while the databases close.
+    core::BlockingPool writer_pool_;
+    core::BlockingPool reader_pool_;
+};
+
+}  // namespace
+
+std::unique_ptr<SearchIndex> make_xapian_index(const XapianOptions& options) {
+    return std::make_unique<XapianIndex>(options);
+}
+
+}  // namespace mindme::search

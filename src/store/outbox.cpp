@@ -1,0 +1,28 @@
+#include "store/outbox.hpp"
+
+#include <soci/soci.h>
+
+#include <stdexcept>
+
+#include "core/ids.hpp"
+
+namespace mindme::store {
+
+namespace {
+constexpr std::size_t kJobIdBytes = 16;
+constexpr std::size_t kMaxTopic = 64;
+}  // namespace
+
+std::string add_job(soci::session& s, const OutboxJob& job, std::int64_t now_ms) {
+    if (job.topic.empty() || job.topic.size() > kMaxTopic)
+        throw std::invalid_argument("job topic must be 1 to 64 characters");
+    auto id = core::random_id(kJobIdBytes);
+    std::int64_t run_at = now_ms + job.delay_ms;
+    s << "INSERT INTO jobs (id, topic, payload, state, attempts, run_at, enqueued_at) "
+         "VALUES (:i, :t, :p, 'ready', 0, :r, :e)",
+        soci::use(id), soci::use(job.topic), soci::use(job.payload), soci::use(run_at),
+        soci::use(now_ms);
+    return id;
+}
+
+}  // namespace mindme::store

@@ -1,0 +1,24 @@
+#pragma once
+// The transactional outbox: a job row inserted in the transaction of the write that
+// needs it, so the job exists if and only if the write committed. The jobs table is
+// the store's (schema v2); src/queue leases from it (or relays it to RabbitMQ).
+#include <cstdint>
+#include <string>
+
+namespace soci {
+class session;
+}
+
+namespace mindme::store {
+
+struct OutboxJob {
+    std::string topic;    // 1..64 characters
+    std::string payload;  // opaque to the store (JSON by convention)
+    std::int64_t delay_ms = 0;
+};
+
+// Inserts the job inside the session's open transaction; returns its id. Throws
+// std::invalid_argument for a topic that is empty or longer than 64 characters.
+std::string add_job(soci::session& session, const OutboxJob& job, std::int64_t now_ms);
+
+}  // namespace mindme::store
