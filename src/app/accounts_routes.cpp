@@ -153,7 +153,20 @@ boost::asio::awaitable<Response> Accounts::sign_in(Request& req) {
 }
 
 boost::asio::awaitable<store::User> Accounts::authenticate(const Request& req) {
-    co_return co_await session_user(bearer_digest(req), req);
+    auto digest = bearer_digest(req);
+    co_return co_await session_user(digest, req.deadline);
+}
+
+boost::asio::awaitable<store::User> Accounts::authenticate_token(std::string_view token,
+                                                                 const Request& req) {
+    auto trimmed = core::trim(token);
+    if (trimmed.empty()) throw unauthorized("a token is required");
+    auto digest = guard::token_digest(trimmed);
+    co_return co_await session_user(digest, req.deadline);
+}
+
+void Accounts::on_revoke(std::function<void(const std::string& digest)> listener) {
+    revoke_listener_ = std::move(listener);
 }
 
 std::string Accounts::bearer_digest(const Request& req) {
@@ -166,14 +179,14 @@ std::string Accounts::bearer_digest(const Request& req) {
 }
 
 boost::asio::awaitable<std::optional<store::LiveSession>> Accounts::cached_session(
-    const std::string& digest, const Request& req) {
+    const std::string& digest, store::Deadline deadline) {
     auto key = session_key(digest);
     if (auto entry = co_await cache_.get(key)) {
         if (entry->version == kSessionRevoked) co_return std::nullopt;
         if (auto live = decode_session(entry->value)) co_return live;
     }
     auto now = core::now_ms();
-    auto live = co_await store_.find_session(digest, now, req.deadline);
+    auto live = co_await store_.find_session(digest, now, deadline);
     if (live) {
         auto left = std::chrono::duration_cast<std::chrono::seconds>(
             std::chrono::milliseconds(live->expires_at_ms - now));
@@ -187,8 +200,8 @@ boost::asio::awaitable<std::optional<store::LiveSession>> Accounts::cached_sessi
 }
 
 boost::asio::awaitable<store::User> Accounts::session_user(const std::string& digest,
-                                                           const Request& req) {
-    auto live = co_await cached_session(digest, req);
+                                                           store::Deadline deadline) {
+    auto live = co_await cached_session(digest, deadline);
     // A cached copy may outlive the session by less than a second; checked here.
     if (!live || live->expires_at_ms <= core::now_ms())
         throw unauthorized("the token is invalid, expired or revoked");
@@ -197,10 +210,11 @@ boost::asio::awaitable<store::User> Accounts::session_user(const std::string& di
 
 boost::asio::awaitable<Response> Accounts::sign_out(Request& req) {
     auto digest = bearer_digest(req);
-    co_await session_user(digest, req);
+    co_await session_user(digest, req.deadline);
     co_await store_.revoke_session(digest, core::now_ms(), req.deadline);
     cache::Entry tombstone{std::string(), kSessionRevoked};
     co_await cache_.put(session_key(digest), std::move(tombstone), cache_ttl_);
+    if (revoke_listener_) revoke_listener_(digest);
     Response r;
     r.status = 204;
     co_return r;

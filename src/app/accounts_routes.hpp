@@ -2,6 +2,7 @@
 // POST /v1/accounts, POST /v1/sessions, DELETE /v1/sessions/current, GET /v1/me, and
 // the bearer-token authentication the other /v1 routes use.
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -24,6 +25,14 @@ public:
     void add_routes(http::Router& router);
     // The caller's user; 401 (with WWW-Authenticate) without a live bearer token.
     boost::asio::awaitable<store::User> authenticate(const http::Request& req);
+    // The same for a token given another way (a WebSocket's ?token=).
+    boost::asio::awaitable<store::User> authenticate_token(std::string_view token,
+                                                           const http::Request& req);
+    // The user of a live session with that token digest; 401 otherwise.
+    boost::asio::awaitable<store::User> session_user(const std::string& digest,
+                                                     store::Deadline deadline);
+    // Called with the token digest of every sign-out (to close that token's sockets).
+    void on_revoke(std::function<void(const std::string& digest)> listener);
 
 private:
     boost::asio::awaitable<http::Response> sign_up(http::Request& req);
@@ -33,17 +42,15 @@ private:
     store::SessionRecord new_session(const std::string& user_id, std::string& token) const;
     // The SHA-256 of the request's bearer token; 401 when there is none.
     static std::string bearer_digest(const http::Request& req);
-    // The user of a live session with that digest; 401 otherwise.
-    boost::asio::awaitable<store::User> session_user(const std::string& digest,
-                                                     const http::Request& req);
     boost::asio::awaitable<std::optional<store::LiveSession>> cached_session(
-        const std::string& digest, const http::Request& req);
+        const std::string& digest, store::Deadline deadline);
 
     store::AccountStore& store_;
     core::BlockingPool& hashing_;
     std::chrono::seconds token_ttl_;
     cache::Cache& cache_;
     std::chrono::seconds cache_ttl_;
+    std::function<void(const std::string&)> revoke_listener_;
     std::string dummy_hash_;  // verified against when the email is unknown
 };
 

@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "app/accounts_routes.hpp"
+#include "app/events.hpp"
 #include "app/health.hpp"
 #include "app/memories_routes.hpp"
 #include "app/ops_routes.hpp"
@@ -56,6 +57,7 @@ void declare_config(core::ConfigSchema& schema) {
     search::declare_config(schema);
     guard::declare_config(schema);
     declare_auth_config(schema);
+    declare_events_config(schema);
     core::log::declare_config(schema);
 }
 
@@ -100,6 +102,9 @@ struct App::Impl {
             sync->add_routes(router);
             search_routes.emplace(*index, *accounts);
             search_routes->add_routes(router);
+            events.emplace(*memory_store, *accounts, events_options(config));
+            events->add_routes(router);
+            memories->on_change([this] { events->notify(); });
             if (auto dir = http::static_dir(config)) {
                 site.emplace(*dir);
                 router.set_fallback(
@@ -177,6 +182,7 @@ struct App::Impl {
     std::optional<Sync> sync;
     std::unique_ptr<search::SearchIndex> index;
     std::optional<Search> search_routes;
+    std::optional<Events> events;
     HealthChecks health;
     http::Router router;
     guard::Guard guard;
@@ -200,6 +206,7 @@ App::~App() = default;
 http::Handler App::handler() { return impl_->handler; }
 
 void App::start_background() {
+    if (impl_->events) impl_->events->start();
     for (auto* runner : {&impl_->worker, &impl_->files})
         if (*runner) (*runner)->start();
 }
@@ -211,6 +218,7 @@ void App::stop_background(std::chrono::milliseconds grace) {
             until - std::chrono::steady_clock::now());
         if (*runner) (*runner)->stop(std::max(left, std::chrono::milliseconds(0)));
     }
+    if (impl_->events) impl_->events->stop();
 }
 
 }  // namespace mindme::app

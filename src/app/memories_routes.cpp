@@ -107,6 +107,7 @@ boost::asio::awaitable<Response> Memories::create(Request& req) {
     auto json = store::memory_json(memory);
     cache::Entry entry{json, memory.version};  // named: see Accounts::cached_session
     co_await remember(user.id, memory.id, std::move(entry));
+    if (change_listener_) change_listener_();
     auto r = memory_response(201, std::move(json), memory.version);
     r.set_header("Location", "/v1/memories/" + memory.id);
     co_return r;
@@ -159,6 +160,7 @@ boost::asio::awaitable<Response> Memories::replace(Request& req) {
     auto json = store::memory_json(result.memory);
     cache::Entry entry{json, result.memory.version};
     co_await remember(user.id, result.memory.id, std::move(entry));
+    if (change_listener_) change_listener_();
     co_return memory_response(200, std::move(json), result.memory.version);
 }
 
@@ -171,6 +173,7 @@ boost::asio::awaitable<Response> Memories::remove(Request& req) {
     if (result.status == store::WriteStatus::kVersionMismatch) throw stale();
     cache::Entry tombstone{std::string(), result.memory.version};
     co_await remember(user.id, id, std::move(tombstone));
+    if (change_listener_) change_listener_();
     co_return no_content();
 }
 

@@ -4,6 +4,7 @@
 // (or a tombstone) there after it commits, and the cache never lets an older copy
 // replace a newer one, so a reader racing a writer cannot bring a stale memory back.
 #include <chrono>
+#include <functional>
 
 #include "app/accounts_routes.hpp"
 #include "cache/cache.hpp"
@@ -17,6 +18,8 @@ public:
     Memories(store::MemoryStore& store, Accounts& accounts, cache::Cache& cache,
              std::chrono::seconds cache_ttl);
     void add_routes(http::Router& router);
+    // Called after every committed change (to push events at once).
+    void on_change(std::function<void()> listener) { change_listener_ = std::move(listener); }
 
 private:
     boost::asio::awaitable<http::Response> create(http::Request& req);
@@ -42,6 +45,7 @@ private:
     Accounts& accounts_;
     cache::Cache& cache_;
     std::chrono::seconds cache_ttl_;
+    std::function<void()> change_listener_;
 };
 
 }  // namespace mindme::app

@@ -50,7 +50,8 @@ boost::asio::awaitable<Response> Search::query(Request& req) {
         core::append_json_string(body, h.snippet);
         body += ",\"score\":";
         char score[32];
-        auto end = std::to_chars(score, score + sizeof score, h.score, std::chars_format::general, 6).ptr;
+        auto end =
+            std::to_chars(score, score + sizeof score, h.score, std::chars_format::general, 6).ptr;
         body.append(score, end);
         body += '}';
     }
@@ -82,10 +83,10 @@ void Search::add_routes(http::Router& router) {
         {"security", bearer()},
         {"parameters",
          json::array{
-             query_param("q", "The words to look for (1 to 500 characters).",
-                         {{"type", "string"}}),
-             query_param("limit", "At most this many hits, 1 to 100.",
-                         {{"type", "integer"}, {"minimum", 1}, {"maximum", kMaxHits}, {"default", 20}})}},
+             query_param("q", "The words to look for (1 to 500 characters).", {{"type", "string"}}),
+             query_param(
+                 "limit", "At most this many hits, 1 to 100.",
+                 {{"type", "integer"}, {"minimum", 1}, {"maximum", kMaxHits}, {"default", 20}})}},
         {"responses",
          {{"200", with_body("Hits, best first",
                             {{"type", "object"},

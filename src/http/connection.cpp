@@ -11,6 +11,7 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
+#include <boost/beast/websocket/rfc6455.hpp>
 #include <chrono>
 
 #include "core/ids.hpp"
@@ -19,12 +20,14 @@
 #include "http/response_head.hpp"
 #include "http/router.hpp"
 #include "http/server_internal.hpp"
+#include "http/websocket_internal.hpp"
 
 namespace mindme::http::detail {
 namespace {
 
 namespace beast = boost::beast;
 namespace bhttp = beast::http;
+namespace websocket = beast::websocket;
 constexpr auto kUseTuple = asio::as_tuple(asio::use_awaitable);
 constexpr std::size_t kFileChunk = 64 * 1024;
 // Bodies up to this size are copied behind the head so the response is one write.
@@ -220,7 +223,13 @@ HttpMetrics::HttpMetrics(metrics::Registry& registry)
       in_flight(registry.gauge("http_requests_in_flight",
                                "Requests received and not yet fully answered.")),
       closed(registry.counter_family("http_connections_closed_total",
-                                     "Connections closed by the server, by reason.", {"reason"})) {}
+                                     "Connections closed by the server, by reason.", {"reason"})),
+      websockets_open(registry.gauge("websocket_sessions_open", "Open WebSocket sessions.")),
+      websockets_closed(registry.counter_family(
+          "websocket_sessions_closed_total",
+          "WebSocket sessions ended, by reason (client, server, draining, slow_reader, "
+          "message_too_big).",
+          {"reason"})) {}
 
 asio::awaitable<void> serve_connection(Shared& s, Loop& loop, Socket socket) {
     Connection conn{&socket, &loop.ticks};
@@ -334,6 +343,19 @@ asio::awaitable<void> serve_connection(Shared& s, Loop& loop, Socket socket) {
                     x.response = Response::error(core::ErrorCode::kInternal, "internal error");
                 }
                 x.head_only = x.request.method == "HEAD";
+            }
+            if (x.response.websocket_handler) {
+                if (!hec && websocket::is_upgrade(parser.get())) {
+                    record(s, loop, x, started);
+                    conn.idle = false;
+                    auto handler = std::move(x.response.websocket_handler);
+                    x.response.hold_until_sent.reset();
+                    co_await run_websocket(s, socket, buffer, parser.get(), std::move(handler));
+                    close = Close::kGraceful;
+                    break;
+                }
+                x.response = Response::error(core::ErrorCode::kBadRequest,
+                                             "this route takes a WebSocket upgrade");
             }
             bool keep_alive = x.close == Close::kNo && !x.response.close &&
                               parser.get().keep_alive() && !loop.draining &&

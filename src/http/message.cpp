@@ -4,6 +4,8 @@
 
 #include <charconv>
 
+#include "http/websocket.hpp"
+
 namespace mindme::http {
 namespace {
 
@@ -188,6 +190,13 @@ void HeaderBlock::remove(std::string_view name) {
                 return true;
             }))
         text_.erase(from, to - from);
+}
+
+Response Response::websocket(WebSocketHandler handler) {
+    Response r;
+    r.status = 101;
+    r.websocket_handler = std::make_shared<WebSocketHandler>(std::move(handler));
+    return r;
 }
 
 Response Response::json(int status, std::string body) {

@@ -83,6 +83,8 @@ private:
     std::string text_;
 };
 
+struct WebSocketHandler;
+
 // Something released only once a response has been written (or its write failed),
 // such as an admission slot. A plain deleter, so holding one allocates nothing.
 using SendHold = std::unique_ptr<void, void (*)(void*)>;
@@ -94,6 +96,8 @@ struct Response {
     std::optional<FileSlice> file;  // sent instead of `body` when set
     bool close = false;             // close the connection after this response
     SendHold hold_until_sent{nullptr, [](void*) {}};
+    // Set by Response::websocket: the server upgrades the connection and runs this.
+    std::shared_ptr<WebSocketHandler> websocket_handler;
 
     void set_header(std::string_view name, std::string_view value) { headers.set(name, value); }
     std::optional<std::string_view> header(std::string_view name) const {
@@ -103,6 +107,9 @@ struct Response {
     static Response json(int status, std::string body);
     static Response error(core::ErrorCode code, std::string_view message);
     static Response error(const core::ApiError& e);
+    // Accepts a WebSocket upgrade (the request must be one, else the server answers
+    // 400); the session then runs `handler`.
+    static Response websocket(WebSocketHandler handler);
 };
 
 using Handler = std::function<boost::asio::awaitable<Response>(Request&)>;

@@ -33,6 +33,13 @@ struct ServerOptions {
     // Longest a request may take; clients may ask for less (X-Request-Timeout-Ms).
     std::chrono::milliseconds request_timeout{30'000};
     bool access_log = true;
+    // WebSocket sessions: messages waiting to be written before the peer counts as a
+    // slow reader and is dropped; silence after which a ping goes out (at half) and
+    // the peer is dropped (at all of it); the largest message a client may send.
+    std::size_t websocket_max_queued = 256;
+    std::chrono::milliseconds websocket_idle_timeout{60'000};
+    std::size_t websocket_max_message_bytes = 64 * 1024;
+    std::size_t websocket_send_buffer_bytes = 64 * 1024;  // the socket's SO_SNDBUF
 };
 
 class Server {

@@ -61,6 +61,17 @@ void declare_config(core::ConfigSchema& schema) {
                    "Largest request line plus headers; larger gets 431.");
     schema.add_int("http.max_body_bytes", 1024 * 1024, 0, 1024ll * 1024 * 1024,
                    "Largest request body (JSON); larger gets 413.");
+    schema.add_int("websocket.max_queued", 256, 1, 1'000'000,
+                   "Messages waiting for a WebSocket client; past it the client counts as "
+                   "too slow and is disconnected (memory stays bounded).");
+    schema.add_int("websocket.idle_timeout_seconds", 60, 2, 86400,
+                   "A silent WebSocket client gets a ping at half this time and is "
+                   "disconnected at all of it.");
+    schema.add_int("websocket.max_message_bytes", 64 * 1024, 125, 16 * 1024 * 1024,
+                   "Largest message a WebSocket client may send; larger closes with 1009.");
+    schema.add_int("websocket.send_buffer_bytes", 64 * 1024, 4096, 16 * 1024 * 1024,
+                   "Kernel send buffer of a WebSocket connection: what a slow client can park "
+                   "in the kernel before its queue (websocket.max_queued) fills.");
     schema.add_string("http.static_dir", "",
                       "Directory served at / (the Flutter web build). Empty: no static "
                       "hosting.");
@@ -84,6 +95,12 @@ ServerOptions server_options(const core::Config& c) {
     o.drain_delay = seconds(c.get_int("server.drain_delay_seconds"));
     o.max_head_bytes = static_cast<std::size_t>(c.get_int("http.max_head_bytes"));
     o.max_body_bytes = static_cast<std::uint64_t>(c.get_int("http.max_body_bytes"));
+    o.websocket_max_queued = static_cast<std::size_t>(c.get_int("websocket.max_queued"));
+    o.websocket_idle_timeout = seconds(c.get_int("websocket.idle_timeout_seconds"));
+    o.websocket_max_message_bytes =
+        static_cast<std::size_t>(c.get_int("websocket.max_message_bytes"));
+    o.websocket_send_buffer_bytes =
+        static_cast<std::size_t>(c.get_int("websocket.send_buffer_bytes"));
     return o;
 }
 

@@ -65,6 +65,8 @@ struct HttpMetrics {
     metrics::Gauge& connections_open;
     metrics::Gauge& in_flight;
     metrics::CounterFamily& closed;  // connections closed by the server, by reason
+    metrics::Gauge& websockets_open;
+    metrics::CounterFamily& websockets_closed;  // by reason
 };
 
 // Everything one event-loop thread owns. Touched only from its own thread.

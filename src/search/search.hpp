@@ -42,8 +42,8 @@ public:
 };
 
 struct XapianOptions {
-    std::string path;             // the index directory (created if missing)
-    std::size_t readers = 2;      // threads (each with its own database handle) for queries
+    std::string path;               // the index directory (created if missing)
+    std::size_t readers = 2;        // threads (each with its own database handle) for queries
     std::size_t max_waiting = 256;  // queries that may wait for one; past it 503
 };
 

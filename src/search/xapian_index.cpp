@@ -149,10 +149,10 @@ private:
             h.id = data.at("id").as_string();
             h.title = data.at("title").as_string();
             std::string text(data.at("text").as_string());
-            h.snippet = matches.snippet(text, kSnippetBytes, stemmer_,
-                                        Xapian::MSet::SNIPPET_BACKGROUND_MODEL |
-                                            Xapian::MSet::SNIPPET_EXHAUSTIVE,
-                                        "<mark>", "</mark>", "…");
+            h.snippet = matches.snippet(
+                text, kSnippetBytes, stemmer_,
+                Xapian::MSet::SNIPPET_BACKGROUND_MODEL | Xapian::MSet::SNIPPET_EXHAUSTIVE, "<mark>",
+                "</mark>", "…");
             h.score = it.get_weight();
             hits.push_back(std::move(h));
         }

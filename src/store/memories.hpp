@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "store/accounts.hpp"
@@ -82,6 +83,10 @@ public:
     virtual boost::asio::awaitable<WriteResult> remove(std::string user_id, std::string id,
                                                        std::optional<std::int64_t> expected_version,
                                                        std::int64_t now_ms, Deadline deadline) = 0;
+    // Each listed user's latest change number (0 before the first change); users
+    // that do not exist are left out.
+    virtual boost::asio::awaitable<std::vector<std::pair<std::string, std::int64_t>>>
+    latest_change_seqs(std::vector<std::string> user_ids, Deadline deadline) = 0;
     // The user's changes with seq > after_seq, in seq order.
     virtual boost::asio::awaitable<ChangePage> changes(std::string user_id, std::int64_t after_seq,
                                                        std::size_t limit, Deadline deadline) = 0;

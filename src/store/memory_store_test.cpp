@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 #include <soci/soci.h>
 
+#include <algorithm>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/use_future.hpp>
@@ -185,6 +186,18 @@ TEST_P(MemoryStoreConformance, TheChangeLogReplaysEveryWriteInOrder) {
     EXPECT_TRUE(first.more);
     ASSERT_EQ(changes("bob", 0).changes.size(), 1u);
     EXPECT_EQ(changes("bob", 0).changes[0].seq, 1);
+}
+
+TEST_P(MemoryStoreConformance, LatestChangeSequencesOfManyUsers) {
+    create("ann", "a1", 1000);
+    create("ann", "a2", 1000);
+    std::vector<std::string> users{"bob", "ann", "nobody"};
+    for (int i = 0; i < 450; ++i) users.push_back("ghost" + std::to_string(i));  // several batches
+    auto seqs = await_now(store_->latest_change_seqs(users, later()));
+    std::sort(seqs.begin(), seqs.end());
+    using Seqs = std::vector<std::pair<std::string, std::int64_t>>;
+    EXPECT_EQ(seqs, (Seqs{{"ann", 2}, {"bob", 0}}));
+    EXPECT_TRUE(await_now(store_->latest_change_seqs({}, later())).empty());
 }
 
 TEST_P(MemoryStoreConformance, EveryChangeEnqueuesAJobInItsTransaction) {

@@ -4,6 +4,7 @@
 // one user never wait on each other in a cycle.
 #include <soci/soci.h>
 
+#include <algorithm>
 #include <boost/json/parse.hpp>
 #include <stdexcept>
 
@@ -17,6 +18,8 @@ namespace {
 
 constexpr const char* kColumns =
     "SELECT id, user_id, title, body, tags, created_at, updated_at, version FROM memories ";
+// Users looked up per query by latest_change_seqs (one IN list each).
+constexpr std::size_t kUsersPerQuery = 200;
 // A memory whose row changed under a delete is read again this many times.
 constexpr int kDeleteAttempts = 3;
 
@@ -241,6 +244,32 @@ public:
                     return result;
                 }
                 throw std::runtime_error("memory " + id + " kept changing during its deletion");
+            },
+            deadline);
+    }
+
+    boost::asio::awaitable<std::vector<std::pair<std::string, std::int64_t>>> latest_change_seqs(
+        std::vector<std::string> user_ids, Deadline deadline) override {
+        co_return co_await db_.run(
+            [&](soci::session& s) {
+                std::vector<std::pair<std::string, std::int64_t>> out;
+                for (std::size_t from = 0; from < user_ids.size(); from += kUsersPerQuery) {
+                    auto to = std::min(user_ids.size(), from + kUsersPerQuery);
+                    std::string id;
+                    std::int64_t seq = 0;
+                    soci::statement st(s);
+                    st.exchange(soci::into(id));
+                    st.exchange(soci::into(seq));
+                    std::string sql = "SELECT id, change_seq FROM users WHERE id IN (";
+                    for (auto i = from; i < to; ++i) {
+                        sql += (i == from ? ":u" : ", :u") + std::to_string(i - from);
+                        st.exchange(soci::use(user_ids[i]));
+                    }
+                    prepare(st, sql + ")");
+                    st.execute(false);
+                    while (st.fetch()) out.emplace_back(id, seq);
+                }
+                return out;
             },
             deadline);
     }

@@ -20,9 +20,11 @@ START_TIMEOUT = 20.0
 
 
 class Server:
-    def __init__(self, *sets, static_dir=None, command="all", env=None):
+    def __init__(self, *sets, static_dir=None, command="all", env=None, data=None):
+        """`data`: a data directory to share with other processes (default: a fresh one)."""
         self.tmp = tempfile.mkdtemp(prefix="mindme-e2e-")
-        args = [BIN, command, "--listen", "127.0.0.1:0", "--data", os.path.join(self.tmp, "data")]
+        self.data = data or os.path.join(self.tmp, "data")
+        args = [BIN, command, "--listen", "127.0.0.1:0", "--data", self.data]
         if static_dir:
             args += ["--set", "http.static_dir=" + static_dir]
         for s in sets:
@@ -99,6 +101,22 @@ class Server:
         code = self.proc.wait(timeout=timeout)
         self._ended.wait(10)  # the rest of the output
         return code
+
+    def kill(self):
+        """SIGKILL, as a crash would: no drain, nothing released."""
+        self.proc.kill()
+        self.proc.wait()
+        self._ended.wait(10)
+        self.proc.stdout.close()
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def metric(self, name_and_labels):
+        """The value of one sample in /metrics, 0 when absent."""
+        _, _, body = self.request("GET", "/metrics")
+        for line in body.decode().splitlines():
+            if line.startswith(name_and_labels + " "):
+                return float(line.split()[-1])
+        return 0.0
 
     def stop(self):
         """Stops the server with SIGTERM; a non-zero exit (a crash, or a sanitizer

@@ -1,0 +1,281 @@
+#include "app/events.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/json.hpp>
+#include <algorithm>
+#include <mutex>
+#include <thread>
+#include <unordered_map>
+
+#include "app/openapi_doc.hpp"
+#include "app/paging.hpp"
+#include "core/config.hpp"
+#include "core/json.hpp"
+#include "core/log.hpp"
+#include "core/text.hpp"
+#include "guard/credentials.hpp"
+#include "http/websocket.hpp"
+
+namespace mindme::app {
+
+namespace asio = boost::asio;
+using http::Request;
+using http::Response;
+
+namespace {
+
+constexpr std::size_t kChangesPerRound = 500;
+constexpr std::chrono::seconds kQueryTimeout{10};
+
+store::Deadline query_deadline() { return std::chrono::steady_clock::now() + kQueryTimeout; }
+
+std::string event_json(const store::Change& c) {
+    std::string out = c.kind == "delete" ? "{\"type\":\"memory.deleted\",\"id\":"
+                                         : "{\"type\":\"memory.upserted\",\"id\":";
+    core::append_json_string(out, c.entity_id);
+    out += ",\"cursor\":\"" + encode_sync_cursor(c.seq) + "\"}";
+    return out;
+}
+
+}  // namespace
+
+void declare_events_config(core::ConfigSchema& schema) {
+    schema.add_int("events.poll_ms", 200, 10, 60'000,
+                   "How often a serve process looks for changes made through other "
+                   "processes, for its WebSocket clients (its own writes are pushed at once).");
+    schema.add_int("events.auth_check_seconds", 30, 1, 86400,
+                   "How often open event sockets have their token checked; a revoked one is "
+                   "closed (a sign-out through the same process closes them at once).");
+}
+
+EventsOptions events_options(const core::Config& config) {
+    return {std::chrono::milliseconds(config.get_int("events.poll_ms")),
+            std::chrono::seconds(config.get_int("events.auth_check_seconds"))};
+}
+
+struct Events::Impl {
+    struct Subscriber {
+        std::shared_ptr<http::WebSocketSession> session;
+        std::string digest;
+    };
+    struct Feed {
+        std::int64_t last_seq = 0;  // changes up to this one were pushed
+        std::vector<Subscriber> subscribers;
+    };
+
+    Impl(store::MemoryStore& s, Accounts& a, EventsOptions o)
+        : store(s), accounts(a), options(o) {}
+
+    void subscribe(const std::string& user_id, std::int64_t seq, Subscriber sub) {
+        std::lock_guard lock(mutex);
+        auto [it, fresh] = feeds.try_emplace(user_id);
+        // A new feed starts where this client's view starts; an existing one is ahead
+        // or level (the client syncs after connecting).
+        if (fresh) it->second.last_seq = seq;
+        it->second.subscribers.push_back(std::move(sub));
+    }
+
+    void unsubscribe(const std::string& user_id, const http::WebSocketSession* session) {
+        std::lock_guard lock(mutex);
+        auto it = feeds.find(user_id);
+        if (it == feeds.end()) return;
+        std::erase_if(it->second.subscribers,
+                      [&](const Subscriber& s) { return s.session.get() == session; });
+        if (it->second.subscribers.empty()) feeds.erase(it);
+    }
+
+    void close_token(const std::string& digest) {
+        std::lock_guard lock(mutex);
+        for (auto& [user, feed] : feeds)
+            std::erase_if(feed.subscribers, [&](const Subscriber& s) {
+                if (s.digest != digest) return false;
+                s.session->close(http::CloseCode::kPolicyViolation, "the token was revoked");
+                return true;
+            });
+    }
+
+    // Sends the page's events to the user's subscribers, unless another round got
+    // there first. False when more changes wait.
+    void deliver(const std::string& user_id, std::int64_t from, const store::ChangePage& page) {
+        if (page.changes.empty()) return;
+        std::vector<std::string> messages;
+        for (const auto& c : page.changes) messages.push_back(event_json(c));
+        std::lock_guard lock(mutex);
+        auto it = feeds.find(user_id);
+        if (it == feeds.end() || it->second.last_seq != from) return;
+        it->second.last_seq = page.changes.back().seq;
+        std::erase_if(it->second.subscribers, [&](const Subscriber& s) {
+            for (const auto& m : messages)
+                if (!s.session->send(m)) return true;  // closed, or too slow: dropped
+            return false;
+        });
+    }
+
+    // One round: every connected user's latest change number, then the new changes.
+    // True when a user has more changes than one round carries.
+    asio::awaitable<bool> tail_once() {
+        std::unordered_map<std::string, std::int64_t> known;
+        {
+            std::lock_guard lock(mutex);
+            for (const auto& [user, feed] : feeds) known.emplace(user, feed.last_seq);
+        }
+        if (known.empty()) co_return false;
+        std::vector<std::string> users;
+        users.reserve(known.size());
+        for (const auto& [user, seq] : known) users.push_back(user);
+        auto latest = co_await store.latest_change_seqs(std::move(users), query_deadline());
+        bool more = false;
+        for (const auto& [user, seq] : latest) {
+            auto from = known[user];
+            if (seq <= from) continue;
+            auto page = co_await store.changes(user, from, kChangesPerRound, query_deadline());
+            deliver(user, from, page);
+            more |= page.more;
+        }
+        co_return more;
+    }
+
+    asio::awaitable<void> tail() {
+        while (!stopping) {
+            bool more = false;
+            try {
+                more = co_await tail_once();
+            } catch (const std::exception& e) {
+                core::log::warn("events: change log unavailable",
+                                core::log::Fields().add("error", e.what()));
+            }
+            if (more) continue;
+            wake.expires_after(options.poll);
+            boost::system::error_code ec;
+            co_await wake.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+        }
+    }
+
+    asio::awaitable<void> check_tokens() {
+        while (!stopping) {
+            auth_timer.expires_after(options.auth_check);
+            boost::system::error_code ec;
+            co_await auth_timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+            if (stopping) break;
+            std::vector<std::string> digests;
+            {
+                std::lock_guard lock(mutex);
+                for (const auto& [user, feed] : feeds)
+                    for (const auto& s : feed.subscribers) digests.push_back(s.digest);
+            }
+            std::sort(digests.begin(), digests.end());
+            digests.erase(std::unique(digests.begin(), digests.end()), digests.end());
+            for (const auto& digest : digests) {
+                try {
+                    co_await accounts.session_user(digest, query_deadline());
+                } catch (const core::ApiError& e) {
+                    if (e.code() == core::ErrorCode::kUnauthorized) close_token(digest);
+                } catch (const std::exception&) {
+                    // The store is unreachable: checked again next time.
+                }
+            }
+        }
+    }
+
+    store::MemoryStore& store;
+    Accounts& accounts;
+    EventsOptions options;
+    std::mutex mutex;
+    std::unordered_map<std::string, Feed> feeds;  // by user id
+    asio::io_context ioc{1};
+    asio::steady_timer wake{ioc};
+    asio::steady_timer auth_timer{ioc};
+    std::atomic<bool> stopping{false};
+    std::thread thread;
+};
+
+Events::Events(store::MemoryStore& store, Accounts& accounts, EventsOptions options)
+    : impl_(std::make_unique<Impl>(store, accounts, options)) {
+    accounts.on_revoke([impl = impl_.get()](const std::string& digest) { impl->close_token(digest); });
+}
+
+Events::~Events() { stop(); }
+
+void Events::start() {
+    auto& m = *impl_;
+    if (m.thread.joinable()) return;
+    asio::co_spawn(m.ioc, m.tail(), asio::detached);
+    asio::co_spawn(m.ioc, m.check_tokens(), asio::detached);
+    m.thread = std::thread([&m] { m.ioc.run(); });
+}
+
+void Events::stop() {
+    auto& m = *impl_;
+    if (!m.thread.joinable()) return;
+    m.stopping = true;
+    asio::post(m.ioc, [&m] {
+        m.wake.cancel();
+        m.auth_timer.cancel();
+    });
+    m.ioc.stop();
+    m.thread.join();
+}
+
+void Events::notify() {
+    asio::post(impl_->ioc, [m = impl_.get()] { m->wake.cancel(); });
+}
+
+void Events::add_routes(http::Router& router) {
+    namespace json = boost::json;
+    using namespace doc;
+    json::object events_doc{
+        {"summary", "A WebSocket of the user's changes as they happen"},
+        {"description",
+         "Upgrade to WebSocket with the token in Authorization or ?token=. Messages: "
+         "{\"type\":\"memory.upserted\"|\"memory.deleted\",\"id\",\"cursor\"} where cursor is "
+         "the sync cursor after that change. Connect, then sync to catch up: every later "
+         "change arrives here. Idle sockets are pinged; a revoked token closes the socket "
+         "(1008); a client that does not read its messages is disconnected; a restarting "
+         "server closes with 1001."},
+        {"tags", json::array{"events"}},
+        {"security", bearer()},
+        {"parameters",
+         json::array{query_param("token", "The session token, for clients that cannot set "
+                                          "headers on a WebSocket.",
+                                 {{"type", "string"}})}},
+        {"responses",
+         {{"101", described("Switching to the WebSocket protocol")},
+          {"400", described("Not a WebSocket upgrade request")},
+          {"401", described("No valid token")}}}};
+    router.add(
+        "GET", "/v1/events",
+        [this](Request& req) -> asio::awaitable<Response> {
+            auto& m = *impl_;
+            std::string digest;
+            store::User user;
+            if (req.header("Authorization")) {
+                user = co_await m.accounts.authenticate(req);
+                digest = guard::token_digest(core::trim(req.header("Authorization")->substr(7)));
+            } else {
+                auto token = req.query_param("token").value_or("");
+                user = co_await m.accounts.authenticate_token(token, req);
+                digest = guard::token_digest(core::trim(token));
+            }
+            std::vector<std::string> ids{user.id};
+            auto latest = co_await m.store.latest_change_seqs(std::move(ids), req.deadline);
+            std::int64_t seq = latest.empty() ? 0 : latest.front().second;
+            http::WebSocketHandler handler;
+            handler.on_open = [&m, user_id = user.id, seq,
+                               digest](std::shared_ptr<http::WebSocketSession> session) {
+                m.subscribe(user_id, seq, {std::move(session), digest});
+            };
+            handler.on_close = [&m, user_id = user.id](std::shared_ptr<http::WebSocketSession> s) {
+                m.unsubscribe(user_id, s.get());
+            };
+            co_return Response::websocket(std::move(handler));
+        },
+        json::serialize(events_doc));
+}
+
+}  // namespace mindme::app
