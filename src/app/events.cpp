@@ -1,5 +1,6 @@
 #include "app/events.hpp"
 
+#include <algorithm>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
@@ -8,7 +9,6 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/json.hpp>
-#include <algorithm>
 #include <mutex>
 #include <thread>
 #include <unordered_map>
@@ -69,8 +69,7 @@ struct Events::Impl {
         std::vector<Subscriber> subscribers;
     };
 
-    Impl(store::MemoryStore& s, Accounts& a, EventsOptions o)
-        : store(s), accounts(a), options(o) {}
+    Impl(store::MemoryStore& s, Accounts& a, EventsOptions o) : store(s), accounts(a), options(o) {}
 
     void subscribe(const std::string& user_id, std::int64_t seq, Subscriber sub) {
         std::lock_guard lock(mutex);
@@ -197,7 +196,8 @@ struct Events::Impl {
 
 Events::Events(store::MemoryStore& store, Accounts& accounts, EventsOptions options)
     : impl_(std::make_unique<Impl>(store, accounts, options)) {
-    accounts.on_revoke([impl = impl_.get()](const std::string& digest) { impl->close_token(digest); });
+    accounts.on_revoke(
+        [impl = impl_.get()](const std::string& digest) { impl->close_token(digest); });
 }
 
 Events::~Events() { stop(); }
@@ -240,10 +240,10 @@ void Events::add_routes(http::Router& router) {
          "server closes with 1001."},
         {"tags", json::array{"events"}},
         {"security", bearer()},
-        {"parameters",
-         json::array{query_param("token", "The session token, for clients that cannot set "
-                                          "headers on a WebSocket.",
-                                 {{"type", "string"}})}},
+        {"parameters", json::array{query_param("token",
+                                               "The session token, for clients that cannot set "
+                                               "headers on a WebSocket.",
+                                               {{"type", "string"}})}},
         {"responses",
          {{"101", described("Switching to the WebSocket protocol")},
           {"400", described("Not a WebSocket upgrade request")},

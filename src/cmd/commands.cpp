@@ -1,6 +1,7 @@
 #include "cmd/commands.hpp"
 
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <cstdlib>
 #include <iostream>
@@ -8,6 +9,7 @@
 
 #include "app/app.hpp"
 #include "cmd/config_docs.hpp"
+#include "cmd/supervisor.hpp"
 #include "core/config.hpp"
 #include "core/log.hpp"
 #include "http/server.hpp"
@@ -48,6 +50,7 @@ core::Config load(const core::ConfigSchema& schema, const Options& o) {
     // Flags are the most specific source: they win over every --set.
     if (!o.listen.empty()) sources.sets.push_back("server.listen=" + o.listen);
     if (!o.data_dir.empty()) sources.sets.push_back("data.dir=" + o.data_dir);
+    if (o.processes > 0) sources.sets.push_back("server.processes=" + std::to_string(o.processes));
     return core::load_config(schema, sources);
 }
 
@@ -99,6 +102,7 @@ int run_process(const Options& o, const sigset_t& stop_signals) {
                 .add("address", options.host + ":" + std::to_string(server->local_port()))
                 .add("port", static_cast<std::int64_t>(server->local_port()))
                 .add("threads", options.threads)
+                .add("pid", static_cast<std::int64_t>(::getpid()))
                 .add("version", MINDME_VERSION));
     } catch (const std::exception& e) {
         std::cerr << "mindme: cannot start: " << e.what() << "\n";
@@ -127,6 +131,48 @@ int run_process(const Options& o, const sigset_t& stop_signals) {
     application.reset();
     core::log::shutdown();
     return 0;
+}
+
+// One process, or for `serve` with server.processes > 1 a supervisor of several.
+int run_serving(const Options& o, const sigset_t& stop_signals) {
+    auto schema = full_schema();
+    std::optional<core::Config> config;
+    try {
+        config.emplace(load(schema, o));
+    } catch (const core::ConfigError& e) {
+        std::cerr << "mindme: configuration error: " << e.what() << "\n";
+        return kExitUsage;
+    }
+    auto processes = config->get_int("server.processes");
+    if (processes <= 1) return run_process(o, stop_signals);
+    if (o.command != "serve") {
+        std::cerr << "mindme: configuration error: server.processes applies to `mindme serve` "
+                     "only (background runners scale as separate processes)\n";
+        return kExitUsage;
+    }
+    auto listen = http::parse_listen_address(config->get_string("server.listen"));
+    SupervisorOptions so;
+    so.processes = static_cast<std::size_t>(processes);
+    so.host = listen->host;
+    so.port = listen->port;
+    so.stop_timeout = std::chrono::seconds(config->get_int("server.drain_seconds") + 10);
+    auto with_port = [&o, host = listen->host](std::uint16_t port) {
+        Options child = o;
+        child.listen = host + ":" + std::to_string(port);
+        child.processes = 1;
+        return child;
+    };
+    return run_supervised(
+        so,
+        [&](std::uint16_t) {
+            // Migrate once, before the processes race to; no thread may outlive this.
+            if (!config->get_bool("store.migrate_on_start")) return;
+            auto options = store::database_options(*config, config->get_string("data.dir"));
+            options.connections = 1;
+            store::migrate(*store::SqlDatabase::open(options));
+        },
+        [&](std::uint16_t port) { return run_process(with_port(port), stop_signals); },
+        stop_signals);
 }
 
 int run_migrate(const Options& o) {
@@ -176,6 +222,10 @@ void define_cli(CLI::App& cli, Options& o) {
         auto* sub = cli.add_subcommand(name, help);
         sub->fallthrough();
         sub->callback([&o, n = std::string(name)] { o.command = n; });
+        if (std::string_view(name) == "serve")
+            sub->add_option("--processes", o.processes,
+                            "serve processes sharing the port (sets server.processes)")
+                ->check(CLI::Range(1, 1024));
     }
     cli.add_subcommand("version", "print the version and exit")->callback([&o] {
         o.command = "version";
@@ -216,7 +266,7 @@ int run(const Options& o, const sigset_t& stop_signals) {
             return kExitUsage;
         }
     }
-    return run_process(o, stop_signals);
+    return run_serving(o, stop_signals);
 }
 
 }  // namespace mindme::cmd

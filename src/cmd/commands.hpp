@@ -13,6 +13,7 @@ struct Options {
     std::string listen;
     std::string data_dir;
     std::vector<std::string> sets;
+    int processes = 0;  // serve --processes; 0: server.processes
 };
 
 void define_cli(CLI::App& cli, Options& options);

@@ -37,6 +37,9 @@ void declare_config(core::ConfigSchema& schema) {
     schema.add_int("server.threads", 0, 0, 256,
                    "Event-loop threads, each with its own SO_REUSEPORT listener. 0: one per "
                    "CPU core.");
+    schema.add_int("server.processes", 1, 1, 1024,
+                   "`mindme serve` processes sharing the port (the kernel spreads connections); "
+                   "a supervisor restarts any that dies. --processes sets it.");
     schema.add_int("server.head_timeout_seconds", 10, 1, 3600,
                    "A request head must arrive completely within this time after its first "
                    "byte (slowloris defence).");

@@ -16,10 +16,10 @@ namespace mindme::http {
 // Close codes the server uses (RFC 6455 §7.4.1).
 enum class CloseCode : std::uint16_t {
     kNormal = 1000,
-    kGoingAway = 1001,       // the server is draining
+    kGoingAway = 1001,        // the server is draining
     kPolicyViolation = 1008,  // e.g. the credentials were revoked
     kTooBig = 1009,
-    kTryAgainLater = 1013,    // the client did not keep up with its messages
+    kTryAgainLater = 1013,  // the client did not keep up with its messages
 };
 
 // The server's side of one open session. Every member may be called from any thread.

@@ -20,11 +20,12 @@ START_TIMEOUT = 20.0
 
 
 class Server:
-    def __init__(self, *sets, static_dir=None, command="all", env=None, data=None):
-        """`data`: a data directory to share with other processes (default: a fresh one)."""
+    def __init__(self, *sets, static_dir=None, command="all", env=None, data=None, args=()):
+        """`data`: a data directory to share with other processes (default: a fresh one);
+        `args`: more command-line arguments."""
         self.tmp = tempfile.mkdtemp(prefix="mindme-e2e-")
         self.data = data or os.path.join(self.tmp, "data")
-        args = [BIN, command, "--listen", "127.0.0.1:0", "--data", self.data]
+        args = [BIN, command, *args, "--listen", "127.0.0.1:0", "--data", self.data]
         if static_dir:
             args += ["--set", "http.static_dir=" + static_dir]
         for s in sets:
