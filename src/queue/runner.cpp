@@ -159,6 +159,11 @@ void JobRunner::start() {
     auto& m = *impl_;
     if (m.topics.empty() || m.thread.joinable()) return;
     auto n = std::max<std::size_t>(1, m.options.concurrency);
+    // The handled topics are in /metrics from the start, before the first sample.
+    for (const auto& [topic, handler] : m.topics) {
+        for (const char* state : {"ready", "leased", "dead"}) m.depth.with({topic, state});
+        m.age.with({topic});
+    }
     m.running = n;
     for (std::size_t i = 0; i < n; ++i)
         asio::co_spawn(m.ioc, m.worker(m.timers.emplace_back(m.ioc), i), asio::detached);
