@@ -98,9 +98,9 @@ int run_supervised(const SupervisorOptions& options,
             log_line("error", "cannot fork a serve process");
             break;
         }
-    log_line("info", "supervising",
-             ",\"processes\":" + std::to_string(children.size()) + ",\"port\":" +
-                 std::to_string(port));
+    log_line(
+        "info", "supervising",
+        ",\"processes\":" + std::to_string(children.size()) + ",\"port\":" + std::to_string(port));
 
     bool stopping = false;
     bool failed = children.size() < options.processes;
@@ -118,15 +118,16 @@ int run_supervised(const SupervisorOptions& options,
     if (failed) stop_all(true);
 
     while (!children.empty() || (!stopping && !pending.empty())) {
-        timespec wait{0, std::chrono::duration_cast<std::chrono::nanoseconds>(kPollInterval).count()};
+        timespec wait{0,
+                      std::chrono::duration_cast<std::chrono::nanoseconds>(kPollInterval).count()};
         int sig = ::sigtimedwait(&stop_signals, nullptr, &wait);
         if (sig > 0) {
             if (stopping) {  // a second signal: now
                 for (const auto& [pid, slot] : children) ::kill(pid, SIGKILL);
             } else {
-                log_line("info", "stopping serve processes",
-                         std::string(",\"signal\":\"") + (sig == SIGINT ? "SIGINT" : "SIGTERM") +
-                             "\"");
+                log_line(
+                    "info", "stopping serve processes",
+                    std::string(",\"signal\":\"") + (sig == SIGINT ? "SIGINT" : "SIGTERM") + "\"");
                 stop_all(false);
             }
         }
@@ -142,10 +143,12 @@ int run_supervised(const SupervisorOptions& options,
                 failed |= !clean;
                 continue;
             }
-            log_line("warning", "serve process exited",
-                     ",\"pid\":" + std::to_string(pid) + ",\"status\":\"" + describe(status) + "\"");
+            log_line(
+                "warning", "serve process exited",
+                ",\"pid\":" + std::to_string(pid) + ",\"status\":\"" + describe(status) + "\"");
             auto now = SteadyClock::now();
-            while (!restarts.empty() && now - restarts.front() > kRestartWindow) restarts.pop_front();
+            while (!restarts.empty() && now - restarts.front() > kRestartWindow)
+                restarts.pop_front();
             if (restarts.size() >= kMaxRestarts) {
                 log_line("error", "serve processes keep exiting; giving up");
                 stop_all(true);

@@ -9,6 +9,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/buffer_body.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
@@ -183,16 +184,79 @@ asio::awaitable<void> linger_close(Connection& conn) {
     conn.socket->close(ec);
 }
 
-void fill_request(Request& req, bhttp::request<bhttp::string_body>& m) {
+template <class Body>
+void fill_request(Request& req, bhttp::request<Body>& m) {
     req.method = m.method_string();
     req.target = m.target();
     auto q = req.target.find('?');
     req.path = req.target.substr(0, q);
     req.query = q == std::string_view::npos ? std::string_view{} : req.target.substr(q + 1);
     for (const auto& field : m) req.headers.emplace_back(field.name_string(), field.value());
-    req.body = std::move(m.body());
+    if constexpr (std::is_same_v<Body, bhttp::string_body>) req.body = std::move(m.body());
     req.version = m.version();
 }
+
+// A request body read piece by piece by the handler, through a parser converted from
+// the one that read the head.
+class StreamedBody final : public BodyStream {
+public:
+    StreamedBody(Shared& s, Connection& conn, beast::flat_buffer& buffer,
+                 bhttp::request_parser<bhttp::string_body>&& head, std::uint64_t limit)
+        : s_(s), conn_(conn), buffer_(buffer), parser_(std::move(head)), limit_(limit) {
+        parser_.body_limit(limit);
+        expect_continue_ = beast::iequals(parser_.get()[bhttp::field::expect], "100-continue");
+    }
+
+    asio::awaitable<std::size_t> read(char* data, std::size_t size) override {
+        if (size == 0) co_return 0;
+        if (expect_continue_) {
+            // Asked for only now that the handler wants the body (it may refuse first).
+            expect_continue_ = false;
+            static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+            conn_.expires_after(s_.options.write_timeout, "write_timeout");
+            co_await asio::async_write(*conn_.socket, asio::buffer(kContinue), kUseTuple);
+        }
+        while (!parser_.is_done()) {
+            auto& body = parser_.get().body();
+            body.data = data;
+            body.size = size;
+            conn_.expires_after(s_.options.body_timeout, "body_timeout");
+            auto [ec, n] =
+                co_await bhttp::async_read_some(*conn_.socket, buffer_, parser_, kUseTuple);
+            conn_.no_deadline();
+            if (ec == bhttp::error::need_buffer) ec = {};
+            if (ec == bhttp::error::body_limit)
+                throw core::ApiError(core::ErrorCode::kPayloadTooLarge,
+                                     "the upload exceeds " + std::to_string(limit_) + " bytes");
+            if (ec && timed_out(conn_))
+                throw core::ApiError(core::ErrorCode::kRequestTimeout,
+                                     "the body did not arrive in time");
+            if (ec)
+                throw core::ApiError(core::ErrorCode::kBadRequest,
+                                     "the body broke off: " + ec.message());
+            auto got = size - body.size;
+            if (got > 0) co_return got;
+        }
+        co_return 0;
+    }
+
+    std::optional<std::uint64_t> declared_length() const override {
+        auto length = parser_.content_length();
+        if (!length) return std::nullopt;
+        return *length;
+    }
+
+    bool complete() const { return parser_.is_done(); }
+    bhttp::request<bhttp::buffer_body>& message() { return parser_.get(); }
+
+private:
+    Shared& s_;
+    Connection& conn_;
+    beast::flat_buffer& buffer_;
+    bhttp::request_parser<bhttp::buffer_body> parser_;
+    std::uint64_t limit_;
+    bool expect_continue_ = false;
+};
 
 Response protocol_error(core::ErrorCode code, std::string_view message) {
     auto r = Response::error(code, message);
@@ -290,15 +354,32 @@ asio::awaitable<void> serve_connection(Shared& s, Loop& loop, Socket socket) {
 
             s.metrics.in_flight.add(1);
             ScopeExit in_flight([&] { s.metrics.in_flight.add(-1); });
+            std::optional<StreamedBody> streamed;
+            bool request_keep_alive = false;
             if (!hec) {
                 auto& head = parser.get();
+                request_keep_alive = head.keep_alive();
                 auto given_id = head["X-Request-Id"];
                 if (valid_request_id(given_id)) x.request.request_id = std::string(given_id);
                 auto length = parser.content_length();
+                std::optional<std::uint64_t> stream_limit;
+                if (s.options.streamed_body_limit && !parser.is_done()) {
+                    auto target = head.target();
+                    stream_limit = s.options.streamed_body_limit(
+                        head.method_string(), target.substr(0, target.find('?')));
+                }
                 if (head.target().empty() || head.target().front() != '/') {
                     x.response = protocol_error(core::ErrorCode::kBadRequest,
                                                 "the request target must be an absolute path");
                     x.close = Close::kLinger;
+                } else if (stream_limit) {
+                    if (length && *length > *stream_limit) {
+                        x.response = protocol_error(core::ErrorCode::kPayloadTooLarge,
+                                                    too_large("body", *stream_limit));
+                        x.close = Close::kLinger;
+                    } else {
+                        streamed.emplace(s, conn, buffer, std::move(parser), *stream_limit);
+                    }
                 } else if (length && *length > s.options.max_body_bytes) {
                     x.response = protocol_error(core::ErrorCode::kPayloadTooLarge,
                                                 too_large("body", s.options.max_body_bytes));
@@ -326,7 +407,12 @@ asio::awaitable<void> serve_connection(Shared& s, Loop& loop, Socket socket) {
             conn.no_deadline();
             if (x.request.request_id.empty())
                 x.request.request_id = core::random_id(kRequestIdBytes);
-            if (!hec) fill_request(x.request, parser.get());
+            if (streamed) {
+                fill_request(x.request, streamed->message());
+                x.request.body_stream = &*streamed;
+            } else if (!hec) {
+                fill_request(x.request, parser.get());
+            }
             x.request.deadline = request_deadline(started, s.options.request_timeout,
                                                   x.request.header("X-Request-Timeout-Ms"));
 
@@ -345,7 +431,7 @@ asio::awaitable<void> serve_connection(Shared& s, Loop& loop, Socket socket) {
                 x.head_only = x.request.method == "HEAD";
             }
             if (x.response.websocket_handler) {
-                if (!hec && websocket::is_upgrade(parser.get())) {
+                if (!hec && !streamed && websocket::is_upgrade(parser.get())) {
                     record(s, loop, x, started);
                     conn.idle = false;
                     auto handler = std::move(x.response.websocket_handler);
@@ -357,9 +443,13 @@ asio::awaitable<void> serve_connection(Shared& s, Loop& loop, Socket socket) {
                 x.response = Response::error(core::ErrorCode::kBadRequest,
                                              "this route takes a WebSocket upgrade");
             }
-            bool keep_alive = x.close == Close::kNo && !x.response.close &&
-                              parser.get().keep_alive() && !loop.draining &&
-                              !s.lifecycle.draining();
+            // A streamed body the handler did not read to its end leaves the
+            // connection out of step: answer, then close (lingering, so the client
+            // still sending does not destroy the answer with a reset).
+            if (streamed && !streamed->complete() && x.close == Close::kNo)
+                x.close = Close::kLinger;
+            bool keep_alive = x.close == Close::kNo && !x.response.close && request_keep_alive &&
+                              !loop.draining && !s.lifecycle.draining();
             if (x.close == Close::kNo && !keep_alive) x.close = Close::kGraceful;
             boost::system::error_code wec;
             conn.expires_after(s.options.write_timeout, "write_timeout");

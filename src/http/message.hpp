@@ -24,6 +24,19 @@ struct RouteInfo {
     std::string label;    // the pattern, or a fixed name such as "static"
 };
 
+// The body of a request whose route streams it (ServerOptions::streamed_body_limit):
+// read in pieces as it arrives instead of held whole in memory.
+class BodyStream {
+public:
+    virtual ~BodyStream() = default;
+    // Up to `size` bytes into `data`; 0 once the body is complete. Throws ApiError:
+    // 413 past the route's limit, 400 for a malformed body, 408 when the client
+    // stalls past the body timeout.
+    virtual boost::asio::awaitable<std::size_t> read(char* data, std::size_t size) = 0;
+    // The length the client declared (Content-Length), if it did.
+    virtual std::optional<std::uint64_t> declared_length() const = 0;
+};
+
 struct Request {
     std::string_view method;
     std::string_view target;  // as received: path and query
@@ -32,6 +45,7 @@ struct Request {
     // Views into the parsed message; valid until the response is written.
     boost::container::small_vector<std::pair<std::string_view, std::string_view>, 16> headers;
     std::string body;
+    BodyStream* body_stream = nullptr;  // set instead of `body` on streaming routes
     unsigned version = 11;
     std::string remote_address;  // the peer's IP
     std::string client_address;  // the client's IP after trusted proxies (set by the guard)

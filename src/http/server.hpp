@@ -6,7 +6,9 @@
 // request metrics and the access log, and the graceful drain on shutdown.
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "core/lifecycle.hpp"
@@ -33,6 +35,10 @@ struct ServerOptions {
     // Longest a request may take; clients may ask for less (X-Request-Timeout-Ms).
     std::chrono::milliseconds request_timeout{30'000};
     bool access_log = true;
+    // Routes whose body the handler reads as a stream (Request::body_stream), with
+    // their own limit instead of max_body_bytes: uploads. Unset: none.
+    std::function<std::optional<std::uint64_t>(std::string_view method, std::string_view path)>
+        streamed_body_limit;
     // WebSocket sessions: messages waiting to be written before the peer counts as a
     // slow reader and is dropped; silence after which a ping goes out (at half) and
     // the peer is dropped (at all of it); the largest message a client may send.

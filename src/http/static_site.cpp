@@ -14,7 +14,7 @@
 
 #include "core/text.hpp"
 #include "http/byte_range.hpp"
-#include "http/conditional.hpp"
+#include "http/file_response.hpp"
 #include "http/http_date.hpp"
 
 namespace mindme::http {
@@ -238,53 +238,9 @@ Response StaticSite::serve(const Request& req) const {
 
     const auto& st = file->st;
     auto etag = etag_for(st, coding == "br" ? "br" : coding == "gzip" ? "gz" : "");
-    r.set_header("ETag", etag);
-    r.set_header("Last-Modified", format_http_date(st.st_mtim.tv_sec));
-    r.set_header("Accept-Ranges", "bytes");
-
-    bool not_modified = false;
-    if (auto inm = req.header("If-None-Match")) {
-        not_modified = none_match(*inm, etag);
-    } else if (auto ims = req.header("If-Modified-Since")) {
-        auto since = parse_http_date(*ims);
-        not_modified = since && st.st_mtim.tv_sec <= *since;
-    }
-    if (not_modified) {
-        r.status = 304;
-        r.headers.remove("Content-Type");
-        r.headers.remove("Content-Encoding");
-        return r;
-    }
-
     auto size = static_cast<std::uint64_t>(st.st_size);
-    FileSlice slice{file->file, 0, size};
-    auto range_header = req.header("Range");
-    bool range_applies = range_header.has_value() && req.method == "GET";
-    if (range_applies) {
-        if (auto if_range = req.header("If-Range")) {
-            auto date = parse_http_date(*if_range);
-            range_applies = *if_range == etag || (date && *date == st.st_mtim.tv_sec);
-        }
-    }
-    if (range_applies) {
-        auto range = parse_byte_range(*range_header, size);
-        if (range.outcome == RangeOutcome::kUnsatisfiable) {
-            auto err =
-                Response::error(ErrorCode::kRangeNotSatisfiable, "the range lies outside the file");
-            err.set_header("Content-Range", "bytes */" + std::to_string(size));
-            return err;
-        }
-        if (range.outcome == RangeOutcome::kSatisfiable) {
-            r.status = 206;
-            slice.offset = range.range.offset;
-            slice.length = range.range.length;
-            r.set_header("Content-Range", "bytes " + std::to_string(slice.offset) + "-" +
-                                              std::to_string(slice.offset + slice.length - 1) +
-                                              "/" + std::to_string(size));
-        }
-    }
-    r.file = std::move(slice);
-    return r;
+    return answer_with_file(req, std::move(r),
+                            {FileSlice{file->file, 0, size}, etag, st.st_mtim.tv_sec});
 }
 
 }  // namespace mindme::http

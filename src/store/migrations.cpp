@@ -85,6 +85,26 @@ const std::vector<Migration>& schema_migrations() {
              " last_error TEXT)",
              "CREATE INDEX jobs_due ON jobs (topic, state, run_at)",
          }},
+        // Uploaded files. status: pending | processing | ready | failed; the bytes and
+        // what processing derives from them live in the blob store.
+        {3,
+         "files",
+         {
+             "CREATE TABLE files ("
+             " id VARCHAR(32) PRIMARY KEY,"
+             " user_id VARCHAR(32) NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+             " name VARCHAR(255) NOT NULL,"
+             " content_type VARCHAR(255) NOT NULL,"
+             " size BIGINT NOT NULL,"
+             " sha256 CHAR(64) NOT NULL,"
+             " status VARCHAR(16) NOT NULL,"
+             " error TEXT,"
+             " thumbnail INTEGER NOT NULL DEFAULT 0,"
+             " text_chars BIGINT NOT NULL DEFAULT 0,"
+             " created_at BIGINT NOT NULL,"
+             " updated_at BIGINT NOT NULL)",
+             "CREATE INDEX files_by_user_created ON files (user_id, created_at, id)",
+         }},
     };
     return kMigrations;
 }

@@ -40,7 +40,8 @@ TEST_F(MigrationsTest, AppliesEverythingOnceAndRecordsIt) {
     EXPECT_EQ(first.from_version, 0);
     EXPECT_EQ(first.to_version, schema_migrations().back().version);
     EXPECT_EQ(first.applied.size(), schema_migrations().size());
-    for (auto table : {"users", "sessions", "memories", "changes", "jobs", "schema_migrations"})
+    for (auto table :
+         {"users", "sessions", "memories", "changes", "jobs", "files", "schema_migrations"})
         EXPECT_TRUE(table_exists(table)) << table;
     auto again = migrate(session_, schema_migrations());
     EXPECT_TRUE(again.applied.empty());

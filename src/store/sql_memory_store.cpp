@@ -12,9 +12,13 @@
 #include "store/memories.hpp"
 #include "store/outbox.hpp"
 #include "store/sql_database.hpp"
+#include "store/sql_statements.hpp"
 
 namespace mindme::store {
 namespace {
+
+using detail::affected;
+using detail::prepare;
 
 constexpr const char* kColumns =
     "SELECT id, user_id, title, body, tags, created_at, updated_at, version FROM memories ";
@@ -37,14 +41,6 @@ std::vector<std::string> parse_tags(const std::string& text) {
     auto value = boost::json::parse(text);
     for (const auto& tag : value.as_array()) tags.emplace_back(tag.as_string());
     return tags;
-}
-
-// Prepares a statement whose values were bound one by one (the query text depends
-// on which optional conditions apply).
-void prepare(soci::statement& st, const std::string& sql) {
-    st.alloc();
-    st.prepare(sql);
-    st.define_and_bind();
 }
 
 // Binds a statement's result columns to one Memory, refilled by each fetch.
@@ -106,11 +102,6 @@ void append_change(soci::session& s, const std::string& user_id, const char* kin
     core::append_json_string(payload, m.id);
     payload += '}';
     add_job(s, {kMemoryChangedTopic, payload, 0}, at_ms);
-}
-
-long long affected(soci::statement& st) {
-    st.execute(true);
-    return st.get_affected_rows();
 }
 
 class SqlMemoryStore final : public MemoryStore {

@@ -1,0 +1,22 @@
+#pragma once
+// Answering with the bytes of a file the way static hosting and downloads share:
+// ETag and Last-Modified validators (If-None-Match, If-Modified-Since → 304), a
+// single byte range (Range, If-Range → 206; outside the file → 416), Accept-Ranges.
+#include <ctime>
+#include <optional>
+#include <string>
+
+#include "http/message.hpp"
+
+namespace mindme::http {
+
+struct FileRepresentation {
+    FileSlice whole;               // offset 0, the file's length
+    std::string etag;              // quoted
+    std::optional<std::time_t> modified;  // Last-Modified, when known
+};
+
+// Completes `r` (status 200 and headers set by the caller) for `req`.
+Response answer_with_file(const Request& req, Response r, FileRepresentation file);
+
+}  // namespace mindme::http

@@ -1,0 +1,170 @@
+// FileStore on SqlDatabase, in SQL that every backend accepts.
+#include <soci/soci.h>
+
+#include "core/json.hpp"
+#include "store/files.hpp"
+#include "store/outbox.hpp"
+#include "store/sql_database.hpp"
+#include "store/sql_statements.hpp"
+
+namespace mindme::store {
+namespace {
+
+using detail::affected;
+using detail::prepare;
+
+constexpr const char* kColumns =
+    "SELECT id, user_id, name, content_type, size, sha256, status, error, thumbnail, "
+    "text_chars, created_at, updated_at FROM files ";
+
+// Binds a statement's result columns to one FileRecord, refilled by each fetch.
+struct FileRow {
+    FileRecord f;
+    soci::indicator error_ind = soci::i_ok;
+    int thumbnail = 0;
+
+    void bind(soci::statement& st) {
+        st.exchange(soci::into(f.id));
+        st.exchange(soci::into(f.user_id));
+        st.exchange(soci::into(f.name));
+        st.exchange(soci::into(f.content_type));
+        st.exchange(soci::into(f.size));
+        st.exchange(soci::into(f.sha256));
+        st.exchange(soci::into(f.status));
+        st.exchange(soci::into(f.error, error_ind));
+        st.exchange(soci::into(thumbnail));
+        st.exchange(soci::into(f.text_chars));
+        st.exchange(soci::into(f.created_at_ms));
+        st.exchange(soci::into(f.updated_at_ms));
+    }
+    FileRecord take() {
+        if (error_ind != soci::i_ok) f.error.clear();
+        f.thumbnail = thumbnail != 0;
+        return f;
+    }
+};
+
+std::optional<FileRecord> read_file(soci::session& s, const std::string& user_id,
+                                    const std::string& id) {
+    FileRow row;
+    soci::statement st(s);
+    row.bind(st);
+    st.exchange(soci::use(id));
+    st.exchange(soci::use(user_id));
+    prepare(st, std::string(kColumns) + "WHERE id = :i AND user_id = :u");
+    if (!st.execute(true)) return std::nullopt;
+    return row.take();
+}
+
+class SqlFileStore final : public FileStore {
+public:
+    explicit SqlFileStore(SqlDatabase& db) : db_(db) {}
+
+    boost::asio::awaitable<FileRecord> create(FileRecord f, std::int64_t now_ms,
+                                              Deadline deadline) override {
+        f.created_at_ms = f.updated_at_ms = now_ms;
+        f.status = "pending";
+        co_return co_await db_.run(
+            [&](soci::session& s) {
+                SqlDatabase::WriteTransaction tx(db_, s);
+                int thumbnail = 0;
+                s << "INSERT INTO files (id, user_id, name, content_type, size, sha256, status, "
+                     "thumbnail, text_chars, created_at, updated_at) VALUES (:i, :u, :n, :c, "
+                     ":z, :h, :s, :t, :x, :ca, :ua)",
+                    soci::use(f.id), soci::use(f.user_id), soci::use(f.name),
+                    soci::use(f.content_type), soci::use(f.size), soci::use(f.sha256),
+                    soci::use(f.status), soci::use(thumbnail), soci::use(f.text_chars),
+                    soci::use(f.created_at_ms), soci::use(f.updated_at_ms);
+                std::string payload = "{\"user_id\":";
+                core::append_json_string(payload, f.user_id);
+                payload += ",\"id\":";
+                core::append_json_string(payload, f.id);
+                payload += '}';
+                add_job(s, {kFileProcessTopic, payload, 0}, now_ms);
+                tx.commit();
+                return f;
+            },
+            deadline);
+    }
+
+    boost::asio::awaitable<std::optional<FileRecord>> find(std::string user_id, std::string id,
+                                                           Deadline deadline) override {
+        co_return co_await db_.run([&](soci::session& s) { return read_file(s, user_id, id); },
+                                   deadline);
+    }
+
+    boost::asio::awaitable<FilePage> list(std::string user_id, std::optional<ListPosition> after,
+                                          std::size_t limit, Deadline deadline) override {
+        co_return co_await db_.run(
+            [&](soci::session& s) {
+                FilePage page;
+                FileRow row;
+                int fetch = static_cast<int>(limit) + 1;
+                soci::statement st(s);
+                row.bind(st);
+                std::string sql = std::string(kColumns) + "WHERE user_id = :u ";
+                st.exchange(soci::use(user_id));
+                if (after) {
+                    sql += "AND (created_at < :t1 OR (created_at = :t2 AND id < :i)) ";
+                    st.exchange(soci::use(after->updated_at_ms));
+                    st.exchange(soci::use(after->updated_at_ms));
+                    st.exchange(soci::use(after->id));
+                }
+                sql += "ORDER BY created_at DESC, id DESC LIMIT :n";
+                st.exchange(soci::use(fetch));
+                prepare(st, sql);
+                st.execute(false);
+                while (st.fetch()) {
+                    if (page.items.size() == limit) {
+                        page.more = true;
+                        break;
+                    }
+                    page.items.push_back(row.take());
+                }
+                return page;
+            },
+            deadline);
+    }
+
+    boost::asio::awaitable<std::optional<FileRecord>> remove(std::string user_id, std::string id,
+                                                             Deadline deadline) override {
+        co_return co_await db_.run(
+            [&](soci::session& s) -> std::optional<FileRecord> {
+                SqlDatabase::WriteTransaction tx(db_, s);
+                auto current = read_file(s, user_id, id);
+                if (!current) return std::nullopt;
+                s << "DELETE FROM files WHERE id = :i AND user_id = :u", soci::use(id),
+                    soci::use(user_id);
+                tx.commit();
+                return current;
+            },
+            deadline);
+    }
+
+    boost::asio::awaitable<bool> record_processing(FileRecord f, std::int64_t now_ms,
+                                                   Deadline deadline) override {
+        co_return co_await db_.run(
+            [&](soci::session& s) {
+                int thumbnail = f.thumbnail ? 1 : 0;
+                soci::indicator error_ind = f.error.empty() ? soci::i_null : soci::i_ok;
+                soci::statement st =
+                    (s.prepare << "UPDATE files SET status = :s, error = :e, thumbnail = :t, "
+                                  "text_chars = :x, updated_at = :a WHERE id = :i",
+                     soci::use(f.status), soci::use(f.error, error_ind), soci::use(thumbnail),
+                     soci::use(f.text_chars), soci::use(now_ms), soci::use(f.id));
+                return affected(st) > 0;
+            },
+            deadline);
+    }
+
+private:
+    SqlDatabase& db_;
+};
+
+}  // namespace
+
+std::unique_ptr<FileStore> make_sql_file_store(SqlDatabase& db) {
+    return std::make_unique<SqlFileStore>(db);
+}
+
+}  // namespace mindme::store
