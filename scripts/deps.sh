@@ -11,7 +11,7 @@ build_and_test=(
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libspdlog-dev libfmt-dev libyaml-cpp-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  libssl-dev libsodium-dev libsoci-dev libsqlite3-dev sqlite3 libxapian-dev
+  libssl-dev libsodium-dev libsoci-dev libsqlite3-dev sqlite3 libxapian-dev libmagic-dev
   python3 curl procps util-linux
 )
 bench=(nginx-light wrk python3-gunicorn python3-flask)

@@ -6,6 +6,7 @@
 
 #include "app/accounts_routes.hpp"
 #include "app/events.hpp"
+#include "app/files_routes.hpp"
 #include "app/health.hpp"
 #include "app/memories_routes.hpp"
 #include "app/ops_routes.hpp"
@@ -15,6 +16,7 @@
 #include "cache/cache.hpp"
 #include "core/config.hpp"
 #include "core/log.hpp"
+#include "files/files_config.hpp"
 #include "guard/guard.hpp"
 #include "http/router.hpp"
 #include "http/server_config.hpp"
@@ -24,6 +26,7 @@
 #include "queue/runner.hpp"
 #include "search/search.hpp"
 #include "store/accounts.hpp"
+#include "store/files.hpp"
 #include "store/memories.hpp"
 #include "store/migrations.hpp"
 #include "store/sql_database.hpp"
@@ -55,6 +58,7 @@ void declare_config(core::ConfigSchema& schema) {
     cache::declare_config(schema);
     queue::declare_config(schema);
     search::declare_config(schema);
+    files::declare_config(schema);
     guard::declare_config(schema);
     declare_auth_config(schema);
     declare_events_config(schema);
@@ -76,6 +80,8 @@ struct App::Impl {
         job_metrics.emplace(registry);
         add_runners(config, role);
         memory_store = store::make_sql_memory_store(*database);
+        file_store = store::make_sql_file_store(*database);
+        blobs = files::open_blob_store(config, data_dir);
         if (role != Role::kFiles) index = search::open_index(config, data_dir);
         if (worker)
             worker->handle(store::kMemoryChangedTopic, memory_indexer(*memory_store, *index));
@@ -102,6 +108,8 @@ struct App::Impl {
             sync->add_routes(router);
             search_routes.emplace(*index, *accounts);
             search_routes->add_routes(router);
+            files_routes.emplace(*file_store, *blobs, *accounts, files::max_upload_bytes(config));
+            files_routes->add_routes(router);
             events.emplace(*memory_store, *accounts, events_options(config));
             events->add_routes(router);
             memories->on_change([this] { events->notify(); });
@@ -171,6 +179,8 @@ struct App::Impl {
     std::unique_ptr<store::SqlDatabase> database;
     std::unique_ptr<store::AccountStore> account_store;
     std::unique_ptr<store::MemoryStore> memory_store;
+    std::unique_ptr<store::FileStore> file_store;
+    std::unique_ptr<files::BlobStore> blobs;
     std::unique_ptr<queue::JobQueue> jobs;
     std::optional<queue::JobMetrics> job_metrics;
     std::optional<queue::JobRunner> worker;  // push, indexing, housekeeping jobs
@@ -183,6 +193,7 @@ struct App::Impl {
     std::unique_ptr<search::SearchIndex> index;
     std::optional<Search> search_routes;
     std::optional<Events> events;
+    std::optional<Files> files_routes;
     HealthChecks health;
     http::Router router;
     guard::Guard guard;
@@ -204,6 +215,14 @@ App::App(const core::Config& config, Role role, metrics::Registry& registry,
 App::~App() = default;
 
 http::Handler App::handler() { return impl_->handler; }
+
+std::function<std::optional<std::uint64_t>(std::string_view, std::string_view)>
+App::streamed_body_limit() {
+    if (!impl_->files_routes) return {};
+    return [files = &*impl_->files_routes](std::string_view method, std::string_view path) {
+        return files->streamed_body_limit(method, path);
+    };
+}
 
 void App::start_background() {
     if (impl_->events) impl_->events->start();

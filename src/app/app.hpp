@@ -2,8 +2,12 @@
 // The MindMe application as one object: which routes a process serves (by role),
 // behind the guard, plus the health checks they report. cmd builds one per process.
 #include <chrono>
+#include <cstdint>
+#include <functional>
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "core/config_fwd.hpp"
 #include "core/lifecycle.hpp"
@@ -32,6 +36,10 @@ public:
 
     // The handler for the server: guard, then router. Valid while the App lives.
     http::Handler handler();
+    // The routes whose request bodies stream (uploads) and their limits, for the
+    // server (ServerOptions::streamed_body_limit).
+    std::function<std::optional<std::uint64_t>(std::string_view, std::string_view)>
+    streamed_body_limit();
     // Background job runners of the role (worker, files): started once the server
     // listens, stopped when it drains — running jobs get `grace` to finish, jobs
     // leased and not started go back to the queue.

@@ -91,6 +91,7 @@ int run_process(const Options& o, const sigset_t& stop_signals) {
         application = std::make_unique<app::App>(*config, role, registry, lifecycle);
         auto options = http::server_options(*config);
         options.access_log = config->get_bool("log.access");
+        options.streamed_body_limit = application->streamed_body_limit();
         server =
             std::make_unique<http::Server>(options, application->handler(), registry, lifecycle);
         server->start();

@@ -1,11 +1,11 @@
 // The BlobStore conformance suite (the object-storage backend will run it too).
+#include "files/blob_store.hpp"
+
 #include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <filesystem>
 #include <functional>
-
-#include "files/blob_store.hpp"
 
 namespace mindme::files {
 namespace {

@@ -1,7 +1,7 @@
-// Blobs as files under a directory, fanned out by the key's first two characters so
-// that no directory grows huge. A blob is written to a temporary name, flushed to
-// disk and renamed into place: a reader sees the whole blob or none, even after a
-// crash.
+// Blobs as files under a directory, fanned out over 256 subdirectories by a hash of
+// the key (FNV-1a: fixed forever, unlike std::hash) so that no directory grows huge. A blob is
+// written to a temporary name, flushed to disk and renamed into place: a reader sees the whole blob
+// or none, even after a crash.
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -81,7 +81,8 @@ public:
         std::error_code ec;
         fs::create_directories(path.parent_path(), ec);
         if (ec) throw std::runtime_error("cannot create " + path.parent_path().string());
-        return std::make_unique<LocalWriter>(path, root_ / "tmp" / (key + "." + core::random_id(9)));
+        return std::make_unique<LocalWriter>(path,
+                                             root_ / "tmp" / (key + "." + core::random_id(9)));
     }
 
     std::optional<OpenBlob> open(const std::string& key) override {
@@ -110,7 +111,11 @@ public:
 private:
     fs::path path_of(const std::string& key) const {
         check_key(key);
-        return root_ / key.substr(0, 2) / key;
+        std::uint32_t h = 2166136261u;
+        for (unsigned char c : key) h = (h ^ c) * 16777619u;
+        static constexpr char kHex[] = "0123456789abcdef";
+        std::string bucket{kHex[(h >> 4) & 15], kHex[h & 15]};
+        return root_ / bucket / key;
     }
 
     fs::path root_;

@@ -363,7 +363,7 @@ asio::awaitable<void> serve_connection(Shared& s, Loop& loop, Socket socket) {
                 if (valid_request_id(given_id)) x.request.request_id = std::string(given_id);
                 auto length = parser.content_length();
                 std::optional<std::uint64_t> stream_limit;
-                if (s.options.streamed_body_limit && !parser.is_done()) {
+                if (s.options.streamed_body_limit) {
                     auto target = head.target();
                     stream_limit = s.options.streamed_body_limit(
                         head.method_string(), target.substr(0, target.find('?')));

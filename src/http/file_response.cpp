@@ -34,7 +34,8 @@ Response answer_with_file(const Request& req, Response r, FileRepresentation fil
     if (range_applies) {
         if (auto if_range = req.header("If-Range")) {
             auto date = parse_http_date(*if_range);
-            range_applies = *if_range == file.etag || (date && file.modified && *date == *file.modified);
+            range_applies =
+                *if_range == file.etag || (date && file.modified && *date == *file.modified);
         }
     }
     if (range_applies) {

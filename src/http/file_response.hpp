@@ -11,8 +11,8 @@
 namespace mindme::http {
 
 struct FileRepresentation {
-    FileSlice whole;               // offset 0, the file's length
-    std::string etag;              // quoted
+    FileSlice whole;                      // offset 0, the file's length
+    std::string etag;                     // quoted
     std::optional<std::time_t> modified;  // Last-Modified, when known
 };
 

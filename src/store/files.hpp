@@ -22,9 +22,9 @@ struct FileRecord {
     std::string name;
     std::string content_type;
     std::int64_t size = 0;
-    std::string sha256;             // hex
+    std::string sha256;              // hex
     std::string status = "pending";  // pending | processing | ready | failed
-    std::string error;              // failed: why
+    std::string error;               // failed: why
     bool thumbnail = false;
     std::int64_t text_chars = 0;
     std::int64_t created_at_ms = 0;
