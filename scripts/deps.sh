@@ -12,6 +12,7 @@ build_and_test=(
   libspdlog-dev libfmt-dev libyaml-cpp-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libssl-dev libsodium-dev libsoci-dev libsqlite3-dev sqlite3 libxapian-dev libmagic-dev
+  libvips-dev libpoppler-cpp-dev
   python3 curl procps util-linux
 )
 bench=(nginx-light wrk python3-gunicorn python3-flask)

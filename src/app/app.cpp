@@ -6,6 +6,7 @@
 
 #include "app/accounts_routes.hpp"
 #include "app/events.hpp"
+#include "app/file_jobs.hpp"
 #include "app/files_routes.hpp"
 #include "app/health.hpp"
 #include "app/memories_routes.hpp"
@@ -85,6 +86,7 @@ struct App::Impl {
         if (role != Role::kFiles) index = search::open_index(config, data_dir);
         if (worker)
             worker->handle(store::kMemoryChangedTopic, memory_indexer(*memory_store, *index));
+        add_file_jobs(config, data_dir);
 
         add_ops_routes(router, health, lifecycle, registry);
         bool serves_api = role == Role::kAll || role == Role::kServe;
@@ -161,6 +163,35 @@ struct App::Impl {
         });
     }
 
+    // Whatever the order of the members below, no background work outlives the
+    // stores, pools and index it uses.
+    ~Impl() {
+        for (auto* runner : {&worker, &files})
+            if (*runner) (*runner)->stop(std::chrono::milliseconds(0));
+        if (events) events->stop();
+    }
+
+    // File processing in the files runner (one sandbox per job it runs at once), the
+    // indexing of file text in the worker.
+    void add_file_jobs(const core::Config& config, const std::string& data_dir) {
+        auto options = files::processing_options(config);
+        if (files) {
+            auto work_dir = data_dir + "/processing";
+            std::filesystem::create_directories(work_dir);
+            auto threads = static_cast<std::size_t>(config.get_int("files.concurrency"));
+            file_pool.emplace("files-process", threads, kFileJobQueue);
+            files->handle(store::kFileProcessTopic,
+                          file_processor(*file_store, *blobs, *file_pool,
+                                         {options, work_dir, "/proc/self/exe"}));
+        }
+        if (worker) {
+            index_io_pool.emplace("files-index-io", 1, kFileJobQueue);
+            worker->handle(
+                store::kFileChangedTopic,
+                file_indexer(*file_store, *blobs, *index_io_pool, *index, options.max_text_bytes));
+        }
+    }
+
     // The worker's runner samples queue depth for the whole process.
     void add_runners(const core::Config& config, Role role) {
         if (role == Role::kAll || role == Role::kWorker)
@@ -173,6 +204,8 @@ struct App::Impl {
     }
 
     static constexpr std::chrono::seconds kHealthQueryTimeout{2};
+    // Blocking file work waiting for a thread (bounded by the runners' concurrency).
+    static constexpr std::size_t kFileJobQueue = 1024;
     // Sign-ups and sign-ins waiting for a hashing thread; past it, 503 at once.
     static constexpr std::size_t kHashQueue = 256;
 
@@ -183,8 +216,11 @@ struct App::Impl {
     std::unique_ptr<files::BlobStore> blobs;
     std::unique_ptr<queue::JobQueue> jobs;
     std::optional<queue::JobMetrics> job_metrics;
-    std::optional<queue::JobRunner> worker;  // push, indexing, housekeeping jobs
-    std::optional<queue::JobRunner> files;   // file processing jobs
+    // Before the runners whose jobs use them: destroyed after them.
+    std::optional<core::BlockingPool> file_pool;      // sandboxed processing
+    std::optional<core::BlockingPool> index_io_pool;  // reading file text to index
+    std::optional<queue::JobRunner> worker;           // push, indexing, housekeeping jobs
+    std::optional<queue::JobRunner> files;            // file processing jobs
     std::unique_ptr<cache::Cache> cache;
     std::optional<core::BlockingPool> hashing;
     std::optional<Accounts> accounts;

@@ -229,7 +229,8 @@ boost::asio::awaitable<Response> Files::remove(Request& req) {
     // After the commit: a crash here leaves unreferenced blobs, never a record
     // without its bytes.
     co_await io_.run([&] {
-        for (const auto& key : {content_key(id), thumbnail_key(id), text_key(id)}) blobs_.remove(key);
+        for (const auto& key : {content_key(id), thumbnail_key(id), text_key(id)})
+            blobs_.remove(key);
     });
     Response r;
     r.status = 204;
@@ -239,10 +240,10 @@ boost::asio::awaitable<Response> Files::remove(Request& req) {
 void Files::add_routes(http::Router& router) {
     namespace json = boost::json;
     using namespace doc;
-    json::value derived{{"type", "object"},
-                        {"properties",
-                         {{"thumbnail", {{"type", "boolean"}}},
-                          {"text_chars", {{"type", "integer"}}}}}};
+    json::value derived{
+        {"type", "object"},
+        {"properties",
+         {{"thumbnail", {{"type", "boolean"}}}, {"text_chars", {{"type", "integer"}}}}}};
     json::value time{{"type", "string"}, {"format", "date-time"}};
     json::value file{
         {"type", "object"},
@@ -253,8 +254,7 @@ void Files::add_routes(http::Router& router) {
           {"size", {{"type", "integer"}}},
           {"sha256", {{"type", "string"}}},
           {"status",
-           {{"type", "string"},
-            {"enum", json::array{"pending", "processing", "ready", "failed"}}}},
+           {{"type", "string"}, {"enum", json::array{"pending", "processing", "ready", "failed"}}}},
           {"error", {{"type", "string"}, {"description", "Why processing failed."}}},
           {"derived", derived},
           {"created_at", time},
@@ -262,17 +262,16 @@ void Files::add_routes(http::Router& router) {
     json::value wrapped{{"type", "object"}, {"properties", {{"file", file}}}};
     auto id = path_param("id", "The file's id.");
     auto common = [&](const char* summary) {
-        return json::object{{"summary", summary},
-                            {"tags", json::array{"files"}},
-                            {"security", bearer()}};
+        return json::object{
+            {"summary", summary}, {"tags", json::array{"files"}}, {"security", bearer()}};
     };
     auto upload_doc = common("Upload a file (the raw bytes as the body)");
-    upload_doc["parameters"] = json::array{
-        query_param("name", "The file's name (1 to 255 characters, no / or \\).",
-                    {{"type", "string"}})};
+    upload_doc["parameters"] = json::array{query_param(
+        "name", "The file's name (1 to 255 characters, no / or \\).", {{"type", "string"}})};
     upload_doc["requestBody"] = json::object{
         {"required", true},
-        {"content", {{"application/octet-stream", {{"schema", {{"type", "string"}, {"format", "binary"}}}}}}}};
+        {"content",
+         {{"application/octet-stream", {{"schema", {{"type", "string"}, {"format", "binary"}}}}}}}};
     upload_doc["responses"] = {{"202", with_body("Stored; processing follows", wrapped)},
                                {"401", described("No valid bearer token")},
                                {"413", described("Larger than files.max_bytes")},
@@ -283,10 +282,11 @@ void Files::add_routes(http::Router& router) {
                     {{"type", "integer"}, {"minimum", 1}, {"maximum", kMaxPage}, {"default", 50}}),
         query_param("cursor", "next_cursor of the previous page.", {{"type", "string"}})};
     list_doc["responses"] = {
-        {"200", with_body("A page", {{"type", "object"},
-                                     {"properties",
-                                      {{"items", {{"type", "array"}, {"items", file}}},
-                                       {"next_cursor", {{"type", "string"}, {"nullable", true}}}}}})},
+        {"200",
+         with_body("A page", {{"type", "object"},
+                              {"properties",
+                               {{"items", {{"type", "array"}, {"items", file}}},
+                                {"next_cursor", {{"type", "string"}, {"nullable", true}}}}}})},
         {"401", described("No valid bearer token")}};
     auto meta_doc = common("A file's metadata");
     meta_doc["parameters"] = json::array{id};
@@ -309,18 +309,22 @@ void Files::add_routes(http::Router& router) {
     remove_doc["responses"] = {{"204", described("Deleted")},
                                {"404", described("No such file of this user")}};
 
-    router.add("POST", "/v1/files", [this](Request& r) { return upload(r); },
-               json::serialize(upload_doc));
-    router.add("GET", "/v1/files", [this](Request& r) { return list(r); },
-               json::serialize(list_doc));
-    router.add("GET", "/v1/files/{id}", [this](Request& r) { return metadata(r); },
-               json::serialize(meta_doc));
-    router.add("GET", "/v1/files/{id}/content", [this](Request& r) { return content(r); },
-               json::serialize(content_doc));
-    router.add("GET", "/v1/files/{id}/thumbnail", [this](Request& r) { return thumbnail(r); },
-               json::serialize(thumb_doc));
-    router.add("DELETE", "/v1/files/{id}", [this](Request& r) { return remove(r); },
-               json::serialize(remove_doc));
+    router.add(
+        "POST", "/v1/files", [this](Request& r) { return upload(r); }, json::serialize(upload_doc));
+    router.add(
+        "GET", "/v1/files", [this](Request& r) { return list(r); }, json::serialize(list_doc));
+    router.add(
+        "GET", "/v1/files/{id}", [this](Request& r) { return metadata(r); },
+        json::serialize(meta_doc));
+    router.add(
+        "GET", "/v1/files/{id}/content", [this](Request& r) { return content(r); },
+        json::serialize(content_doc));
+    router.add(
+        "GET", "/v1/files/{id}/thumbnail", [this](Request& r) { return thumbnail(r); },
+        json::serialize(thumb_doc));
+    router.add(
+        "DELETE", "/v1/files/{id}", [this](Request& r) { return remove(r); },
+        json::serialize(remove_doc));
 }
 
 }  // namespace mindme::app

@@ -12,6 +12,7 @@
 #include "cmd/supervisor.hpp"
 #include "core/config.hpp"
 #include "core/log.hpp"
+#include "files/processor.hpp"
 #include "http/server.hpp"
 #include "http/server_config.hpp"
 #include "metrics/registry.hpp"
@@ -244,6 +245,17 @@ void define_cli(CLI::App& cli, Options& o) {
         ->fallthrough()
         ->callback([&o] { o.command = "config-show"; });
     cli.require_subcommand(0, 1);
+}
+
+int run_process_file(const std::vector<std::string>& args) {
+    try {
+        auto request = files::parse_sandbox_arguments(args);
+        std::cout << files::result_line(files::process_file(request)) << std::flush;
+        return 0;
+    } catch (const std::exception& e) {
+        std::cerr << "mindme process-file: " << e.what() << "\n";
+        return kExitUsage;
+    }
 }
 
 int run(const Options& o, const sigset_t& stop_signals) {

@@ -17,6 +17,9 @@ struct Options {
 };
 
 void define_cli(CLI::App& cli, Options& options);
+// The internal `mindme process-file ARGS...`: the sandbox process of file processing
+// (files/processor.hpp), not a user command.
+int run_process_file(const std::vector<std::string>& args);
 // Runs the chosen command; returns the process exit code.
 int run(const Options& options, const sigset_t& stop_signals);
 

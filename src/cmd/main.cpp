@@ -3,6 +3,8 @@
 #include <csignal>
 #include <cstdio>
 #include <iostream>
+#include <string_view>
+#include <vector>
 
 #include "cmd/commands.hpp"
 
@@ -15,6 +17,9 @@ int main(int argc, char** argv) {
     sigaddset(&stop_signals, SIGINT);
     pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
     std::signal(SIGPIPE, SIG_IGN);
+
+    if (argc > 1 && std::string_view(argv[1]) == "process-file")
+        return mindme::cmd::run_process_file(std::vector<std::string>(argv + 2, argv + argc));
 
     mindme::cmd::Options options;
     CLI::App cli{"MindMe backend: the API, background worker and file processor in one binary.",

@@ -73,7 +73,8 @@ Ingested Ingest::finish() {
     crypto_hash_sha256_final(&m.hash, digest);
     char hex[crypto_hash_sha256_BYTES * 2 + 1];
     sodium_bin2hex(hex, sizeof hex, digest, sizeof digest);
-    return {m.size, hex, m.size == 0 ? "application/x-empty" : sniff_content_type(m.head.data(), m.head.size())};
+    return {m.size, hex,
+            m.size == 0 ? "application/x-empty" : sniff_content_type(m.head.data(), m.head.size())};
 }
 
 }  // namespace mindme::files

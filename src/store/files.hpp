@@ -15,6 +15,9 @@ namespace mindme::store {
 
 // Enqueued with every new file: payload {"user_id","id"}.
 inline constexpr const char* kFileProcessTopic = "file.process";
+// Enqueued when a file's processing ends and when it is deleted (same payload), for
+// what follows a file (search indexing of its text).
+inline constexpr const char* kFileChangedTopic = "file.changed";
 
 struct FileRecord {
     std::string id;

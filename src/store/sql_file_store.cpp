@@ -1,6 +1,7 @@
 // FileStore on SqlDatabase, in SQL that every backend accepts.
 #include <soci/soci.h>
 
+#include "core/clock.hpp"
 #include "core/json.hpp"
 #include "store/files.hpp"
 #include "store/outbox.hpp"
@@ -44,6 +45,14 @@ struct FileRow {
     }
 };
 
+std::string job_payload(const FileRecord& f) {
+    std::string payload = "{\"user_id\":";
+    core::append_json_string(payload, f.user_id);
+    payload += ",\"id\":";
+    core::append_json_string(payload, f.id);
+    return payload + '}';
+}
+
 std::optional<FileRecord> read_file(soci::session& s, const std::string& user_id,
                                     const std::string& id) {
     FileRow row;
@@ -75,12 +84,7 @@ public:
                     soci::use(f.content_type), soci::use(f.size), soci::use(f.sha256),
                     soci::use(f.status), soci::use(thumbnail), soci::use(f.text_chars),
                     soci::use(f.created_at_ms), soci::use(f.updated_at_ms);
-                std::string payload = "{\"user_id\":";
-                core::append_json_string(payload, f.user_id);
-                payload += ",\"id\":";
-                core::append_json_string(payload, f.id);
-                payload += '}';
-                add_job(s, {kFileProcessTopic, payload, 0}, now_ms);
+                add_job(s, {kFileProcessTopic, job_payload(f), 0}, now_ms);
                 tx.commit();
                 return f;
             },
@@ -135,6 +139,7 @@ public:
                 if (!current) return std::nullopt;
                 s << "DELETE FROM files WHERE id = :i AND user_id = :u", soci::use(id),
                     soci::use(user_id);
+                add_job(s, {kFileChangedTopic, job_payload(*current), 0}, core::now_ms());
                 tx.commit();
                 return current;
             },
@@ -145,6 +150,7 @@ public:
                                                    Deadline deadline) override {
         co_return co_await db_.run(
             [&](soci::session& s) {
+                SqlDatabase::WriteTransaction tx(db_, s);
                 int thumbnail = f.thumbnail ? 1 : 0;
                 soci::indicator error_ind = f.error.empty() ? soci::i_null : soci::i_ok;
                 soci::statement st =
@@ -152,7 +158,11 @@ public:
                                   "text_chars = :x, updated_at = :a WHERE id = :i",
                      soci::use(f.status), soci::use(f.error, error_ind), soci::use(thumbnail),
                      soci::use(f.text_chars), soci::use(now_ms), soci::use(f.id));
-                return affected(st) > 0;
+                if (affected(st) == 0) return false;
+                if (f.status == "ready" || f.status == "failed")
+                    add_job(s, {kFileChangedTopic, job_payload(f), 0}, now_ms);
+                tx.commit();
+                return true;
             },
             deadline);
     }
