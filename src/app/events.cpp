@@ -36,8 +36,10 @@ constexpr std::chrono::seconds kQueryTimeout{10};
 store::Deadline query_deadline() { return std::chrono::steady_clock::now() + kQueryTimeout; }
 
 std::string event_json(const store::Change& c) {
-    std::string out = c.kind == "delete" ? "{\"type\":\"memory.deleted\",\"id\":"
-                                         : "{\"type\":\"memory.upserted\",\"id\":";
+    std::string type = c.kind == "upsert"   ? "memory.upserted"
+                       : c.kind == "delete" ? "memory.deleted"
+                                            : c.kind;  // file.ready, file.failed
+    std::string out = "{\"type\":\"" + type + "\",\"id\":";
     core::append_json_string(out, c.entity_id);
     out += ",\"cursor\":\"" + encode_sync_cursor(c.seq) + "\"}";
     return out;
@@ -233,7 +235,8 @@ void Events::add_routes(http::Router& router) {
         {"summary", "A WebSocket of the user's changes as they happen"},
         {"description",
          "Upgrade to WebSocket with the token in Authorization or ?token=. Messages: "
-         "{\"type\":\"memory.upserted\"|\"memory.deleted\",\"id\",\"cursor\"} where cursor is "
+         "{\"type\":\"memory.upserted\"|\"memory.deleted\"|\"file.ready\"|\"file.failed\",\"id\","
+         "\"cursor\"} where cursor is "
          "the sync cursor after that change. Connect, then sync to catch up: every later "
          "change arrives here. Idle sockets are pinged; a revoked token closes the socket "
          "(1008); a client that does not read its messages is disconnected; a restarting "

@@ -1,6 +1,7 @@
 #pragma once
 // GET /v1/events: a WebSocket per device on which the server pushes the user's
-// changes as they commit ({"type":"memory.upserted"|"memory.deleted","id","cursor"}).
+// changes as they commit ({"type":"memory.upserted"|"memory.deleted"|"file.ready"|
+// "file.failed","id","cursor"}).
 // Every serve process tails the change log for the users connected to it — one
 // batched query of their latest change numbers per poll, then their new changes — so
 // a write through any process (or machine) reaches every device. A write through

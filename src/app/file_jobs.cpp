@@ -70,8 +70,7 @@ std::string name_mismatch(const std::string& name, const std::string& content_ty
     auto kind = files::kind_of(content_type);
     for (const char* image : {"png", "jpg", "jpeg", "gif", "webp", "tif", "tiff", "heic", "avif"})
         if (ext == image && kind != files::FileKind::kImage)
-            return "the bytes are " + content_type + ", not the image its name ." + ext +
-                   " says";
+            return "the bytes are " + content_type + ", not the image its name ." + ext + " says";
     if (ext == "pdf" && kind != files::FileKind::kPdf)
         return "the bytes are " + content_type + ", not the PDF its name says";
     return {};
@@ -79,45 +78,46 @@ std::string name_mismatch(const std::string& name, const std::string& content_ty
 
 queue::JobHandler file_processor(store::FileStore& store, files::BlobStore& blobs,
                                  core::BlockingPool& pool, FileProcessing processing) {
-    return [&store, &blobs, &pool, processing](const queue::Job& job) -> boost::asio::awaitable<void> {
-        auto target = target_of(job);
-        auto found = co_await store.find(target.user_id, target.id, store_deadline());
-        if (!found || found->status == "ready" || found->status == "failed") co_return;
-        auto record = *found;
-        record.status = "processing";
-        co_await store.record_processing(record, core::now_ms(), store_deadline());
+    return
+        [&store, &blobs, &pool, processing](const queue::Job& job) -> boost::asio::awaitable<void> {
+            auto target = target_of(job);
+            auto found = co_await store.find(target.user_id, target.id, store_deadline());
+            if (!found || found->status == "ready" || found->status == "failed") co_return;
+            auto record = *found;
+            record.status = "processing";
+            co_await store.record_processing(record, core::now_ms(), store_deadline());
 
-        files::ProcessResult result;
-        result.error = name_mismatch(record.name, record.content_type);
-        auto kind = files::kind_of(record.content_type);
-        if (result.error.empty() && kind != files::FileKind::kOther) {
-            co_await pool.run([&] {
-                auto input = blobs.local_path(Files::content_key(record.id));
-                auto stem = processing.work_dir + "/" + record.id + "-" + core::random_id(6);
-                files::ProcessRequest request{kind,
-                                              input.value_or(""),
-                                              stem + ".jpg",
-                                              stem + ".txt",
-                                              processing.options.max_pixels,
-                                              processing.options.max_text_bytes};
-                files::SandboxLimits limits{processing.options.time,
-                                            processing.options.memory_bytes};
-                result = files::run_sandboxed(processing.self, request, limits);
-                if (result.error.empty() && result.thumbnail)
-                    store_blob(blobs, Files::thumbnail_key(record.id), request.thumbnail_out);
-                if (result.error.empty() && result.text_chars > 0)
-                    store_blob(blobs, Files::text_key(record.id), request.text_out);
-                std::error_code ignored;
-                std::filesystem::remove(request.thumbnail_out, ignored);
-                std::filesystem::remove(request.text_out, ignored);
-            });
-        }
-        record.status = result.error.empty() ? "ready" : "failed";
-        record.error = result.error;
-        record.thumbnail = result.thumbnail && result.error.empty();
-        record.text_chars = result.error.empty() ? result.text_chars : 0;
-        co_await store.record_processing(record, core::now_ms(), store_deadline());
-    };
+            files::ProcessResult result;
+            result.error = name_mismatch(record.name, record.content_type);
+            auto kind = files::kind_of(record.content_type);
+            if (result.error.empty() && kind != files::FileKind::kOther) {
+                co_await pool.run([&] {
+                    auto input = blobs.local_path(Files::content_key(record.id));
+                    auto stem = processing.work_dir + "/" + record.id + "-" + core::random_id(6);
+                    files::ProcessRequest request{kind,
+                                                  input.value_or(""),
+                                                  stem + ".jpg",
+                                                  stem + ".txt",
+                                                  processing.options.max_pixels,
+                                                  processing.options.max_text_bytes};
+                    files::SandboxLimits limits{processing.options.time,
+                                                processing.options.memory_bytes};
+                    result = files::run_sandboxed(processing.self, request, limits);
+                    if (result.error.empty() && result.thumbnail)
+                        store_blob(blobs, Files::thumbnail_key(record.id), request.thumbnail_out);
+                    if (result.error.empty() && result.text_chars > 0)
+                        store_blob(blobs, Files::text_key(record.id), request.text_out);
+                    std::error_code ignored;
+                    std::filesystem::remove(request.thumbnail_out, ignored);
+                    std::filesystem::remove(request.text_out, ignored);
+                });
+            }
+            record.status = result.error.empty() ? "ready" : "failed";
+            record.error = result.error;
+            record.thumbnail = result.thumbnail && result.error.empty();
+            record.text_chars = result.error.empty() ? result.text_chars : 0;
+            co_await store.record_processing(record, core::now_ms(), store_deadline());
+        };
 }
 
 queue::JobHandler file_indexer(store::FileStore& store, files::BlobStore& blobs,
@@ -133,7 +133,8 @@ queue::JobHandler file_indexer(store::FileStore& store, files::BlobStore& blobs,
             co_return;
         }
         std::string text;
-        co_await pool.run([&] { text = read_blob(blobs, Files::text_key(record->id), max_text_bytes); });
+        co_await pool.run(
+            [&] { text = read_blob(blobs, Files::text_key(record->id), max_text_bytes); });
         search::Document doc{"file", record->id, record->user_id, record->name, std::move(text)};
         co_await index.upsert(std::move(doc));
     };

@@ -42,9 +42,13 @@ boost::asio::awaitable<Response> Sync::changes(Request& req) {
     auto limit = limit_param(req, "limit", kDefaultChanges, kMaxChanges);
     auto page = co_await store_.changes(user.id, since, limit, req.deadline);
     std::string body = "{\"changes\":[";
-    for (std::size_t i = 0; i < page.changes.size(); ++i) {
-        if (i) body += ',';
-        append_change(body, page.changes[i]);
+    bool first = true;
+    for (const auto& c : page.changes) {
+        // The log also records file events (for /v1/events); sync carries memories.
+        if (c.kind != "upsert" && c.kind != "delete") continue;
+        if (!first) body += ',';
+        first = false;
+        append_change(body, c);
     }
     auto cursor = page.changes.empty() ? since : page.changes.back().seq;
     body += "],\"cursor\":\"" + encode_sync_cursor(cursor) + "\",\"has_more\":";

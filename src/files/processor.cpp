@@ -3,13 +3,13 @@
 // file does to them die with it.
 #include "files/processor.hpp"
 
+#include <poppler-document.h>
+#include <poppler-page.h>
 #include <vips/vips.h>
 
 #include <cstdlib>
 #include <fstream>
 #include <memory>
-#include <poppler-document.h>
-#include <poppler-page.h>
 
 namespace mindme::files {
 namespace {
@@ -34,8 +34,8 @@ ProcessResult thumbnail(const ProcessRequest& r) {
     vips_concurrency_set(1);
     vips_cache_set_max(0);
     // The header alone first: a pixel bomb is refused before a pixel is decoded.
-    VipsImage* header = vips_image_new_from_file(r.input.c_str(), "access",
-                                                 VIPS_ACCESS_SEQUENTIAL, nullptr);
+    VipsImage* header =
+        vips_image_new_from_file(r.input.c_str(), "access", VIPS_ACCESS_SEQUENTIAL, nullptr);
     if (!header) return {false, 0, vips_failure("not a readable image")};
     auto pixels = static_cast<std::uint64_t>(vips_image_get_width(header)) *
                   static_cast<std::uint64_t>(vips_image_get_height(header));
@@ -52,12 +52,12 @@ ProcessResult thumbnail(const ProcessRequest& r) {
                                                 "fail_on", VIPS_FAIL_ON_WARNING, nullptr);
     if (!image) return {false, 0, vips_failure("not a readable image")};
     VipsImage* thumb = nullptr;
-    int made = vips_thumbnail_image(image, &thumb, kThumbnailSide, "height", kThumbnailSide,
-                                    "size", VIPS_SIZE_DOWN, nullptr);
+    int made = vips_thumbnail_image(image, &thumb, kThumbnailSide, "height", kThumbnailSide, "size",
+                                    VIPS_SIZE_DOWN, nullptr);
     g_object_unref(image);
     if (made != 0) return {false, 0, vips_failure("the image is damaged")};
-    int saved = vips_jpegsave(thumb, r.thumbnail_out.c_str(), "Q", kJpegQuality, "strip", TRUE,
-                              nullptr);
+    int saved =
+        vips_jpegsave(thumb, r.thumbnail_out.c_str(), "Q", kJpegQuality, "strip", TRUE, nullptr);
     g_object_unref(thumb);
     if (saved != 0) return {false, 0, vips_failure("the image is damaged or truncated")};
     result.thumbnail = true;
@@ -71,7 +71,11 @@ std::string valid_utf8(const std::string& in) {
     std::size_t i = 0;
     while (i < in.size()) {
         auto c = static_cast<unsigned char>(in[i]);
-        std::size_t n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+        std::size_t n = c < 0x80         ? 1
+                        : (c >> 5) == 6  ? 2
+                        : (c >> 4) == 14 ? 3
+                        : (c >> 3) == 30 ? 4
+                                         : 0;
         bool ok = n > 0 && i + n <= in.size() && !(n == 1 && c == 0);
         for (std::size_t k = 1; ok && k < n; ++k)
             ok = (static_cast<unsigned char>(in[i + k]) & 0xC0) == 0x80;

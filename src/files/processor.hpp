@@ -34,8 +34,8 @@ struct ProcessResult {
 ProcessResult process_file(const ProcessRequest& request);
 
 struct SandboxLimits {
-    std::chrono::seconds time{30};            // wall clock; then SIGKILL
-    std::uint64_t memory_bytes = 1ull << 30;  // address space (not under sanitizers)
+    std::chrono::seconds time{30};             // wall clock; then SIGKILL
+    std::uint64_t memory_bytes = 1ull << 30;   // address space (not under sanitizers)
     std::uint64_t output_bytes = 64ull << 20;  // largest file it may write
 };
 

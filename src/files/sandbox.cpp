@@ -51,9 +51,17 @@ std::string describe_status(int status) {
 }  // namespace
 
 std::vector<std::string> sandbox_arguments(const ProcessRequest& r) {
-    return {"--kind",       kind_name(r.kind),    "--in",         r.input,
-            "--thumbnail",  r.thumbnail_out,      "--text",       r.text_out,
-            "--max-pixels", std::to_string(r.max_pixels), "--max-text-bytes",
+    return {"--kind",
+            kind_name(r.kind),
+            "--in",
+            r.input,
+            "--thumbnail",
+            r.thumbnail_out,
+            "--text",
+            r.text_out,
+            "--max-pixels",
+            std::to_string(r.max_pixels),
+            "--max-text-bytes",
             std::to_string(r.max_text_bytes)};
 }
 
@@ -62,13 +70,20 @@ ProcessRequest parse_sandbox_arguments(const std::vector<std::string>& args) {
     for (std::size_t i = 0; i + 1 < args.size(); i += 2) {
         const auto& key = args[i];
         const auto& value = args[i + 1];
-        if (key == "--kind") r.kind = parse_kind(value);
-        else if (key == "--in") r.input = value;
-        else if (key == "--thumbnail") r.thumbnail_out = value;
-        else if (key == "--text") r.text_out = value;
-        else if (key == "--max-pixels") r.max_pixels = std::stoull(value);
-        else if (key == "--max-text-bytes") r.max_text_bytes = std::stoull(value);
-        else throw std::invalid_argument("unknown argument " + key);
+        if (key == "--kind")
+            r.kind = parse_kind(value);
+        else if (key == "--in")
+            r.input = value;
+        else if (key == "--thumbnail")
+            r.thumbnail_out = value;
+        else if (key == "--text")
+            r.text_out = value;
+        else if (key == "--max-pixels")
+            r.max_pixels = std::stoull(value);
+        else if (key == "--max-text-bytes")
+            r.max_text_bytes = std::stoull(value);
+        else
+            throw std::invalid_argument("unknown argument " + key);
     }
     return r;
 }

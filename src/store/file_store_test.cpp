@@ -102,6 +102,13 @@ TEST_P(FileStoreConformance, ProcessingResultsAndRemoval) {
     EXPECT_TRUE(ready.thumbnail);
     EXPECT_EQ(ready.text_chars, 42);
     EXPECT_TRUE(ready.error.empty());
+    // Each end of processing is in the user's change log (for events), in order.
+    auto memories = make_sql_memory_store(*db_);
+    auto log = await_now(memories->changes("ann", 0, 10, later()));
+    ASSERT_EQ(log.changes.size(), 2u);
+    EXPECT_EQ(log.changes[0].kind, "file.failed");
+    EXPECT_EQ(log.changes[1].kind, "file.ready");
+    EXPECT_EQ(log.changes[1].entity_id, "f1");
     EXPECT_FALSE(await_now(store_->remove("bob", "f1", later())));
     auto removed = await_now(store_->remove("ann", "f1", later()));
     ASSERT_TRUE(removed);

@@ -45,7 +45,9 @@ struct MemoryPage {
 
 struct Change {
     std::int64_t seq = 0;
-    std::string kind;  // "upsert" or "delete"
+    // "upsert" or "delete" (memories), "file.ready" or "file.failed" (a file's
+    // processing ended)
+    std::string kind;
     std::string entity_id;
     std::int64_t at_ms = 0;
     std::string snapshot;  // upsert: memory_json of the entity as it was; delete: empty

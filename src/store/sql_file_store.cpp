@@ -3,6 +3,7 @@
 
 #include "core/clock.hpp"
 #include "core/json.hpp"
+#include "store/change_log.hpp"
 #include "store/files.hpp"
 #include "store/outbox.hpp"
 #include "store/sql_database.hpp"
@@ -159,8 +160,10 @@ public:
                      soci::use(f.status), soci::use(f.error, error_ind), soci::use(thumbnail),
                      soci::use(f.text_chars), soci::use(now_ms), soci::use(f.id));
                 if (affected(st) == 0) return false;
-                if (f.status == "ready" || f.status == "failed")
+                if (f.status == "ready" || f.status == "failed") {
                     add_job(s, {kFileChangedTopic, job_payload(f), 0}, now_ms);
+                    detail::append_change(s, f.user_id, "file." + f.status, f.id, now_ms, nullptr);
+                }
                 tx.commit();
                 return true;
             },

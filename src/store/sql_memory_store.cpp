@@ -9,6 +9,7 @@
 #include <stdexcept>
 
 #include "core/json.hpp"
+#include "store/change_log.hpp"
 #include "store/memories.hpp"
 #include "store/outbox.hpp"
 #include "store/sql_database.hpp"
@@ -76,26 +77,10 @@ std::optional<Memory> read_memory(soci::session& s, const std::string& user_id,
     return row.take();
 }
 
-// The user's next change number. The UPDATE locks the user's row until commit, so
-// the user's changes commit in the order of their numbers.
-std::int64_t next_seq(soci::session& s, const std::string& user_id) {
-    s << "UPDATE users SET change_seq = change_seq + 1 WHERE id = :u", soci::use(user_id);
-    std::int64_t seq = 0;
-    s << "SELECT change_seq FROM users WHERE id = :u", soci::use(user_id), soci::into(seq);
-    if (!s.got_data()) throw std::runtime_error("change log: no user " + user_id);
-    return seq;
-}
-
-void append_change(soci::session& s, const std::string& user_id, const char* kind, const Memory& m,
+// The memory's change-log entry and its memory.changed job.
+void record_change(soci::session& s, const std::string& user_id, const char* kind, const Memory& m,
                    std::int64_t at_ms, const std::string* snapshot) {
-    auto seq = next_seq(s, user_id);
-    std::string kind_text = kind;
-    std::string empty;
-    soci::indicator snapshot_ind = snapshot ? soci::i_ok : soci::i_null;
-    s << "INSERT INTO changes (user_id, seq, kind, entity_id, at, snapshot) "
-         "VALUES (:u, :s, :k, :e, :a, :p)",
-        soci::use(user_id), soci::use(seq), soci::use(kind_text), soci::use(m.id), soci::use(at_ms),
-        soci::use(snapshot ? *snapshot : empty, snapshot_ind);
+    detail::append_change(s, user_id, kind, m.id, at_ms, snapshot);
     std::string payload = "{\"user_id\":";
     core::append_json_string(payload, user_id);
     payload += ",\"id\":";
@@ -122,7 +107,7 @@ public:
                     soci::use(tags), soci::use(m.created_at_ms), soci::use(m.updated_at_ms),
                     soci::use(m.version);
                 auto snapshot = memory_json(m);
-                append_change(s, m.user_id, "upsert", m, now_ms, &snapshot);
+                record_change(s, m.user_id, "upsert", m, now_ms, &snapshot);
                 tx.commit();
                 return m;
             },
@@ -199,7 +184,7 @@ public:
                 }
                 result.memory = *read_memory(s, m.user_id, m.id);
                 auto snapshot = memory_json(result.memory);
-                append_change(s, m.user_id, "upsert", result.memory, now_ms, &snapshot);
+                record_change(s, m.user_id, "upsert", result.memory, now_ms, &snapshot);
                 tx.commit();
                 return result;
             },
@@ -230,7 +215,7 @@ public:
                     if (affected(st) == 0) continue;  // changed since it was read
                     result.memory = *current;
                     ++result.memory.version;  // the deletion is a change of its own
-                    append_change(s, user_id, "delete", result.memory, now_ms, nullptr);
+                    record_change(s, user_id, "delete", result.memory, now_ms, nullptr);
                     tx.commit();
                     return result;
                 }

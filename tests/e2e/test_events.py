@@ -37,6 +37,23 @@ class EventsTest(ServerTestCase):
         self.assertEqual(len(page["changes"]), 2)
         ws.close()
 
+    def test_a_processed_file_is_announced_and_sync_stays_about_memories(self):
+        user = ApiUser(self.server, "events-files@example.com")
+        ws = connect(self.server, user)
+        status, _, doc = user.call("POST", "/v1/files?name=notes.txt", b"some words\n",
+                                   {"Content-Type": "application/octet-stream"})
+        self.assertEqual(status, 202)
+        status, _, bad = user.call("POST", "/v1/files?name=fake.png", b"not an image\n",
+                                   {"Content-Type": "application/octet-stream"})
+        events = {ws.receive()["type"] for _ in range(2)}
+        self.assertEqual(events, {"file.ready", "file.failed"})
+        memory = user.create(title="after the files")
+        event = ws.receive()
+        self.assertEqual((event["type"], event["id"]), ("memory.upserted", memory["id"]))
+        _, _, page = user.call("GET", "/v1/sync")
+        self.assertEqual([c["memory"]["id"] for c in page["changes"]], [memory["id"]])
+        ws.close()
+
     def test_every_device_of_the_user_and_no_one_else(self):
         ann = ApiUser(self.server, "events-multi@example.com")
         bob = ApiUser(self.server, "events-other@example.com")
