@@ -28,8 +28,8 @@ inline std::int64_t append_change(soci::session& s, const std::string& user_id,
     soci::indicator snapshot_ind = snapshot ? soci::i_ok : soci::i_null;
     s << "INSERT INTO changes (user_id, seq, kind, entity_id, at, snapshot) "
          "VALUES (:u, :s, :k, :e, :a, :p)",
-        soci::use(user_id), soci::use(seq), soci::use(kind), soci::use(entity_id),
-        soci::use(at_ms), soci::use(snapshot ? *snapshot : empty, snapshot_ind);
+        soci::use(user_id), soci::use(seq), soci::use(kind), soci::use(entity_id), soci::use(at_ms),
+        soci::use(snapshot ? *snapshot : empty, snapshot_ind);
     return seq;
 }
 

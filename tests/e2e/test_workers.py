@@ -9,6 +9,7 @@ import shutil
 import unittest
 from urllib.parse import quote
 
+import sample_files
 from mindme_server import ApiUser, Server, until
 
 # Quick polling and retries, so that the test follows the jobs closely; enough
@@ -79,6 +80,65 @@ class SeparateProcessesTest(unittest.TestCase):
         missing = [i for i in range(total)
                    if self.search_ids(user, "tok%05d" % i) != [ids[i]]]
         self.assertEqual(missing, [])
+
+
+class FilesProcessKillTest(unittest.TestCase):
+    """`mindme files` killed again and again while it processes uploads: every file ends
+    processed exactly once (one `file.ready` in the change log each)."""
+
+    def setUp(self):
+        self.data = tempfile.mkdtemp(prefix="mindme-shared-")
+        self.api = Server("guard.rate_limit.requests=100000000", command="serve", data=self.data)
+        self.files = None
+
+    def tearDown(self):
+        if self.files:
+            self.files.stop()
+        self.api.stop()
+        shutil.rmtree(self.data, ignore_errors=True)
+
+    def test_a_files_process_killed_again_and_again_loses_nothing(self):
+        user = ApiUser(self.api, "uploads@example.com")
+        total = 300
+        conn = self.api.connection()
+        ids = []
+        for i in range(total):
+            data = sample_files.png(40 + i % 7, 30) if i % 2 else b"text number %d\n" % i
+            name = ("image%d.png" if i % 2 else "note%d.txt") % i
+            status, _, doc = user.call("POST", "/v1/files?name=" + name, data,
+                                       {"Content-Type": "application/octet-stream"}, conn=conn)
+            self.assertEqual(status, 202)
+            ids.append(doc["file"]["id"])
+        conn.close()
+        rng = random.Random(11)
+        killed_with_work_left = 0
+        for kill in range(10):
+            files = Server(*WORKER_SETS, command="files", data=self.data)
+            target = rng.randint(3, 15)
+            done = lambda: files.metric('jobs_total{topic="file.process",outcome="done"}')
+            until(lambda: done() >= target or "file.process" not in pending_topics(self.data),
+                  seconds=60)
+            killed_with_work_left += "file.process" in pending_topics(self.data)
+            files.kill()
+        self.assertGreaterEqual(killed_with_work_left, 8)
+        self.files = Server(*WORKER_SETS, command="files", data=self.data)
+        self.assertTrue(until(lambda: "file.process" not in pending_topics(self.data),
+                              seconds=300))
+        with sqlite3.connect(os.path.join(self.data, "mindme.db"), timeout=30) as db:
+            statuses = dict(db.execute("SELECT status, COUNT(*) FROM files GROUP BY status"))
+            announced = db.execute("SELECT entity_id, COUNT(*) FROM changes "
+                                   "WHERE kind = 'file.ready' GROUP BY entity_id").fetchall()
+            thumbnails = db.execute("SELECT COUNT(*) FROM files WHERE thumbnail = 1").fetchone()[0]
+        self.assertEqual(statuses, {"ready": total})
+        self.assertEqual(sorted(entity for entity, _ in announced), sorted(ids))
+        self.assertEqual({count for _, count in announced}, {1})  # no effect twice
+        self.assertEqual(thumbnails, total // 2)
+
+
+def pending_topics(data):
+    """Topics with jobs still in the queue (any state)."""
+    with sqlite3.connect(os.path.join(data, "mindme.db"), timeout=30) as db:
+        return {topic for (topic,) in db.execute("SELECT DISTINCT topic FROM jobs")}
 
 
 if __name__ == "__main__":
