@@ -43,6 +43,8 @@ test-asan: asan
 bench: build
 	@scripts/deps.sh bench
 	bench/http_baseline.sh
+	bench/api_embedded.sh
+	bench/files.sh
 
 # libFuzzer over every parser that reads outside bytes (FUZZ_SECONDS per target).
 fuzz: deps

@@ -15,7 +15,7 @@ build_and_test=(
   libvips-dev libpoppler-cpp-dev
   python3 curl procps util-linux
 )
-bench=(nginx-light wrk python3-gunicorn python3-flask)
+bench=(nginx-light wrk python3-gunicorn python3-flask libvips-tools)
 
 wanted=("${build_and_test[@]}")
 if [[ "${1:-}" == "bench" ]]; then
