@@ -45,6 +45,7 @@ bench: build
 	bench/http_baseline.sh
 	bench/api_embedded.sh
 	bench/files.sh
+	bench/search.sh
 
 # libFuzzer over every parser that reads outside bytes (FUZZ_SECONDS per target).
 fuzz: deps

@@ -34,6 +34,8 @@ public:
     virtual ~SearchIndex() = default;
     // Adds the document or replaces the one with the same kind and id.
     virtual boost::asio::awaitable<void> upsert(Document doc) = 0;
+    // Many documents in one commit: reindexing, bulk loads.
+    virtual boost::asio::awaitable<void> upsert_many(std::vector<Document> docs) = 0;
     virtual boost::asio::awaitable<void> remove(std::string kind, std::string id) = 0;
     // The user's documents that match every word of `query` (stemmed), best first.
     virtual boost::asio::awaitable<std::vector<Hit>> search(std::string user_id, std::string query,

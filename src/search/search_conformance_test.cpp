@@ -116,6 +116,17 @@ TEST_P(SearchConformance, AnyQueryTextIsAnsweredAndSnippetsAreEscaped) {
     EXPECT_NE(hits[0].snippet.find("&lt;script&gt;"), std::string::npos) << hits[0].snippet;
 }
 
+TEST_P(SearchConformance, ManyAtOnceIsTheSameAsOneByOne) {
+    std::vector<Document> docs;
+    for (int i = 0; i < 50; ++i)
+        docs.push_back({"memory", "m" + std::to_string(i), i % 2 ? "ann" : "bob",
+                        "note " + std::to_string(i), i == 7 ? "a walrus here" : "nothing much"});
+    await_now(b_.index->upsert_many(docs));
+    EXPECT_EQ(ids(find("ann", "walrus")), (std::vector<std::string>{"m7"}));
+    EXPECT_EQ(find("ann", "nothing", 100).size(), 24u);
+    EXPECT_EQ(find("bob", "nothing", 100).size(), 25u);
+}
+
 TEST_P(SearchConformance, APartialLastWordMatchesAsAPrefix) {
     add("ann", "m1", "Holiday", "photographs from the mountains");
     EXPECT_EQ(ids(find("ann", "photog")), (std::vector<std::string>{"m1"}));

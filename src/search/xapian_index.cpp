@@ -20,6 +20,7 @@ constexpr std::size_t kSnippetBytes = 200;
 constexpr std::size_t kStoredTextBytes = 16 * 1024;  // kept for snippets
 constexpr std::size_t kWriteQueue = 10'000;
 constexpr Xapian::termcount kTitleWeight = 3;
+constexpr Xapian::termcount kMaxPrefixTerms = 20;
 
 std::string user_term(const std::string& user_id) { return "U:" + user_id; }
 std::string id_term(const std::string& kind, const std::string& id) {
@@ -65,25 +66,18 @@ public:
     boost::asio::awaitable<void> upsert(Document doc) override {
         co_await writer_pool_.run([this, &doc] {
             translating([&] {
-                Xapian::Document d;
-                Xapian::TermGenerator terms;
-                terms.set_stemmer(stemmer_);
-                terms.set_document(d);
-                terms.index_text(doc.title, kTitleWeight);
-                terms.increase_termpos();
-                terms.index_text(doc.text);
-                d.add_boolean_term(user_term(doc.user_id));
-                d.add_boolean_term("K:" + doc.kind);
-                auto unique = id_term(doc.kind, doc.id);
-                d.add_boolean_term(unique);
-                boost::json::object data{{"kind", doc.kind},
-                                         {"id", doc.id},
-                                         {"title", doc.title},
-                                         {"text", utf8_prefix(doc.text, kStoredTextBytes)}};
-                d.set_data(boost::json::serialize(data));
-                auto& db = writer();
-                db.replace_document(unique, d);
-                db.commit();
+                add(doc);
+                writer().commit();
+                return 0;
+            });
+        });
+    }
+
+    boost::asio::awaitable<void> upsert_many(std::vector<Document> docs) override {
+        co_await writer_pool_.run([this, &docs] {
+            translating([&] {
+                for (const auto& doc : docs) add(doc);
+                writer().commit();
                 return 0;
             });
         });
@@ -110,6 +104,11 @@ public:
                 parser.set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
                 parser.set_default_op(Xapian::Query::OP_AND);
                 parser.set_database(*db);
+                // A partial last word stands for its most frequent completions only:
+                // "a" alone would otherwise become a query of thousands of terms.
+                parser.set_max_expansion(kMaxPrefixTerms,
+                                         Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT,
+                                         Xapian::QueryParser::FLAG_PARTIAL);
                 Xapian::Query parsed;
                 try {
                     parsed = parser.parse_query(query, Xapian::QueryParser::FLAG_PHRASE |
@@ -135,6 +134,27 @@ public:
     const char* backend() const override { return "xapian"; }
 
 private:
+    // Only the writer pool's thread calls it; the caller commits.
+    void add(const Document& doc) {
+        Xapian::Document d;
+        Xapian::TermGenerator terms;
+        terms.set_stemmer(stemmer_);
+        terms.set_document(d);
+        terms.index_text(doc.title, kTitleWeight);
+        terms.increase_termpos();
+        terms.index_text(doc.text);
+        d.add_boolean_term(user_term(doc.user_id));
+        d.add_boolean_term("K:" + doc.kind);
+        auto unique = id_term(doc.kind, doc.id);
+        d.add_boolean_term(unique);
+        boost::json::object data{{"kind", doc.kind},
+                                 {"id", doc.id},
+                                 {"title", doc.title},
+                                 {"text", utf8_prefix(doc.text, kStoredTextBytes)}};
+        d.set_data(boost::json::serialize(data));
+        writer().replace_document(unique, d);
+    }
+
     std::vector<Hit> run_query(Xapian::Database& db, const Xapian::Query& parsed,
                                const std::string& user_id, std::size_t limit) const {
         Xapian::Enquire enquire(db);
