@@ -130,19 +130,12 @@ boost::asio::awaitable<Response> Memories::list(Request& req) {
     auto limit = limit_param(req, "limit", kDefaultPage, kMaxPage);
     auto after = list_cursor_param(req, "cursor");
     auto page = co_await store_.list(user.id, std::move(after), limit, req.deadline);
-    std::string body = "{\"items\":[";
-    for (std::size_t i = 0; i < page.items.size(); ++i) {
-        if (i) body += ',';
-        body += store::memory_json(page.items[i]);
-    }
-    body += "],\"next_cursor\":";
-    if (page.more) {
-        const auto& last = page.items.back();
-        body += '"' + encode_list_cursor({last.updated_at_ms, last.id}) + '"';
-    } else {
-        body += "null";
-    }
-    body += '}';
+    std::vector<std::string> items;
+    for (const auto& item : page.items) items.push_back(store::memory_json(item));
+    std::optional<store::ListPosition> next;
+    if (page.more)
+        next = store::ListPosition{page.items.back().updated_at_ms, page.items.back().id};
+    auto body = page_json(items, next);
     auto r = Response::json(200, std::move(body));
     r.set_header("Cache-Control", "private, no-cache");
     co_return r;

@@ -67,6 +67,18 @@ std::optional<store::ListPosition> list_cursor_param(const http::Request& req, c
     return store::ListPosition{*at, std::move(id)};
 }
 
+std::string page_json(const std::vector<std::string>& items,
+                      const std::optional<store::ListPosition>& next) {
+    std::string body = "{\"items\":[";
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        if (i) body += ',';
+        body += items[i];
+    }
+    body += "],\"next_cursor\":";
+    body += next ? '"' + encode_list_cursor(*next) + '"' : std::string("null");
+    return body + '}';
+}
+
 std::string encode_sync_cursor(std::int64_t seq) {
     return core::base64url_encode(kSyncKind + std::to_string(seq));
 }

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "http/message.hpp"
 #include "store/memories.hpp"
@@ -18,6 +19,11 @@ std::size_t limit_param(const http::Request& req, const char* name, std::size_t 
 // Where the newest-first memory list continues.
 std::string encode_list_cursor(const store::ListPosition& after);
 std::optional<store::ListPosition> list_cursor_param(const http::Request& req, const char* name);
+
+// A list page as API.md shapes it: {"items":[...],"next_cursor":C|null}, where the
+// items are JSON texts already and `next` is where the next page starts (if any).
+std::string page_json(const std::vector<std::string>& items,
+                      const std::optional<store::ListPosition>& next);
 
 // A position in a user's change log.
 std::string encode_sync_cursor(std::int64_t seq);

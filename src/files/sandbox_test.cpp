@@ -30,7 +30,8 @@ protected:
         return path;
     }
 
-    ProcessResult run(const std::string& self, std::chrono::seconds time = std::chrono::seconds(5)) {
+    ProcessResult run(const std::string& self,
+                      std::chrono::seconds time = std::chrono::seconds(5)) {
         ProcessRequest request;
         request.kind = FileKind::kText;
         request.input = "/dev/null";
@@ -47,7 +48,8 @@ TEST_F(SandboxTest, ReportsWhatTheProcessPrinted) {
     EXPECT_TRUE(r.error.empty()) << r.error;
     EXPECT_TRUE(r.thumbnail);
     EXPECT_EQ(r.text_chars, 12);
-    auto refused = run(program("refused", R"(echo '{"thumbnail":false,"text_chars":0,"error":"no"}')"));
+    auto refused =
+        run(program("refused", R"(echo '{"thumbnail":false,"text_chars":0,"error":"no"}')"));
     EXPECT_EQ(refused.error, "no");
 }
 

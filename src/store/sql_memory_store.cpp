@@ -124,31 +124,9 @@ public:
                                             std::size_t limit, Deadline deadline) override {
         co_return co_await db_.run(
             [&](soci::session& s) {
-                MemoryPage page;
                 MemoryRow row;
-                int fetch = static_cast<int>(limit) + 1;
-                soci::statement st(s);
-                row.bind(st);
-                std::string sql = std::string(kColumns) + "WHERE user_id = :u ";
-                st.exchange(soci::use(user_id));
-                if (after) {
-                    sql += "AND (updated_at < :t1 OR (updated_at = :t2 AND id < :i)) ";
-                    st.exchange(soci::use(after->updated_at_ms));
-                    st.exchange(soci::use(after->updated_at_ms));
-                    st.exchange(soci::use(after->id));
-                }
-                sql += "ORDER BY updated_at DESC, id DESC LIMIT :n";
-                st.exchange(soci::use(fetch));
-                prepare(st, sql);
-                st.execute(false);
-                while (st.fetch()) {
-                    if (page.items.size() == limit) {
-                        page.more = true;
-                        break;
-                    }
-                    page.items.push_back(row.take());
-                }
-                return page;
+                return detail::newest_first_page<MemoryPage>(s, kColumns, "updated_at", user_id,
+                                                             after, limit, row);
             },
             deadline);
     }

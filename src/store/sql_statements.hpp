@@ -2,6 +2,7 @@
 // Helpers for SOCI statements shared by the SQL repositories. Private to src/store.
 #include <soci/soci.h>
 
+#include <optional>
 #include <string>
 
 namespace mindme::store::detail {
@@ -18,6 +19,40 @@ inline void prepare(soci::statement& st, const std::string& sql) {
 inline long long affected(soci::statement& st) {
     st.execute(true);
     return st.get_affected_rows();
+}
+
+// One page of a user's rows, newest first by `time_column` (ties: greater id first),
+// after `after` when given. `select` is "SELECT <columns> FROM <table> "; `row` binds
+// the columns (bind(statement)) and turns them into an item (take()).
+template <class Page, class Row, class Position>
+Page newest_first_page(soci::session& s, const std::string& select, const char* time_column,
+                       const std::string& user_id, const std::optional<Position>& after,
+                       std::size_t limit, Row& row) {
+    Page page;
+    int fetch = static_cast<int>(limit) + 1;
+    soci::statement st(s);
+    row.bind(st);
+    std::string col = time_column;
+    std::string sql = select + "WHERE user_id = :u ";
+    st.exchange(soci::use(user_id));
+    if (after) {
+        sql += "AND (" + col + " < :t1 OR (" + col + " = :t2 AND id < :i)) ";
+        st.exchange(soci::use(after->updated_at_ms));
+        st.exchange(soci::use(after->updated_at_ms));
+        st.exchange(soci::use(after->id));
+    }
+    sql += "ORDER BY " + col + " DESC, id DESC LIMIT :n";
+    st.exchange(soci::use(fetch));
+    prepare(st, sql);
+    st.execute(false);
+    while (st.fetch()) {
+        if (page.items.size() == limit) {
+            page.more = true;
+            break;
+        }
+        page.items.push_back(row.take());
+    }
+    return page;
 }
 
 }  // namespace mindme::store::detail
