@@ -9,6 +9,7 @@
 
 #include "app/app.hpp"
 #include "cmd/config_docs.hpp"
+#include "cmd/seed.hpp"
 #include "cmd/supervisor.hpp"
 #include "core/config.hpp"
 #include "core/log.hpp"
@@ -229,6 +230,19 @@ void define_cli(CLI::App& cli, Options& o) {
                             "serve processes sharing the port (sets server.processes)")
                 ->check(CLI::Range(1, 1024));
     }
+    auto* seed = cli.add_subcommand(
+        "seed", "create test accounts and session tokens in bulk for load tests, and exit");
+    seed->fallthrough();
+    seed->add_option("--users", o.seed_users, "accounts to create (or reuse) and sign in")
+        ->required()
+        ->check(CLI::Range(std::size_t{1}, std::size_t{10'000'000}));
+    seed->add_option("--tokens", o.seed_tokens, "file to write, one \"email<TAB>token\" per line")
+        ->required();
+    seed->add_option("--password", o.seed_password, "the accounts' shared password")
+        ->capture_default_str();
+    seed->add_option("--email-prefix", o.seed_prefix, "emails are <prefix><n>@loadtest.example")
+        ->capture_default_str();
+    seed->callback([&o] { o.command = "seed"; });
     cli.add_subcommand("version", "print the version and exit")->callback([&o] {
         o.command = "version";
     });
@@ -266,6 +280,16 @@ int run(const Options& o, const sigset_t& stop_signals) {
         return 0;
     }
     if (o.command == "migrate") return run_migrate(o);
+    if (o.command == "seed") {
+        auto schema = full_schema();
+        try {
+            auto config = load(schema, o);
+            return run_seed(config, {o.seed_users, o.seed_tokens, o.seed_password, o.seed_prefix});
+        } catch (const core::ConfigError& e) {
+            std::cerr << "mindme: configuration error: " << e.what() << "\n";
+            return kExitUsage;
+        }
+    }
     if (o.command == "config-docs") {
         std::cout << config_markdown(full_schema());
         return 0;

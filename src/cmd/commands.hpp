@@ -14,6 +14,10 @@ struct Options {
     std::string data_dir;
     std::vector<std::string> sets;
     int processes = 0;  // serve --processes; 0: server.processes
+    std::size_t seed_users = 0;
+    std::string seed_tokens;
+    std::string seed_password = "load test password";
+    std::string seed_prefix = "user";
 };
 
 void define_cli(CLI::App& cli, Options& options);

@@ -82,7 +82,7 @@ TEST(Histogram, TextFormRoundTripsAndRefusesDamage) {
     EXPECT_EQ(*back, h);
     EXPECT_TRUE(Histogram::from_text(Histogram().to_text()));
     EXPECT_FALSE(Histogram::from_text("garbage"));
-    EXPECT_FALSE(Histogram::from_text("3 1 5 10 1:1"));      // counts do not add up
+    EXPECT_FALSE(Histogram::from_text("3 1 5 10 1:1"));        // counts do not add up
     EXPECT_FALSE(Histogram::from_text("1 1 1 1 99999999:1"));  // no such bucket
 }
 
