@@ -11,10 +11,10 @@ namespace mindme::store {
 class SqlDatabase;
 
 struct SeedAccount {
-    std::string email;      // as written
-    std::string email_key;  // normalised: what uniqueness compares
-    std::string new_user_id;   // used when the email has no account yet
-    std::string token_hash;    // the session to create
+    std::string email;        // as written
+    std::string email_key;    // normalised: what uniqueness compares
+    std::string new_user_id;  // used when the email has no account yet
+    std::string token_hash;   // the session to create
 };
 
 struct SeedOptions {
