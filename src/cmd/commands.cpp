@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <fstream>
 #include <iostream>
 #include <thread>
 
@@ -16,6 +17,7 @@
 #include "files/processor.hpp"
 #include "http/server.hpp"
 #include "http/server_config.hpp"
+#include "loadgen/http_load.hpp"
 #include "metrics/registry.hpp"
 #include "store/migrations.hpp"
 #include "store/sql_database.hpp"
@@ -243,6 +245,25 @@ void define_cli(CLI::App& cli, Options& o) {
     seed->add_option("--email-prefix", o.seed_prefix, "emails are <prefix><n>@loadtest.example")
         ->capture_default_str();
     seed->callback([&o] { o.command = "seed"; });
+    auto* load = cli.add_subcommand(
+        "loadtest", "send load to a URL (closed model, or open with --rate) and report latency");
+    load->add_option("--url", o.load_url, "http://host:port/path (loopback unless --allow-remote)")
+        ->required();
+    load->add_option("--connections", o.load_connections, "keep-alive connections")
+        ->check(CLI::Range(std::size_t{1}, std::size_t{1'000'000}))
+        ->capture_default_str();
+    load->add_option("--threads", o.load_threads, "event loops")
+        ->check(CLI::Range(std::size_t{1}, std::size_t{256}))
+        ->capture_default_str();
+    load->add_option("--duration", o.load_duration, "how long: 500ms, 30s, 2m")
+        ->capture_default_str();
+    load->add_option("--rate", o.load_rate,
+                     "requests per second (open model, latency from the intended start); "
+                     "0: each connection sends as fast as it gets answers")
+        ->check(CLI::Range(0.0, 1e8));
+    load->add_option("--json", o.load_json, "write the result as JSON to this file");
+    load->add_flag("--allow-remote", o.load_allow_remote, "allow a target outside 127.0.0.0/8");
+    load->callback([&o] { o.command = "loadtest"; });
     cli.add_subcommand("version", "print the version and exit")->callback([&o] {
         o.command = "version";
     });
@@ -259,6 +280,37 @@ void define_cli(CLI::App& cli, Options& o) {
         ->fallthrough()
         ->callback([&o] { o.command = "config-show"; });
     cli.require_subcommand(0, 1);
+}
+
+int run_loadtest(const Options& o) {
+    auto duration = loadgen::parse_duration(o.load_duration);
+    if (!duration) {
+        std::cerr << "mindme loadtest: --duration must look like 500ms, 30s or 2m\n";
+        return kExitUsage;
+    }
+    loadgen::HttpLoadOptions options;
+    options.url = o.load_url;
+    options.connections = o.load_connections;
+    options.threads = o.load_threads;
+    options.duration = *duration;
+    options.rate = o.load_rate;
+    options.allow_remote = o.load_allow_remote;
+    try {
+        auto result = loadgen::run_http_load(options);
+        std::cout << loadgen::result_text(result) << std::flush;
+        if (!o.load_json.empty()) {
+            std::ofstream out(o.load_json, std::ios::trunc);
+            out << loadgen::result_json(result) << "\n";
+            if (!out) throw std::runtime_error("cannot write " + o.load_json);
+        }
+        return 0;
+    } catch (const std::invalid_argument& e) {
+        std::cerr << "mindme loadtest: " << e.what() << "\n";
+        return kExitUsage;
+    } catch (const std::exception& e) {
+        std::cerr << "mindme loadtest: " << e.what() << "\n";
+        return kExitFailure;
+    }
 }
 
 int run_process_file(const std::vector<std::string>& args) {
@@ -280,6 +332,7 @@ int run(const Options& o, const sigset_t& stop_signals) {
         return 0;
     }
     if (o.command == "migrate") return run_migrate(o);
+    if (o.command == "loadtest") return run_loadtest(o);
     if (o.command == "seed") {
         auto schema = full_schema();
         try {

@@ -18,6 +18,13 @@ struct Options {
     std::string seed_tokens;
     std::string seed_password = "load test password";
     std::string seed_prefix = "user";
+    std::string load_url;
+    std::size_t load_connections = 10;
+    std::size_t load_threads = 1;
+    std::string load_duration = "10s";
+    double load_rate = 0;
+    std::string load_json;
+    bool load_allow_remote = false;
 };
 
 void define_cli(CLI::App& cli, Options& options);

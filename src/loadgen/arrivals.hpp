@@ -38,8 +38,8 @@ private:
     double start_rate_;
     std::vector<RateStage> stages_;
     std::size_t stage_ = 0;
-    double stage_start_s_ = 0;       // when the current stage began
-    double arrivals_before_ = 0;     // arrivals in the stages before it
+    double stage_start_s_ = 0;    // when the current stage began
+    double arrivals_before_ = 0;  // arrivals in the stages before it
     std::uint64_t issued_ = 0;
 };
 

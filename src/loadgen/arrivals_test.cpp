@@ -35,8 +35,8 @@ TEST(ArrivalSchedule, ARampFollowsTheIntegralOfTheRate) {
     ArrivalSchedule s(0, {{seconds(10), 100}});
     auto times = all(s);
     ASSERT_EQ(times.size(), 500u);
-    auto first_half = std::count_if(times.begin(), times.end(),
-                                    [](Micros t) { return t < seconds(5); });
+    auto first_half =
+        std::count_if(times.begin(), times.end(), [](Micros t) { return t < seconds(5); });
     EXPECT_NEAR(static_cast<double>(first_half), 125, 1);
     for (std::size_t i = 1; i < times.size(); ++i) EXPECT_GT(times[i], times[i - 1]);
     // The gaps shrink as the rate grows.
@@ -50,9 +50,8 @@ TEST(ArrivalSchedule, StagesChainRampUpHoldRampDown) {
     ASSERT_EQ(times.size(), 300u);
     EXPECT_EQ(s.total(), 300u);
     EXPECT_EQ(s.length(), seconds(8));
-    auto hold = std::count_if(times.begin(), times.end(), [](Micros t) {
-        return t >= seconds(2) && t < seconds(6);
-    });
+    auto hold = std::count_if(times.begin(), times.end(),
+                              [](Micros t) { return t >= seconds(2) && t < seconds(6); });
     EXPECT_NEAR(static_cast<double>(hold), 200, 1);
     EXPECT_LT(times.back(), seconds(8));
 }
@@ -66,8 +65,7 @@ TEST(ArrivalSchedule, NoStagesNoArrivals) {
 TEST(CorrectedLatency, AStallIsChargedToEveryRequestQueuedBehindIt) {
     // Meant to start at 0 ms, sent at 900 ms (the connection was busy), done at 1 s:
     // the user waited a second, not 100 ms.
-    EXPECT_EQ(corrected_latency(Micros(0), Micros(900'000), Micros(1'000'000)),
-              Micros(1'000'000));
+    EXPECT_EQ(corrected_latency(Micros(0), Micros(900'000), Micros(1'000'000)), Micros(1'000'000));
     // Sent ahead of schedule (closed model): the service time counts.
     EXPECT_EQ(corrected_latency(Micros(500), Micros(0), Micros(2000)), Micros(2000));
 }
