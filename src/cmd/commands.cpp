@@ -18,6 +18,7 @@
 #include "http/server.hpp"
 #include "http/server_config.hpp"
 #include "loadgen/http_load.hpp"
+#include "loadgen/thresholds.hpp"
 #include "metrics/registry.hpp"
 #include "store/migrations.hpp"
 #include "store/sql_database.hpp"
@@ -263,6 +264,9 @@ void define_cli(CLI::App& cli, Options& o) {
         ->check(CLI::Range(0.0, 1e8));
     load->add_option("--json", o.load_json, "write the result as JSON to this file");
     load->add_flag("--allow-remote", o.load_allow_remote, "allow a target outside 127.0.0.0/8");
+    load->add_option("--threshold", o.load_thresholds,
+                     "pass/fail criterion, repeatable: p99<50ms, max<2s, error_rate<0.1%, "
+                     "rps>=1000; any breached: exit 3");
     load->callback([&o] { o.command = "loadtest"; });
     cli.add_subcommand("version", "print the version and exit")->callback([&o] {
         o.command = "version";
@@ -288,6 +292,16 @@ int run_loadtest(const Options& o) {
         std::cerr << "mindme loadtest: --duration must look like 500ms, 30s or 2m\n";
         return kExitUsage;
     }
+    std::vector<loadgen::Threshold> thresholds;
+    for (const auto& text : o.load_thresholds) {
+        auto t = loadgen::parse_threshold(text);
+        if (!t) {
+            std::cerr << "mindme loadtest: --threshold '" << text
+                      << "' is not like p99<50ms, error_rate<0.1% or rps>=1000\n";
+            return kExitUsage;
+        }
+        thresholds.push_back(*t);
+    }
     loadgen::HttpLoadOptions options;
     options.url = o.load_url;
     options.connections = o.load_connections;
@@ -303,7 +317,14 @@ int run_loadtest(const Options& o) {
             out << loadgen::result_json(result) << "\n";
             if (!out) throw std::runtime_error("cannot write " + o.load_json);
         }
-        return 0;
+        bool breached = false;
+        for (const auto& t : thresholds) {
+            auto verdict = loadgen::evaluate(t, result);
+            breached |= !verdict.passed;
+            std::cout << "threshold " << t.text << ": " << (verdict.passed ? "ok" : "BREACHED")
+                      << " (" << verdict.actual << ")\n";
+        }
+        return breached ? loadgen::kExitThresholds : 0;
     } catch (const std::invalid_argument& e) {
         std::cerr << "mindme loadtest: " << e.what() << "\n";
         return kExitUsage;

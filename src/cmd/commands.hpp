@@ -25,6 +25,7 @@ struct Options {
     double load_rate = 0;
     std::string load_json;
     bool load_allow_remote = false;
+    std::vector<std::string> load_thresholds;
 };
 
 void define_cli(CLI::App& cli, Options& options);

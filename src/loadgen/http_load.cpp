@@ -56,8 +56,8 @@ Target parse_url(const HttpLoadOptions& o) {
 
 // One thread's share of the load: its connections, its schedule, its tallies.
 struct Worker {
-    Worker(const HttpLoadOptions& o, const Target& t, tcp::endpoint e, std::string r,
-           std::size_t c, double share, Clock::time_point from)
+    Worker(const HttpLoadOptions& o, const Target& t, tcp::endpoint e, std::string r, std::size_t c,
+           double share, Clock::time_point from)
         : options(o),
           target(t),
           endpoint(std::move(e)),
@@ -126,7 +126,9 @@ struct Worker {
             bhttp::response_parser<bhttp::string_body> parser;
             parser.body_limit(64 << 20);
             boost::system::error_code rec;
-            if (!wec) std::tie(rec, std::ignore) = co_await bhttp::async_read(socket, buffer, parser, kUseTuple);
+            if (!wec)
+                std::tie(rec, std::ignore) =
+                    co_await bhttp::async_read(socket, buffer, parser, kUseTuple);
             auto done = Clock::now();
             if (wec || rec) {
                 error(wec ? "write" : "read");
@@ -157,8 +159,9 @@ struct Worker {
 
     void run() {
         if (rate > 0)
-            schedule.emplace(rate, std::vector<RateStage>{
-                                       {std::chrono::duration_cast<Micros>(options.duration), rate}});
+            schedule.emplace(rate,
+                             std::vector<RateStage>{
+                                 {std::chrono::duration_cast<Micros>(options.duration), rate}});
         for (std::size_t i = 0; i < connections; ++i)
             asio::co_spawn(ioc, connection(), asio::detached);
         ioc.run();
@@ -173,18 +176,18 @@ HttpLoadResult run_http_load(const HttpLoadOptions& options) {
     tcp::resolver resolver(resolver_ioc);
     auto endpoints = resolver.resolve(target.host, target.port);
     if (endpoints.empty()) throw std::invalid_argument("cannot resolve " + target.host);
-    std::string request = options.method + " " + target.target + " HTTP/1.1\r\nHost: " +
-                          target.host + ":" + target.port + "\r\nUser-Agent: mindme-loadtest\r\n\r\n";
+    std::string request = options.method + " " + target.target +
+                          " HTTP/1.1\r\nHost: " + target.host + ":" + target.port +
+                          "\r\nUser-Agent: mindme-loadtest\r\n\r\n";
 
     auto threads = std::max<std::size_t>(1, std::min(options.threads, options.connections));
     std::vector<std::unique_ptr<Worker>> workers;
     auto start = Clock::now();
     for (std::size_t t = 0; t < threads; ++t) {
         auto share = options.connections / threads + (t < options.connections % threads ? 1 : 0);
-        workers.push_back(std::make_unique<Worker>(options, target, endpoints.begin()->endpoint(),
-                                                   request, share,
-                                                   options.rate / static_cast<double>(threads),
-                                                   start));
+        workers.push_back(
+            std::make_unique<Worker>(options, target, endpoints.begin()->endpoint(), request, share,
+                                     options.rate / static_cast<double>(threads), start));
     }
     std::vector<std::thread> running;
     for (auto& w : workers) running.emplace_back([&w] { w->run(); });
@@ -210,11 +213,16 @@ std::optional<std::chrono::milliseconds> parse_duration(const std::string& text)
     }
     auto unit = text.substr(used);
     double ms = 0;
-    if (unit == "ms") ms = value;
-    else if (unit == "s" || unit.empty()) ms = value * 1000;
-    else if (unit == "m") ms = value * 60'000;
-    else if (unit == "h") ms = value * 3'600'000;
-    else return std::nullopt;
+    if (unit == "ms")
+        ms = value;
+    else if (unit == "s" || unit.empty())
+        ms = value * 1000;
+    else if (unit == "m")
+        ms = value * 60'000;
+    else if (unit == "h")
+        ms = value * 3'600'000;
+    else
+        return std::nullopt;
     if (!(ms > 0) || ms > 7 * 24 * 3'600'000.0) return std::nullopt;
     return std::chrono::milliseconds(static_cast<std::int64_t>(ms));
 }
@@ -238,15 +246,12 @@ std::string result_json(const HttpLoadResult& r) {
     auto ms = [&](double q) { return static_cast<double>(r.latency.value_at(q)) / 1000.0; };
     boost::json::object errors;
     for (const auto& [kind, n] : r.errors_by_kind) errors[kind] = n;
-    boost::json::object o{{"count", r.count},
-                          {"errors", r.errors},
-                          {"rps", r.rps()},
-                          {"p50", ms(0.5)},
-                          {"p90", ms(0.9)},
-                          {"p99", ms(0.99)},
-                          {"p999", ms(0.999)},
-                          {"max", static_cast<double>(r.latency.max()) / 1000.0},
-                          {"errors_by_kind", errors}};
+    boost::json::object o{
+        {"count", r.count},        {"errors", r.errors},
+        {"rps", r.rps()},          {"p50", ms(0.5)},
+        {"p90", ms(0.9)},          {"p99", ms(0.99)},
+        {"p999", ms(0.999)},       {"max", static_cast<double>(r.latency.max()) / 1000.0},
+        {"errors_by_kind", errors}};
     return boost::json::serialize(o);
 }
 

@@ -25,9 +25,9 @@ struct HttpLoadOptions {
 };
 
 struct HttpLoadResult {
-    Histogram latency;  // microseconds
-    std::uint64_t count = 0;   // responses received
-    std::uint64_t errors = 0;  // all kinds
+    Histogram latency;                                    // microseconds
+    std::uint64_t count = 0;                              // responses received
+    std::uint64_t errors = 0;                             // all kinds
     std::map<std::string, std::uint64_t> errors_by_kind;  // connect, read, status_5xx, ...
     double seconds = 0;
     double rps() const { return seconds > 0 ? static_cast<double>(count) / seconds : 0; }

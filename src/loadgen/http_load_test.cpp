@@ -14,7 +14,8 @@ TEST(ParseDuration, UnitsAndRefusals) {
     EXPECT_EQ(parse_duration("2m"), milliseconds(120'000));
     EXPECT_EQ(parse_duration("1h"), milliseconds(3'600'000));
     EXPECT_EQ(parse_duration("10"), milliseconds(10'000));
-    for (auto bad : {"", "s", "soon", "-1s", "0s", "5d", "1e9h"}) EXPECT_FALSE(parse_duration(bad)) << bad;
+    for (auto bad : {"", "s", "soon", "-1s", "0s", "5d", "1e9h"})
+        EXPECT_FALSE(parse_duration(bad)) << bad;
 }
 
 TEST(HttpLoad, RefusesBadOrRemoteTargets) {

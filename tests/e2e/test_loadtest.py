@@ -80,6 +80,21 @@ class LoadtestTest(unittest.TestCase):
         self.assertGreater(result["errors"], 0)
         self.assertEqual(result["errors_by_kind"], {"status_4xx": result["errors"]})
 
+    def test_thresholds_decide_the_exit_code(self):
+        base = [BIN, "loadtest", "--url", self.url + "/", "--connections", "1",
+                "--duration", "500ms"]
+        run = subprocess.run(base + ["--threshold", "p50<5s", "--threshold", "error_rate<1%"],
+                             capture_output=True, text=True, timeout=60)
+        self.assertEqual(run.returncode, 0, run.stdout + run.stderr)
+        self.assertIn("threshold p50<5s: ok", run.stdout)
+        run = subprocess.run(base + ["--threshold", "p50<1ms"], capture_output=True, text=True,
+                             timeout=60)
+        self.assertEqual(run.returncode, 3)
+        self.assertIn("threshold p50<1ms: BREACHED", run.stdout)
+        run = subprocess.run(base + ["--threshold", "p50 under 5"], capture_output=True,
+                             text=True, timeout=60)
+        self.assertEqual(run.returncode, 2)
+
     def test_only_loopback_without_allow_remote(self):
         run = subprocess.run([BIN, "loadtest", "--url", "http://192.0.2.1/", "--duration", "1s"],
                              capture_output=True, text=True, timeout=30)

@@ -1,0 +1,30 @@
+#pragma once
+// Pass/fail criteria of a load test, as k6 writes them: "p99<50ms", "p50<=10ms",
+// "max<2s", "error_rate<0.1%", "rps>=1000". A breached threshold makes
+// `mindme loadtest` exit with kExitThresholds.
+#include <optional>
+#include <string>
+
+#include "loadgen/http_load.hpp"
+
+namespace mindme::loadgen {
+
+inline constexpr int kExitThresholds = 3;
+
+struct Threshold {
+    std::string text;    // as written
+    std::string metric;  // p50 p90 p99 p999 max error_rate rps
+    std::string op;      // < <= > >=
+    double value = 0;    // ms for latencies, a fraction for error_rate, per second for rps
+};
+
+// nullopt when `text` is not a threshold.
+std::optional<Threshold> parse_threshold(const std::string& text);
+
+struct Verdict {
+    bool passed = false;
+    double actual = 0;  // in the threshold's unit
+};
+Verdict evaluate(const Threshold& threshold, const HttpLoadResult& result);
+
+}  // namespace mindme::loadgen

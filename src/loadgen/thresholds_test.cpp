@@ -1,0 +1,42 @@
+#include "loadgen/thresholds.hpp"
+
+#include <gtest/gtest.h>
+
+namespace mindme::loadgen {
+namespace {
+
+TEST(Thresholds, ParseUnits) {
+    auto t = parse_threshold("p99<50ms");
+    ASSERT_TRUE(t);
+    EXPECT_EQ((t->metric), "p99");
+    EXPECT_EQ((t->op), "<");
+    EXPECT_DOUBLE_EQ(t->value, 50);
+    EXPECT_DOUBLE_EQ(parse_threshold("max<=2s")->value, 2000);
+    EXPECT_DOUBLE_EQ(parse_threshold("p50<500us")->value, 0.5);
+    EXPECT_DOUBLE_EQ(parse_threshold("error_rate<0.1%")->value, 0.001);
+    EXPECT_DOUBLE_EQ(parse_threshold("error_rate<0.01")->value, 0.01);
+    EXPECT_EQ(parse_threshold("rps>=1000")->op, ">=");
+    for (auto bad : {"", "p99", "p99<", "p99<50", "p99<50km", "p42<1ms", "<5ms", "rps>5%",
+                     "error_rate<1ms", "p99<-1ms"})
+        EXPECT_FALSE(parse_threshold(bad)) << bad;
+}
+
+TEST(Thresholds, EvaluateAgainstAResult) {
+    HttpLoadResult r;
+    for (int i = 1; i <= 100; ++i) r.latency.record(static_cast<std::uint64_t>(i) * 1000);
+    r.count = 100;
+    r.errors = 1;
+    r.errors_by_kind["status_5xx"] = 1;
+    r.seconds = 10;
+    EXPECT_TRUE(evaluate(*parse_threshold("p50<=51ms"), r).passed);
+    EXPECT_FALSE(evaluate(*parse_threshold("p99<50ms"), r).passed);
+    EXPECT_NEAR(evaluate(*parse_threshold("p99<50ms"), r).actual, 99, 1);
+    EXPECT_DOUBLE_EQ(evaluate(*parse_threshold("max<1s"), r).actual, 100);
+    EXPECT_TRUE(evaluate(*parse_threshold("error_rate<2%"), r).passed);
+    EXPECT_FALSE(evaluate(*parse_threshold("error_rate<0.5%"), r).passed);
+    EXPECT_TRUE(evaluate(*parse_threshold("rps>=10"), r).passed);
+    EXPECT_FALSE(evaluate(*parse_threshold("rps>10"), r).passed);
+}
+
+}  // namespace
+}  // namespace mindme::loadgen
