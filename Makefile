@@ -46,6 +46,7 @@ bench: build
 	bench/api_embedded.sh
 	bench/files.sh
 	bench/search.sh
+	bench/loadgen_vs_wrk.sh
 
 # libFuzzer over every parser that reads outside bytes (FUZZ_SECONDS per target).
 fuzz: deps

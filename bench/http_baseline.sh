@@ -31,29 +31,7 @@ start_server() {
         --set guard.rate_limit.requests=1000000000 > "$WORK/mindme.log" 2>&1 &
       ;;
     nginx)
-      mkdir -p "$WORK/nginx"
-      cat > "$WORK/nginx/nginx.conf" <<CONF
-worker_processes 1;
-daemon off;
-pid $WORK/nginx/nginx.pid;
-error_log $WORK/nginx/error.log warn;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  keepalive_requests 1000000;
-  client_body_temp_path $WORK/nginx;
-  proxy_temp_path $WORK/nginx;
-  fastcgi_temp_path $WORK/nginx;
-  uwsgi_temp_path $WORK/nginx;
-  scgi_temp_path $WORK/nginx;
-  server {
-    listen 127.0.0.1:$port;
-    location / { default_type application/json; return 200 '$BODY'; }
-  }
-}
-CONF
-      taskset -c $SERVER_CORE nginx -c "$WORK/nginx/nginx.conf" -p "$WORK/nginx" \
-        2>"$WORK/nginx/stderr" &
+      start_nginx "$port" $SERVER_CORE "$BODY"
       ;;
     gunicorn)
       # The seed's own gunicorn command line (its "Gunicorn Configuration").

@@ -79,3 +79,33 @@ else:
 open(path, "w").write(text)
 PY
 }
+
+# start_nginx PORT CORE BODY: one nginx worker pinned to CORE answering every request
+# with the JSON BODY, access log off; its pid is appended to PIDS and set in SERVER_PID.
+start_nginx() {
+  local port=$1 core=$2 body=$3
+  mkdir -p "$WORK/nginx"
+  cat > "$WORK/nginx/nginx.conf" <<CONF
+worker_processes 1;
+daemon off;
+pid $WORK/nginx/nginx.pid;
+error_log $WORK/nginx/error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  keepalive_requests 1000000;
+  client_body_temp_path $WORK/nginx;
+  proxy_temp_path $WORK/nginx;
+  fastcgi_temp_path $WORK/nginx;
+  uwsgi_temp_path $WORK/nginx;
+  scgi_temp_path $WORK/nginx;
+  server {
+    listen 127.0.0.1:$port;
+    location / { default_type application/json; return 200 '$body'; }
+  }
+}
+CONF
+  taskset -c "$core" nginx -c "$WORK/nginx/nginx.conf" -p "$WORK/nginx" 2>"$WORK/nginx/stderr" &
+  SERVER_PID=$!
+  PIDS+=($SERVER_PID)
+}
