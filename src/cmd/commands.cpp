@@ -3,6 +3,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
@@ -309,8 +310,20 @@ int run_loadtest(const Options& o) {
     options.duration = *duration;
     options.rate = o.load_rate;
     options.allow_remote = o.load_allow_remote;
+    // A live line on a terminal only: logs and pipes get the summary alone.
+    bool live = ::isatty(STDERR_FILENO) != 0;
+    if (live)
+        options.on_progress = [](const loadgen::Progress& p) {
+            auto seconds = static_cast<double>(p.elapsed.count()) / 1000.0;
+            std::fprintf(stderr, "\r[%5.1f/%gs] %llu requests, %.0f/s, %llu errors   ", seconds,
+                         static_cast<double>(p.duration.count()) / 1000.0,
+                         static_cast<unsigned long long>(p.requests),
+                         seconds > 0 ? static_cast<double>(p.requests) / seconds : 0.0,
+                         static_cast<unsigned long long>(p.errors));
+        };
     try {
         auto result = loadgen::run_http_load(options);
+        if (live) std::fprintf(stderr, "\n");
         std::cout << loadgen::result_text(result) << std::flush;
         if (!o.load_json.empty()) {
             std::ofstream out(o.load_json, std::ios::trunc);

@@ -1,5 +1,6 @@
 #include "loadgen/http_load.hpp"
 
+#include <atomic>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/connect.hpp>
@@ -15,7 +16,9 @@
 #include <boost/beast/http/string_body.hpp>
 #include <boost/json.hpp>
 #include <boost/url/parse.hpp>
+#include <condition_variable>
 #include <cstdio>
+#include <mutex>
 #include <stdexcept>
 #include <thread>
 
@@ -77,11 +80,14 @@ struct Worker {
     Clock::time_point end;
     std::optional<ArrivalSchedule> schedule;
     HttpLoadResult result;
+    std::atomic<std::uint64_t> requests_so_far{0};  // read by the progress reporter
+    std::atomic<std::uint64_t> errors_so_far{0};
     asio::io_context ioc{1};
 
     void error(const std::string& kind) {
         ++result.errors;
         ++result.errors_by_kind[kind];
+        errors_so_far.fetch_add(1, std::memory_order_relaxed);
     }
 
     // The next intended start, or nullopt when the test is over (open model).
@@ -142,6 +148,7 @@ struct Worker {
             auto status = parser.get().result_int();
             if (status >= 400) error("status_" + std::to_string(status / 100) + "xx");
             ++result.count;
+            requests_so_far.fetch_add(1, std::memory_order_relaxed);
             auto since = [this](Clock::time_point t) {
                 return std::chrono::duration_cast<Micros>(t - start);
             };
@@ -190,10 +197,41 @@ HttpLoadResult run_http_load(const HttpLoadOptions& options) {
                                      options.rate / static_cast<double>(threads), start));
     }
     std::vector<std::thread> running;
-    for (auto& w : workers) running.emplace_back([&w] { w->run(); });
+    std::mutex mutex;
+    std::condition_variable all_done;
+    std::size_t finished = 0;
+    Clock::time_point last_finish = start;
+    for (auto& w : workers)
+        running.emplace_back([&, worker = w.get()] {
+            worker->run();
+            std::lock_guard lock(mutex);
+            ++finished;
+            last_finish = std::max(last_finish, Clock::now());
+            all_done.notify_all();
+        });
+    // The calling thread reports progress about once a second until the workers are
+    // done (they stop at the test's end, plus at most one request's timeout).
+    {
+        std::unique_lock lock(mutex);
+        while (finished < workers.size()) {
+            all_done.wait_for(lock, std::chrono::seconds(1));
+            if (!options.on_progress || finished == workers.size()) continue;
+            Progress p;
+            p.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start);
+            p.duration = options.duration;
+            for (auto& w : workers) {
+                p.requests += w->requests_so_far.load(std::memory_order_relaxed);
+                p.errors += w->errors_so_far.load(std::memory_order_relaxed);
+            }
+            lock.unlock();
+            options.on_progress(p);
+            lock.lock();
+        }
+    }
     for (auto& t : running) t.join();
     HttpLoadResult total;
-    total.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+    // Up to the last worker's end: the rate covers the time requests were sent.
+    total.seconds = std::chrono::duration<double>(last_finish - start).count();
     for (auto& w : workers) {
         total.latency.merge(w->result.latency);
         total.count += w->result.count;

@@ -5,6 +5,7 @@
 // unless allow_remote.
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -12,6 +13,14 @@
 #include "loadgen/histogram.hpp"
 
 namespace mindme::loadgen {
+
+// What a running load test has done so far (for a live progress line).
+struct Progress {
+    std::chrono::milliseconds elapsed{0};
+    std::chrono::milliseconds duration{0};
+    std::uint64_t requests = 0;
+    std::uint64_t errors = 0;
+};
 
 struct HttpLoadOptions {
     std::string url;  // http://host:port/path
@@ -22,6 +31,8 @@ struct HttpLoadOptions {
     double rate = 0;  // requests per second over all connections; 0: closed model
     std::chrono::milliseconds timeout{10'000};  // per request
     bool allow_remote = false;
+    // Called about once a second from the calling thread while the test runs.
+    std::function<void(const Progress&)> on_progress;
 };
 
 struct HttpLoadResult {

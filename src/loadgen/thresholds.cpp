@@ -61,8 +61,11 @@ Verdict evaluate(const Threshold& t, const HttpLoadResult& r) {
     } else if (t.metric == "rps") {
         actual = r.rps();
     } else {
-        double q = t.metric == "p50" ? 0.5 : t.metric == "p90" ? 0.9 : t.metric == "p99" ? 0.99
-                 : t.metric == "p999" ? 0.999 : 1.0;
+        double q = t.metric == "p50"    ? 0.5
+                   : t.metric == "p90"  ? 0.9
+                   : t.metric == "p99"  ? 0.99
+                   : t.metric == "p999" ? 0.999
+                                        : 1.0;
         actual = static_cast<double>(q < 1.0 ? r.latency.value_at(q) : r.latency.max()) / 1000.0;
     }
     bool passed = t.op == "<"    ? actual < t.value

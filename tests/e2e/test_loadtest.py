@@ -95,6 +95,16 @@ class LoadtestTest(unittest.TestCase):
                              text=True, timeout=60)
         self.assertEqual(run.returncode, 2)
 
+    def test_a_terminal_gets_a_live_progress_line(self):
+        # `script` gives the command a terminal; a pipe (as in the other tests) gets none.
+        command = " ".join([BIN, "loadtest", "--url", self.url + "/", "--connections", "1",
+                            "--duration", "2500ms"])
+        run = subprocess.run(["script", "-qec", command, "/dev/null"], capture_output=True,
+                             text=True, timeout=60)
+        self.assertEqual(run.returncode, 0, run.stdout)
+        self.assertRegex(run.stdout, r"\[\s*\d+\.\d/2.5s\] \d+ requests, \d+/s, 0 errors")
+        self.assertIn("latency ms:", run.stdout)
+
     def test_only_loopback_without_allow_remote(self):
         run = subprocess.run([BIN, "loadtest", "--url", "http://192.0.2.1/", "--duration", "1s"],
                              capture_output=True, text=True, timeout=30)
