@@ -157,14 +157,6 @@ boost::asio::awaitable<store::User> Accounts::authenticate(const Request& req) {
     co_return co_await session_user(digest, req.deadline);
 }
 
-boost::asio::awaitable<store::User> Accounts::authenticate_token(std::string_view token,
-                                                                 const Request& req) {
-    auto trimmed = core::trim(token);
-    if (trimmed.empty()) throw unauthorized("a token is required");
-    auto digest = guard::token_digest(trimmed);
-    co_return co_await session_user(digest, req.deadline);
-}
-
 void Accounts::on_revoke(std::function<void(const std::string& digest)> listener) {
     revoke_listener_ = std::move(listener);
 }
@@ -173,9 +165,14 @@ std::string Accounts::bearer_digest(const Request& req) {
     auto header = req.header("Authorization");
     if (!header || header->size() < 7 || !http::iequals(header->substr(0, 7), "Bearer "))
         throw unauthorized("a bearer token is required");
-    auto token = core::trim(header->substr(7));
-    if (token.empty()) throw unauthorized("a bearer token is required");
-    return guard::token_digest(token);
+    if (core::trim(header->substr(7)).empty()) throw unauthorized("a bearer token is required");
+    return token_digest(header->substr(7));
+}
+
+std::string Accounts::token_digest(std::string_view token) {
+    auto trimmed = core::trim(token);
+    if (trimmed.empty()) throw unauthorized("a token is required");
+    return guard::token_digest(trimmed);
 }
 
 boost::asio::awaitable<std::optional<store::LiveSession>> Accounts::cached_session(

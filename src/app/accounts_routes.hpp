@@ -25,9 +25,10 @@ public:
     void add_routes(http::Router& router);
     // The caller's user; 401 (with WWW-Authenticate) without a live bearer token.
     boost::asio::awaitable<store::User> authenticate(const http::Request& req);
-    // The same for a token given another way (a WebSocket's ?token=).
-    boost::asio::awaitable<store::User> authenticate_token(std::string_view token,
-                                                           const http::Request& req);
+    // The SHA-256 of the request's bearer token; 401 when there is none.
+    static std::string bearer_digest(const http::Request& req);
+    // The SHA-256 of a token given another way (a WebSocket's ?token=); 401 when empty.
+    static std::string token_digest(std::string_view token);
     // The user of a live session with that token digest; 401 otherwise.
     boost::asio::awaitable<store::User> session_user(const std::string& digest,
                                                      store::Deadline deadline);
@@ -40,8 +41,6 @@ private:
     boost::asio::awaitable<http::Response> sign_out(http::Request& req);
     boost::asio::awaitable<http::Response> me(http::Request& req);
     store::SessionRecord new_session(const std::string& user_id, std::string& token) const;
-    // The SHA-256 of the request's bearer token; 401 when there is none.
-    static std::string bearer_digest(const http::Request& req);
     boost::asio::awaitable<std::optional<store::LiveSession>> cached_session(
         const std::string& digest, store::Deadline deadline);
 

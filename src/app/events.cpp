@@ -18,8 +18,6 @@
 #include "core/config.hpp"
 #include "core/json.hpp"
 #include "core/log.hpp"
-#include "core/text.hpp"
-#include "guard/credentials.hpp"
 #include "http/websocket.hpp"
 
 namespace mindme::app {
@@ -255,16 +253,11 @@ void Events::add_routes(http::Router& router) {
         "GET", "/v1/events",
         [this](Request& req) -> asio::awaitable<Response> {
             auto& m = *impl_;
-            std::string digest;
-            store::User user;
-            if (req.header("Authorization")) {
-                user = co_await m.accounts.authenticate(req);
-                digest = guard::token_digest(core::trim(req.header("Authorization")->substr(7)));
-            } else {
-                auto token = req.query_param("token").value_or("");
-                user = co_await m.accounts.authenticate_token(token, req);
-                digest = guard::token_digest(core::trim(token));
-            }
+            // One digest serves the sign-in check now and the revocation checks later.
+            auto digest = req.header("Authorization")
+                              ? Accounts::bearer_digest(req)
+                              : Accounts::token_digest(req.query_param("token").value_or(""));
+            auto user = co_await m.accounts.session_user(digest, req.deadline);
             std::vector<std::string> ids{user.id};
             auto latest = co_await m.store.latest_change_seqs(std::move(ids), req.deadline);
             std::int64_t seq = latest.empty() ? 0 : latest.front().second;
