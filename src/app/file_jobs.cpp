@@ -2,7 +2,6 @@
 
 #include <unistd.h>
 
-#include <boost/json.hpp>
 #include <filesystem>
 #include <fstream>
 
@@ -10,6 +9,7 @@
 #include "core/clock.hpp"
 #include "core/ids.hpp"
 #include "files/processor.hpp"
+#include "store/outbox.hpp"
 
 namespace mindme::app {
 
@@ -19,17 +19,6 @@ constexpr std::chrono::seconds kStoreTimeout{30};
 constexpr std::size_t kCopyChunk = 64 * 1024;
 
 store::Deadline store_deadline() { return std::chrono::steady_clock::now() + kStoreTimeout; }
-
-struct JobTarget {
-    std::string user_id;
-    std::string id;
-};
-
-JobTarget target_of(const queue::Job& job) {
-    auto payload = boost::json::parse(job.payload).as_object();
-    return {std::string(payload.at("user_id").as_string()),
-            std::string(payload.at("id").as_string())};
-}
 
 // Copies a local file into a blob (blocking).
 void store_blob(files::BlobStore& blobs, const std::string& key, const std::string& path) {
@@ -80,7 +69,7 @@ queue::JobHandler file_processor(store::FileStore& store, files::BlobStore& blob
                                  core::BlockingPool& pool, FileProcessing processing) {
     return
         [&store, &blobs, &pool, processing](const queue::Job& job) -> boost::asio::awaitable<void> {
-            auto target = target_of(job);
+            auto target = store::parse_entity_payload(job.payload);
             auto found = co_await store.find(target.user_id, target.id, store_deadline());
             if (!found || found->status == "ready" || found->status == "failed") co_return;
             auto record = *found;
@@ -125,7 +114,7 @@ queue::JobHandler file_indexer(store::FileStore& store, files::BlobStore& blobs,
                                std::uint64_t max_text_bytes) {
     return [&store, &blobs, &pool, &index,
             max_text_bytes](const queue::Job& job) -> boost::asio::awaitable<void> {
-        auto target = target_of(job);
+        auto target = store::parse_entity_payload(job.payload);
         auto record = co_await store.find(target.user_id, target.id, store_deadline());
         if (!record || record->status != "ready" || record->text_chars == 0) {
             std::string kind = "file";  // named: GCC 12 and temporaries in co_await

@@ -1,6 +1,6 @@
 #include "app/search_jobs.hpp"
 
-#include <boost/json.hpp>
+#include "store/outbox.hpp"
 
 namespace mindme::app {
 
@@ -10,9 +10,7 @@ constexpr std::chrono::seconds kStoreTimeout{30};
 
 queue::JobHandler memory_indexer(store::MemoryStore& memories, search::SearchIndex& index) {
     return [&memories, &index](const queue::Job& job) -> boost::asio::awaitable<void> {
-        auto payload = boost::json::parse(job.payload).as_object();
-        std::string user_id(payload.at("user_id").as_string());
-        std::string id(payload.at("id").as_string());
+        auto [user_id, id] = store::parse_entity_payload(job.payload);
         auto memory =
             co_await memories.find(user_id, id, std::chrono::steady_clock::now() + kStoreTimeout);
         if (!memory) {

@@ -2,9 +2,11 @@
 
 #include <soci/soci.h>
 
+#include <boost/json/parse.hpp>
 #include <stdexcept>
 
 #include "core/ids.hpp"
+#include "core/json.hpp"
 
 namespace mindme::store {
 
@@ -12,6 +14,24 @@ namespace {
 constexpr std::size_t kJobIdBytes = 16;
 constexpr std::size_t kMaxTopic = 64;
 }  // namespace
+
+std::string entity_payload(const std::string& user_id, const std::string& id) {
+    std::string payload = "{\"user_id\":";
+    core::append_json_string(payload, user_id);
+    payload += ",\"id\":";
+    core::append_json_string(payload, id);
+    return payload + '}';
+}
+
+EntityRef parse_entity_payload(const std::string& payload) {
+    try {
+        auto value = boost::json::parse(payload);
+        const auto& o = value.as_object();
+        return {std::string(o.at("user_id").as_string()), std::string(o.at("id").as_string())};
+    } catch (const std::exception&) {
+        throw std::invalid_argument("not an entity job payload: " + payload.substr(0, 200));
+    }
+}
 
 std::string add_job(soci::session& s, const OutboxJob& job, std::int64_t now_ms) {
     if (job.topic.empty() || job.topic.size() > kMaxTopic)

@@ -17,6 +17,16 @@ struct OutboxJob {
     std::int64_t delay_ms = 0;
 };
 
+// Jobs about one entity of one user carry {"user_id","id"}: the handler reads the
+// entity's current state, so the payload needs nothing more.
+struct EntityRef {
+    std::string user_id;
+    std::string id;
+};
+std::string entity_payload(const std::string& user_id, const std::string& id);
+// Throws std::invalid_argument for a payload that is not one.
+EntityRef parse_entity_payload(const std::string& payload);
+
 // Inserts the job inside the session's open transaction; returns its id. Throws
 // std::invalid_argument for a topic that is empty or longer than 64 characters.
 std::string add_job(soci::session& session, const OutboxJob& job, std::int64_t now_ms);

@@ -2,7 +2,6 @@
 #include <soci/soci.h>
 
 #include "core/clock.hpp"
-#include "core/json.hpp"
 #include "store/change_log.hpp"
 #include "store/files.hpp"
 #include "store/outbox.hpp"
@@ -46,13 +45,7 @@ struct FileRow {
     }
 };
 
-std::string job_payload(const FileRecord& f) {
-    std::string payload = "{\"user_id\":";
-    core::append_json_string(payload, f.user_id);
-    payload += ",\"id\":";
-    core::append_json_string(payload, f.id);
-    return payload + '}';
-}
+std::string job_payload(const FileRecord& f) { return entity_payload(f.user_id, f.id); }
 
 std::optional<FileRecord> read_file(soci::session& s, const std::string& user_id,
                                     const std::string& id) {

@@ -81,12 +81,7 @@ std::optional<Memory> read_memory(soci::session& s, const std::string& user_id,
 void record_change(soci::session& s, const std::string& user_id, const char* kind, const Memory& m,
                    std::int64_t at_ms, const std::string* snapshot) {
     detail::append_change(s, user_id, kind, m.id, at_ms, snapshot);
-    std::string payload = "{\"user_id\":";
-    core::append_json_string(payload, user_id);
-    payload += ",\"id\":";
-    core::append_json_string(payload, m.id);
-    payload += '}';
-    add_job(s, {kMemoryChangedTopic, payload, 0}, at_ms);
+    add_job(s, {kMemoryChangedTopic, entity_payload(user_id, m.id), 0}, at_ms);
 }
 
 class SqlMemoryStore final : public MemoryStore {
