@@ -94,9 +94,7 @@ Email normalize_email(std::string_view raw) {
                      address.find('.', at + 2) != std::string::npos && address.back() != '.';
     for (char c : address) plausible &= static_cast<unsigned char>(c) > 0x20 && c != 0x7f;
     if (!plausible) throw ApiError(ErrorCode::kUnprocessable, "email must be an email address");
-    std::string key = address;
-    for (auto& c : key)
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    auto key = core::ascii_lower(address);
     return {address, key};
 }
 

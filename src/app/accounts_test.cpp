@@ -35,11 +35,5 @@ TEST(JsonBody, ContentTypeSyntaxAndFieldTypesHaveTheirOwnErrors) {
     EXPECT_EQ(error_of([&] { parse_json_object(req); }), core::ErrorCode::kBadRequest);
 }
 
-TEST(JsonBody, CodePointsCountCharactersNotBytes) {
-    EXPECT_EQ(code_points("abc"), 3u);
-    EXPECT_EQ(code_points("h\xC3\xA9llo"), 5u);
-    EXPECT_EQ(code_points("\xF0\x9F\x98\x80"), 1u);
-}
-
 }  // namespace
 }  // namespace mindme::app

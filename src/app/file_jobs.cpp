@@ -8,6 +8,7 @@
 #include "app/files_routes.hpp"
 #include "core/clock.hpp"
 #include "core/ids.hpp"
+#include "core/text.hpp"
 #include "files/processor.hpp"
 #include "store/outbox.hpp"
 
@@ -46,10 +47,7 @@ std::string read_blob(files::BlobStore& blobs, const std::string& key, std::uint
 std::string lower_extension(const std::string& name) {
     auto dot = name.rfind('.');
     if (dot == std::string::npos) return {};
-    auto ext = name.substr(dot + 1);
-    for (auto& c : ext)
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    return ext;
+    return core::ascii_lower(std::string_view(name).substr(dot + 1));
 }
 
 }  // namespace

@@ -29,10 +29,4 @@ std::string require_string(const boost::json::object& body, std::string_view nam
     return std::string(it->value().as_string());
 }
 
-std::size_t code_points(std::string_view utf8) {
-    std::size_t n = 0;
-    for (char c : utf8) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-    return n;
-}
-
 }  // namespace mindme::app

@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/text.hpp"
 #include "http/message.hpp"
 
 namespace mindme::app {
@@ -13,7 +14,6 @@ namespace mindme::app {
 boost::json::object parse_json_object(const http::Request& req);
 // The string field `name`; 422 "<name> must be a string" when missing or not a string.
 std::string require_string(const boost::json::object& body, std::string_view name);
-// Number of Unicode code points in valid UTF-8 (continuation bytes not counted).
-std::size_t code_points(std::string_view utf8);
+using core::code_points;
 
 }  // namespace mindme::app

@@ -1,5 +1,7 @@
 #pragma once
 // Small text helpers shared by the parsers of headers, lists and configuration.
+#include <cstddef>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -12,5 +14,12 @@ std::string_view trim(std::string_view s, std::string_view chars = " \t");
 // The items of a `sep`-separated list, each trimmed; empty items are kept so that
 // callers can refuse them.
 std::vector<std::string_view> split_list(std::string_view s, char sep = ',');
+
+// Number of Unicode code points in valid UTF-8 (continuation bytes not counted): the
+// "characters" of API.md's limits.
+std::size_t code_points(std::string_view utf8);
+
+// `s` with ASCII letters lower-cased (what case-insensitive keys compare).
+std::string ascii_lower(std::string_view s);
 
 }  // namespace mindme::core

@@ -17,5 +17,16 @@ TEST(Text, TrimAndSplit) {
     EXPECT_EQ(items[3], "c");
 }
 
+TEST(Text, CodePointsCountCharactersNotBytes) {
+    EXPECT_EQ(code_points("abc"), 3u);
+    EXPECT_EQ(code_points("h\xC3\xA9llo"), 5u);
+    EXPECT_EQ(code_points("\xF0\x9F\x98\x80"), 1u);
+}
+
+TEST(Text, AsciiLowerLeavesOtherBytesAlone) {
+    EXPECT_EQ(ascii_lower("Ann.Lee@Example.COM"), "ann.lee@example.com");
+    EXPECT_EQ(ascii_lower("\xC3\x89T\xC3\x89"), "\xC3\x89t\xC3\x89");
+}
+
 }  // namespace
 }  // namespace mindme::core

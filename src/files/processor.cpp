@@ -13,6 +13,8 @@
 #include <memory>
 #include <string_view>
 
+#include "core/text.hpp"
+
 namespace mindme::files {
 namespace {
 
@@ -114,9 +116,7 @@ std::string valid_utf8(const std::string& in) {
 std::int64_t write_text(const std::string& text, const std::string& path) {
     std::ofstream out(path, std::ios::binary | std::ios::trunc);
     out.write(text.data(), static_cast<std::streamsize>(text.size()));
-    std::int64_t chars = 0;
-    for (char c : text) chars += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-    return out ? chars : -1;
+    return out ? static_cast<std::int64_t>(core::code_points(text)) : -1;
 }
 
 ProcessResult plain_text(const ProcessRequest& r) {
