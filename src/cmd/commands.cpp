@@ -42,9 +42,14 @@ void add_common_options(CLI::App& app, Options& o) {
                    "variables; repeatable");
 }
 
-core::ConfigSchema full_schema() {
-    core::ConfigSchema schema;
-    app::declare_config(schema);
+// Every key of every component; a Config keeps a pointer to it, so it lives as long
+// as the process.
+const core::ConfigSchema& full_schema() {
+    static const core::ConfigSchema schema = [] {
+        core::ConfigSchema s;
+        app::declare_config(s);
+        return s;
+    }();
     return schema;
 }
 
@@ -58,6 +63,16 @@ core::Config load(const core::ConfigSchema& schema, const Options& o) {
     if (!o.data_dir.empty()) sources.sets.push_back("data.dir=" + o.data_dir);
     if (o.processes > 0) sources.sets.push_back("server.processes=" + std::to_string(o.processes));
     return core::load_config(schema, sources);
+}
+
+// The configuration of `o`, or nullopt after saying on stderr what is wrong with it.
+std::optional<core::Config> load_or_report(const Options& o) {
+    try {
+        return load(full_schema(), o);
+    } catch (const core::ConfigError& e) {
+        std::cerr << "mindme: configuration error: " << e.what() << "\n";
+        return std::nullopt;
+    }
 }
 
 // Use every descriptor the hard limit allows: each connection costs one.
@@ -76,17 +91,9 @@ app::Role role_of(const std::string& command) {
     return app::Role::kAll;
 }
 
-int run_process(const Options& o, const sigset_t& stop_signals) {
-    auto schema = full_schema();
-    std::optional<core::Config> config;
-    try {
-        config.emplace(load(schema, o));
-    } catch (const core::ConfigError& e) {
-        std::cerr << "mindme: configuration error: " << e.what() << "\n";
-        return kExitUsage;
-    }
+int run_process(const core::Config& config, const Options& o, const sigset_t& stop_signals) {
     raise_open_file_limit();
-    core::log::init(config->get_string("log.level"), config->get_bool("log.access"));
+    core::log::init(config.get_string("log.level"), config.get_bool("log.access"));
     auto role = role_of(o.command);
 
     metrics::Registry registry;
@@ -94,9 +101,9 @@ int run_process(const Options& o, const sigset_t& stop_signals) {
     std::unique_ptr<app::App> application;
     std::unique_ptr<http::Server> server;
     try {
-        application = std::make_unique<app::App>(*config, role, registry, lifecycle);
-        auto options = http::server_options(*config);
-        options.access_log = config->get_bool("log.access");
+        application = std::make_unique<app::App>(config, role, registry, lifecycle);
+        auto options = http::server_options(config);
+        options.access_log = config.get_bool("log.access");
         options.streamed_body_limit = application->streamed_body_limit();
         server =
             std::make_unique<http::Server>(options, application->handler(), registry, lifecycle);
@@ -122,7 +129,7 @@ int run_process(const Options& o, const sigset_t& stop_signals) {
     sigwait(&stop_signals, &signal_number);
     core::log::info("draining", core::log::Fields()
                                     .add("signal", signal_number == SIGINT ? "SIGINT" : "SIGTERM")
-                                    .add("drain_seconds", config->get_int("server.drain_seconds")));
+                                    .add("drain_seconds", config.get_int("server.drain_seconds")));
     server->drain();
     // A second signal means "now": the operator does not want to wait for the drain.
     std::thread([stop_signals] {
@@ -131,7 +138,7 @@ int run_process(const Options& o, const sigset_t& stop_signals) {
         std::fprintf(stderr, "mindme: second stop signal, exiting without draining\n");
         std::_Exit(kExitFailure);
     }).detach();
-    application->stop_background(std::chrono::seconds(config->get_int("server.drain_seconds")));
+    application->stop_background(std::chrono::seconds(config.get_int("server.drain_seconds")));
     server->wait();
     core::log::info("stopped");
     server.reset();
@@ -142,16 +149,10 @@ int run_process(const Options& o, const sigset_t& stop_signals) {
 
 // One process, or for `serve` with server.processes > 1 a supervisor of several.
 int run_serving(const Options& o, const sigset_t& stop_signals) {
-    auto schema = full_schema();
-    std::optional<core::Config> config;
-    try {
-        config.emplace(load(schema, o));
-    } catch (const core::ConfigError& e) {
-        std::cerr << "mindme: configuration error: " << e.what() << "\n";
-        return kExitUsage;
-    }
+    auto config = load_or_report(o);
+    if (!config) return kExitUsage;
     auto processes = config->get_int("server.processes");
-    if (processes <= 1) return run_process(o, stop_signals);
+    if (processes <= 1) return run_process(*config, o, stop_signals);
     if (o.command != "serve") {
         std::cerr << "mindme: configuration error: server.processes applies to `mindme serve` "
                      "only (background runners scale as separate processes)\n";
@@ -178,12 +179,16 @@ int run_serving(const Options& o, const sigset_t& stop_signals) {
             options.connections = 1;
             store::migrate(*store::SqlDatabase::open(options));
         },
-        [&](std::uint16_t port) { return run_process(with_port(port), stop_signals); },
+        [&](std::uint16_t port) {
+            auto child = with_port(port);
+            auto child_config = load_or_report(child);
+            return child_config ? run_process(*child_config, child, stop_signals) : kExitUsage;
+        },
         stop_signals);
 }
 
 int run_migrate(const Options& o) {
-    auto schema = full_schema();
+    const auto& schema = full_schema();
     try {
         auto config = load(schema, o);
         auto options = store::database_options(config, config.get_string("data.dir"));
@@ -368,29 +373,19 @@ int run(const Options& o, const sigset_t& stop_signals) {
     if (o.command == "migrate") return run_migrate(o);
     if (o.command == "loadtest") return run_loadtest(o);
     if (o.command == "seed") {
-        auto schema = full_schema();
-        try {
-            auto config = load(schema, o);
-            return run_seed(config, {o.seed_users, o.seed_tokens, o.seed_password, o.seed_prefix});
-        } catch (const core::ConfigError& e) {
-            std::cerr << "mindme: configuration error: " << e.what() << "\n";
-            return kExitUsage;
-        }
+        auto config = load_or_report(o);
+        if (!config) return kExitUsage;
+        return run_seed(*config, {o.seed_users, o.seed_tokens, o.seed_password, o.seed_prefix});
     }
     if (o.command == "config-docs") {
         std::cout << config_markdown(full_schema());
         return 0;
     }
     if (o.command == "config-show") {
-        auto schema = full_schema();
-        try {
-            auto config = load(schema, o);
-            std::cout << config_yaml(config);
-            return 0;
-        } catch (const core::ConfigError& e) {
-            std::cerr << "mindme: configuration error: " << e.what() << "\n";
-            return kExitUsage;
-        }
+        auto config = load_or_report(o);
+        if (!config) return kExitUsage;
+        std::cout << config_yaml(*config);
+        return 0;
     }
     return run_serving(o, stop_signals);
 }
