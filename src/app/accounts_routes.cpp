@@ -210,9 +210,7 @@ boost::asio::awaitable<Response> Accounts::sign_out(Request& req) {
     cache::Entry tombstone{std::string(), kSessionRevoked};
     co_await cache_.put(session_key(digest), std::move(tombstone), cache_ttl_);
     if (revoke_listener_) revoke_listener_(digest);
-    Response r;
-    r.status = 204;
-    co_return r;
+    co_return Response::empty(204);
 }
 
 boost::asio::awaitable<Response> Accounts::me(Request& req) {

@@ -100,7 +100,7 @@ struct Events::Impl {
     }
 
     // Sends the page's events to the user's subscribers, unless another round got
-    // there first. False when more changes wait.
+    // there first.
     void deliver(const std::string& user_id, std::int64_t from, const store::ChangePage& page) {
         if (page.changes.empty()) return;
         std::vector<std::string> messages;

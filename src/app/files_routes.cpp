@@ -225,9 +225,7 @@ boost::asio::awaitable<Response> Files::remove(Request& req) {
         for (const auto& key : {content_key(id), thumbnail_key(id), text_key(id)})
             blobs_.remove(key);
     });
-    Response r;
-    r.status = 204;
-    co_return r;
+    co_return Response::empty(204);
 }
 
 void Files::add_routes(http::Router& router) {

@@ -45,12 +45,6 @@ ApiError stale() {
                     "the memory has changed since that version (If-Match)");
 }
 
-Response no_content() {
-    Response r;
-    r.status = 204;
-    return r;
-}
-
 std::optional<std::int64_t> version_of_tag(std::string_view tag) {
     std::int64_t v = 0;
     auto digits = tag.substr(1, tag.size() - 2);
@@ -167,7 +161,7 @@ boost::asio::awaitable<Response> Memories::remove(Request& req) {
     cache::Entry tombstone{std::string(), result.memory.version};
     co_await remember(user.id, id, std::move(tombstone));
     if (change_listener_) change_listener_();
-    co_return no_content();
+    co_return Response::empty(204);
 }
 
 void Memories::add_routes(http::Router& router) {

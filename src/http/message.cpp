@@ -199,6 +199,12 @@ Response Response::websocket(WebSocketHandler handler) {
     return r;
 }
 
+Response Response::empty(int status) {
+    Response r;
+    r.status = status;
+    return r;
+}
+
 Response Response::json(int status, std::string body) {
     Response r;
     r.status = status;

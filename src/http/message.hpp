@@ -119,6 +119,8 @@ struct Response {
     }
 
     static Response json(int status, std::string body);
+    // A response without a body (204 No Content, for one).
+    static Response empty(int status);
     static Response error(core::ErrorCode code, std::string_view message);
     static Response error(const core::ApiError& e);
     // Accepts a WebSocket upgrade (the request must be one, else the server answers

@@ -59,10 +59,9 @@ Target parse_url(const HttpLoadOptions& o) {
 
 // One thread's share of the load: its connections, its schedule, its tallies.
 struct Worker {
-    Worker(const HttpLoadOptions& o, const Target& t, tcp::endpoint e, std::string r, std::size_t c,
-           double share, Clock::time_point from)
+    Worker(const HttpLoadOptions& o, tcp::endpoint e, std::string r, std::size_t c, double share,
+           Clock::time_point from)
         : options(o),
-          target(t),
           endpoint(std::move(e)),
           request(std::move(r)),
           connections(c),
@@ -71,7 +70,6 @@ struct Worker {
           end(from + o.duration) {}
 
     const HttpLoadOptions& options;
-    const Target& target;
     tcp::endpoint endpoint;
     std::string request;
     std::size_t connections;
@@ -193,7 +191,7 @@ HttpLoadResult run_http_load(const HttpLoadOptions& options) {
     for (std::size_t t = 0; t < threads; ++t) {
         auto share = options.connections / threads + (t < options.connections % threads ? 1 : 0);
         workers.push_back(
-            std::make_unique<Worker>(options, target, endpoints.begin()->endpoint(), request, share,
+            std::make_unique<Worker>(options, endpoints.begin()->endpoint(), request, share,
                                      options.rate / static_cast<double>(threads), start));
     }
     std::vector<std::thread> running;

@@ -30,13 +30,7 @@ JobMetrics::JobMetrics(metrics::Registry& registry)
                                 "Age of the oldest waiting job, by topic.", {"topic"})) {}
 
 struct JobRunner::Impl {
-    Impl(JobQueue& q, RunnerOptions o, JobMetrics& m)
-        : queue(q),
-          options(o),
-          outcomes(m.outcomes),
-          durations(m.durations),
-          depth(m.depth),
-          age(m.age) {}
+    Impl(JobQueue& q, RunnerOptions o, JobMetrics& m) : queue(q), options(o), metrics(m) {}
 
     asio::awaitable<void> pause(asio::steady_timer& timer, std::chrono::milliseconds d) {
         timer.expires_after(d);
@@ -53,7 +47,7 @@ struct JobRunner::Impl {
             error = e.what();
             if (error.empty()) error = "handler failed";
         }
-        durations.with({job.topic})
+        metrics.durations.with({job.topic})
             .observe(
                 std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
         const char* outcome = "done";
@@ -71,7 +65,7 @@ struct JobRunner::Impl {
                                               .add("outcome", outcome)
                                               .add("error", error));
         }
-        outcomes.with({job.topic, outcome}).inc();
+        metrics.outcomes.with({job.topic, outcome}).inc();
     }
 
     asio::awaitable<void> worker(asio::steady_timer& timer, std::size_t index) {
@@ -118,10 +112,10 @@ struct JobRunner::Impl {
                         all.push_back(t);
                 }
                 for (const auto& t : all) {
-                    depth.with({t.topic, "ready"}).set(static_cast<double>(t.ready));
-                    depth.with({t.topic, "leased"}).set(static_cast<double>(t.leased));
-                    depth.with({t.topic, "dead"}).set(static_cast<double>(t.dead));
-                    age.with({t.topic}).set(t.oldest_ready_age_seconds);
+                    metrics.depth.with({t.topic, "ready"}).set(static_cast<double>(t.ready));
+                    metrics.depth.with({t.topic, "leased"}).set(static_cast<double>(t.leased));
+                    metrics.depth.with({t.topic, "dead"}).set(static_cast<double>(t.dead));
+                    metrics.age.with({t.topic}).set(t.oldest_ready_age_seconds);
                 }
             } catch (const std::exception&) {
                 // Sampled again next time.
@@ -132,10 +126,7 @@ struct JobRunner::Impl {
 
     JobQueue& queue;
     RunnerOptions options;
-    metrics::CounterFamily& outcomes;
-    metrics::HistogramFamily& durations;
-    metrics::GaugeFamily& depth;
-    metrics::GaugeFamily& age;
+    JobMetrics& metrics;
     std::vector<std::pair<std::string, JobHandler>> topics;
     asio::io_context ioc{1};
     std::list<asio::steady_timer> timers;  // one per worker, stable addresses
@@ -161,8 +152,8 @@ void JobRunner::start() {
     auto n = std::max<std::size_t>(1, m.options.concurrency);
     // The handled topics are in /metrics from the start, before the first sample.
     for (const auto& [topic, handler] : m.topics) {
-        for (const char* state : {"ready", "leased", "dead"}) m.depth.with({topic, state});
-        m.age.with({topic});
+        for (const char* state : {"ready", "leased", "dead"}) m.metrics.depth.with({topic, state});
+        m.metrics.age.with({topic});
     }
     m.running = n;
     for (std::size_t i = 0; i < n; ++i)
