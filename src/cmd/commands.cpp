@@ -264,6 +264,9 @@ void define_cli(CLI::App& cli, Options& o) {
         ->capture_default_str();
     load->add_option("--duration", o.load_duration, "how long: 500ms, 30s, 2m")
         ->capture_default_str();
+    load->add_option("--timeout", o.load_timeout,
+                     "longest wait for one response; then it counts as a timeout error")
+        ->capture_default_str();
     load->add_option("--rate", o.load_rate,
                      "requests per second (open model, latency from the intended start); "
                      "0: each connection sends as fast as it gets answers")
@@ -294,8 +297,9 @@ void define_cli(CLI::App& cli, Options& o) {
 
 int run_loadtest(const Options& o) {
     auto duration = loadgen::parse_duration(o.load_duration);
-    if (!duration) {
-        std::cerr << "mindme loadtest: --duration must look like 500ms, 30s or 2m\n";
+    auto timeout = loadgen::parse_duration(o.load_timeout);
+    if (!duration || !timeout) {
+        std::cerr << "mindme loadtest: --duration and --timeout must look like 500ms, 30s or 2m\n";
         return kExitUsage;
     }
     std::vector<loadgen::Threshold> thresholds;
@@ -313,6 +317,7 @@ int run_loadtest(const Options& o) {
     options.connections = o.load_connections;
     options.threads = o.load_threads;
     options.duration = *duration;
+    options.timeout = *timeout;
     options.rate = o.load_rate;
     options.allow_remote = o.load_allow_remote;
     // A live line on a terminal only: logs and pipes get the summary alone.

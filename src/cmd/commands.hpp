@@ -22,6 +22,7 @@ struct Options {
     std::size_t load_connections = 10;
     std::size_t load_threads = 1;
     std::string load_duration = "10s";
+    std::string load_timeout = "10s";
     double load_rate = 0;
     std::string load_json;
     bool load_allow_remote = false;

@@ -5,6 +5,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -32,6 +33,7 @@ namespace bhttp = beast::http;
 using tcp = asio::ip::tcp;
 using Clock = std::chrono::steady_clock;
 constexpr auto kUseTuple = asio::as_tuple(asio::use_awaitable);
+using namespace asio::experimental::awaitable_operators;
 
 namespace {
 
@@ -95,10 +97,20 @@ struct Worker {
         return start + *t;
     }
 
+    // One request and its response; the kind of error, or nullptr.
+    asio::awaitable<const char*> exchange(tcp::socket& socket, beast::flat_buffer& buffer,
+                                          bhttp::response_parser<bhttp::string_body>& parser) {
+        auto [wec, wn] = co_await asio::async_write(socket, asio::buffer(request), kUseTuple);
+        if (wec) co_return "write";
+        auto [rec, rn] = co_await bhttp::async_read(socket, buffer, parser, kUseTuple);
+        co_return rec ? "read" : nullptr;
+    }
+
     asio::awaitable<void> connection() {
         tcp::socket socket(ioc);
         beast::flat_buffer buffer;
         asio::steady_timer timer(ioc);
+        asio::steady_timer watchdog(ioc);
         bool connected = false;
         while (Clock::now() < end) {
             Clock::time_point intended = Clock::now();
@@ -126,16 +138,16 @@ struct Worker {
                 connected = true;
             }
             auto sent = Clock::now();
-            auto [wec, wn] = co_await asio::async_write(socket, asio::buffer(request), kUseTuple);
             bhttp::response_parser<bhttp::string_body> parser;
             parser.body_limit(64 << 20);
-            boost::system::error_code rec;
-            if (!wec)
-                std::tie(rec, std::ignore) =
-                    co_await bhttp::async_read(socket, buffer, parser, kUseTuple);
+            // A server that never answers costs one timeout, not the whole test.
+            watchdog.expires_after(options.timeout);
+            auto outcome =
+                co_await (exchange(socket, buffer, parser) || watchdog.async_wait(kUseTuple));
             auto done = Clock::now();
-            if (wec || rec) {
-                error(wec ? "write" : "read");
+            const char* failure = outcome.index() == 1 ? "timeout" : std::get<0>(outcome);
+            if (failure) {
+                error(failure);
                 boost::system::error_code ignored;
                 socket.close(ignored);
                 socket = tcp::socket(ioc);

@@ -4,6 +4,7 @@ the closed model must not; loopback only by default."""
 import http.server
 import json
 import os
+import socket
 import subprocess
 import tempfile
 import threading
@@ -104,6 +105,18 @@ class LoadtestTest(unittest.TestCase):
         self.assertEqual(run.returncode, 0, run.stdout)
         self.assertRegex(run.stdout, r"\[\s*\d+\.\d/2.5s\] \d+ requests, \d+/s, 0 errors")
         self.assertIn("latency ms:", run.stdout)
+
+    def test_a_server_that_never_answers_costs_timeouts_not_a_hang(self):
+        silent = socket.socket()
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(16)  # accepts (the kernel does) and never answers
+        try:
+            result, _ = self.load("--url", "http://127.0.0.1:%d/" % silent.getsockname()[1],
+                                  "--connections", "2", "--duration", "1s", "--timeout", "300ms")
+        finally:
+            silent.close()
+        self.assertEqual(result["count"], 0)
+        self.assertGreater(result["errors_by_kind"]["timeout"], 0)
 
     def test_only_loopback_without_allow_remote(self):
         run = subprocess.run([BIN, "loadtest", "--url", "http://192.0.2.1/", "--duration", "1s"],
