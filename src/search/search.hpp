@@ -5,6 +5,7 @@
 // reordering are harmless. Backends: Xapian on disk (here); PostgreSQL full-text
 // later, with the same conformance suite.
 #include <boost/asio/awaitable.hpp>
+#include <chrono>
 #include <memory>
 #include <string>
 #include <vector>
@@ -47,6 +48,8 @@ struct XapianOptions {
     std::string path;               // the index directory (created if missing)
     std::size_t readers = 2;        // threads (each with its own database handle) for queries
     std::size_t max_waiting = 256;  // queries that may wait for one; past it 503
+    // Commits come at most this often; the writes in between share the next one.
+    std::chrono::milliseconds commit_interval{100};
 };
 
 std::unique_ptr<SearchIndex> make_xapian_index(const XapianOptions& options);

@@ -3,8 +3,11 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <filesystem>
 #include <functional>
+#include <mutex>
+#include <thread>
 
 #include "core/await_now.hpp"
 #include "search/search.hpp"
@@ -25,6 +28,8 @@ Backend xapian_backend() {
                ("mindme-search-" + std::to_string(::getpid()) + "-" + std::to_string(++serial));
     XapianOptions o;
     o.path = dir.string();
+    // Short, so hundreds of one-after-another writes stay quick; still an interval.
+    o.commit_interval = std::chrono::milliseconds(5);
     return {make_xapian_index(o), [dir] { std::filesystem::remove_all(dir); }};
 }
 
@@ -125,6 +130,64 @@ TEST_P(SearchConformance, ManyAtOnceIsTheSameAsOneByOne) {
     EXPECT_EQ(ids(find("ann", "walrus")), (std::vector<std::string>{"m7"}));
     EXPECT_EQ(find("ann", "nothing", 100).size(), 24u);
     EXPECT_EQ(find("bob", "nothing", 100).size(), 25u);
+}
+
+TEST_P(SearchConformance, QueriesWhileWritingNeverFail) {
+    // Readers on their pool while the writer commits document after document: each
+    // query answers from some committed state, none fails.
+    add("ann", "seed", "garden notes", "roses and tulips in the garden");
+    std::atomic<bool> writing{true};
+    std::atomic<int> failures{0};
+    std::atomic<int> queries{0};
+    std::string first_failure;
+    std::mutex failure_mutex;
+    std::vector<std::thread> readers;
+    for (int r = 0; r < 3; ++r)
+        readers.emplace_back([&] {
+            for (int i = 0; i < 100'000 && writing; ++i) {
+                try {
+                    auto hits = find("ann", i % 2 ? "gardens" : "garden");
+                    if (hits.empty()) throw std::runtime_error("the seed document went missing");
+                    ++queries;
+                } catch (const std::exception& e) {
+                    std::lock_guard lock(failure_mutex);
+                    if (!failures++) first_failure = e.what();
+                }
+            }
+        });
+    std::string write_failure;
+    try {
+        for (int i = 0; i < 300; ++i)
+            add("ann", "w" + std::to_string(i), "gardening plans " + std::to_string(i),
+                "planting running walking garden beds, note " + std::to_string(i));
+    } catch (const std::exception& e) {
+        write_failure = e.what();
+    }
+    writing = false;
+    for (auto& t : readers) t.join();
+    EXPECT_EQ(write_failure, "");
+    EXPECT_EQ(failures.load(), 0) << first_failure;
+    EXPECT_GT(queries.load(), 0);
+    EXPECT_EQ(find("ann", "planting", 500).size(), 300u);
+}
+
+TEST_P(SearchConformance, AWriteIsSearchableWhenItReturnsEvenAmongConcurrentWrites) {
+    // Writers that arrive together may share a commit, but none may return before
+    // its own change is visible.
+    std::atomic<int> invisible{0};
+    std::vector<std::thread> writers;
+    for (int w = 0; w < 4; ++w)
+        writers.emplace_back([&, w] {
+            for (int i = 0; i < 40; ++i) {
+                // All of one length: none is a prefix of another.
+                auto word = "zq" + std::to_string(w) + "x" + std::to_string(10 + i);
+                add("ann", word, "note " + word, "text");
+                if (find("ann", word).size() != 1) ++invisible;
+            }
+        });
+    for (auto& t : writers) t.join();
+    EXPECT_EQ(invisible.load(), 0);
+    EXPECT_EQ(find("ann", "note", 500).size(), 160u);
 }
 
 TEST_P(SearchConformance, APartialLastWordMatchesAsAPrefix) {

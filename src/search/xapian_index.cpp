@@ -1,13 +1,20 @@
 // The Xapian backend: one WritableDatabase, opened by the first write (so a process
 // that only queries never takes the index's write lock), written on a one-thread
 // pool; queries on a pool of reader threads, each query on a database handle of its
-// own, reopened to the latest commit. Xapian errors (not std::exceptions) become
+// own, reopened to the latest commit; a commit waits for the queries on the revision
+// before it (see commit()). Xapian errors (not std::exceptions) become
 // std::runtime_error before they leave a pool thread.
 #include <xapian.h>
 
+#include <atomic>
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <boost/json.hpp>
 #include <filesystem>
 #include <mutex>
+#include <shared_mutex>
 #include <stdexcept>
 
 #include "core/blocking_pool.hpp"
@@ -21,6 +28,15 @@ constexpr std::size_t kStoredTextBytes = 16 * 1024;  // kept for snippets
 constexpr std::size_t kWriteQueue = 10'000;
 constexpr Xapian::termcount kTitleWeight = 3;
 constexpr Xapian::termcount kMaxPrefixTerms = 20;
+
+constexpr int kQueryAttempts = 8;
+
+// A stemmer per thread: Xapian::Stem is a handle to one Snowball stemmer whose
+// working state is not safe to share, and readers, the writer and snippets all stem.
+const Xapian::Stem& english_stemmer() {
+    thread_local const Xapian::Stem stemmer("english");
+    return stemmer;
+}
 
 std::string user_term(const std::string& user_id) { return "U:" + user_id; }
 std::string id_term(const std::string& kind, const std::string& id) {
@@ -48,7 +64,7 @@ class XapianIndex final : public SearchIndex {
 public:
     explicit XapianIndex(const XapianOptions& o)
         : path_(o.path),
-          stemmer_("english"),
+          commit_interval_(o.commit_interval),
           writer_pool_("search-write", 1, kWriteQueue),
           reader_pool_("search-read", std::max<std::size_t>(1, o.readers), o.max_waiting) {
         std::filesystem::create_directories(path_);
@@ -64,66 +80,45 @@ public:
     }
 
     boost::asio::awaitable<void> upsert(Document doc) override {
-        co_await writer_pool_.run([this, &doc] {
-            translating([&] {
-                add(doc);
-                writer().commit();
-                return 0;
-            });
-        });
+        co_await write([this, &doc] { add(doc); });
     }
 
     boost::asio::awaitable<void> upsert_many(std::vector<Document> docs) override {
-        co_await writer_pool_.run([this, &docs] {
-            translating([&] {
-                for (const auto& doc : docs) add(doc);
-                writer().commit();
-                return 0;
-            });
+        co_await write([this, &docs] {
+            for (const auto& doc : docs) add(doc);
         });
     }
 
     boost::asio::awaitable<void> remove(std::string kind, std::string id) override {
-        co_await writer_pool_.run([this, &kind, &id] {
-            translating([&] {
-                auto& db = writer();
-                db.delete_document(id_term(kind, id));
-                db.commit();
-                return 0;
-            });
-        });
+        co_await write([this, &kind, &id] { writer().delete_document(id_term(kind, id)); });
     }
 
     boost::asio::awaitable<std::vector<Hit>> search(std::string user_id, std::string query,
                                                     std::size_t limit) override {
         co_return co_await reader_pool_.run([this, &user_id, &query, limit] {
             return translating([&] {
+                // A commit that is waiting goes first (turnstile), then the query
+                // holds its revision until it is done.
+                { std::lock_guard turn(turnstile_); }
+                std::shared_lock reading(revision_);
                 auto db = lease_reader();
-                Xapian::QueryParser parser;
-                parser.set_stemmer(stemmer_);
-                parser.set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
-                parser.set_default_op(Xapian::Query::OP_AND);
-                parser.set_database(*db);
-                // A partial last word stands for its most frequent completions only:
-                // "a" alone would otherwise become a query of thousands of terms.
-                parser.set_max_expansion(kMaxPrefixTerms,
-                                         Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT,
-                                         Xapian::QueryParser::FLAG_PARTIAL);
-                Xapian::Query parsed;
-                try {
-                    parsed = parser.parse_query(query, Xapian::QueryParser::FLAG_PHRASE |
-                                                           Xapian::QueryParser::FLAG_LOVEHATE |
-                                                           Xapian::QueryParser::FLAG_PARTIAL);
-                } catch (const Xapian::QueryParserError&) {
-                    parsed = parser.parse_query(query, 0);  // as plain words
-                }
                 std::vector<Hit> hits;
-                // A commit can outrun a long query: reopen and ask again, once.
-                try {
-                    hits = run_query(*db, parsed, user_id, limit);
-                } catch (const Xapian::DatabaseModifiedError&) {
+                // A writer in another process (mindme worker) can still outrun the
+                // query: the blocks of the revision it started on get reused, which
+                // Xapian reports as a modified or (in glass, when the reused block is
+                // met in the middle of a descent) a corrupt database. Both go away on
+                // the latest revision: reopen and ask again; a database that is
+                // really damaged fails the same way on every try.
+                for (int attempt = 1;; ++attempt) {
+                    try {
+                        hits = run_query(*db, parse(*db, query), user_id, limit);
+                        break;
+                    } catch (const Xapian::DatabaseModifiedError&) {
+                        if (attempt == kQueryAttempts) throw;
+                    } catch (const Xapian::DatabaseCorruptError&) {
+                        if (attempt == kQueryAttempts) throw;
+                    }
                     db->reopen();
-                    hits = run_query(*db, parsed, user_id, limit);
                 }
                 give_back(std::move(db));
                 return hits;
@@ -134,11 +129,66 @@ public:
     const char* backend() const override { return "xapian"; }
 
 private:
+    // Group commit: the change is staged on the writer thread, then the caller waits
+    // for a commit that covers it: the first commit job after its change, run no sooner
+    // than commit_interval after the last commit. Writers within an interval share one
+    // commit and none returns before its change is durable. Few commits also keep
+    // readers in other processes (serve, while mindme worker writes) from having their
+    // revision discarded under them again and again on a busy machine.
+    template <class Stage>
+    boost::asio::awaitable<void> write(Stage stage) {
+        auto mine = co_await writer_pool_.run([this, &stage] {
+            return translating([&] {
+                stage();
+                return ++staged_;
+            });
+        });
+        // Not before the interval since the last commit is over: the writes that
+        // arrive meanwhile join this commit.
+        auto due = std::chrono::steady_clock::time_point(
+                       std::chrono::steady_clock::duration(last_commit_.load())) +
+                   commit_interval_;
+        if (due > std::chrono::steady_clock::now()) {
+            boost::asio::steady_timer wait(co_await boost::asio::this_coro::executor, due);
+            co_await wait.async_wait(boost::asio::as_tuple(boost::asio::use_awaitable));
+        }
+        co_await writer_pool_.run([this, mine] {
+            translating([&] {
+                if (committed_ < mine) {
+                    auto covered = staged_;
+                    commit();
+                    committed_ = covered;
+                    last_commit_ = std::chrono::steady_clock::now().time_since_epoch().count();
+                }
+                return 0;
+            });
+        });
+    }
+
+    static Xapian::Query parse(Xapian::Database& db, const std::string& query) {
+        Xapian::QueryParser parser;
+        parser.set_stemmer(english_stemmer());
+        parser.set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
+        parser.set_default_op(Xapian::Query::OP_AND);
+        parser.set_database(db);
+        // A partial last word stands for its most frequent completions only:
+        // "a" alone would otherwise become a query of thousands of terms.
+        parser.set_max_expansion(kMaxPrefixTerms, Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT,
+                                 Xapian::QueryParser::FLAG_PARTIAL);
+        try {
+            return parser.parse_query(query, Xapian::QueryParser::FLAG_PHRASE |
+                                                 Xapian::QueryParser::FLAG_LOVEHATE |
+                                                 Xapian::QueryParser::FLAG_PARTIAL);
+        } catch (const Xapian::QueryParserError&) {
+            return parser.parse_query(query, 0);  // as plain words
+        }
+    }
+
     // Only the writer pool's thread calls it; the caller commits.
     void add(const Document& doc) {
         Xapian::Document d;
         Xapian::TermGenerator terms;
-        terms.set_stemmer(stemmer_);
+        terms.set_stemmer(english_stemmer());
         terms.set_document(d);
         terms.index_text(doc.title, kTitleWeight);
         terms.increase_termpos();
@@ -170,13 +220,22 @@ private:
             h.title = data.at("title").as_string();
             std::string text(data.at("text").as_string());
             h.snippet = matches.snippet(
-                text, kSnippetBytes, stemmer_,
+                text, kSnippetBytes, english_stemmer(),
                 Xapian::MSet::SNIPPET_BACKGROUND_MODEL | Xapian::MSet::SNIPPET_EXHAUSTIVE, "<mark>",
                 "</mark>", "…");
             h.score = it.get_weight();
             hits.push_back(std::move(h));
         }
         return hits;
+    }
+
+    // Only the writer pool's thread calls it. Waits for the queries of this process
+    // that run on the current revision: two commits under one query discard the
+    // revision it reads, and a stream of commits could do so to every retry.
+    void commit() {
+        std::lock_guard turn(turnstile_);
+        std::unique_lock writing(revision_);
+        writer().commit();
     }
 
     // Only the writer pool's thread calls it.
@@ -205,9 +264,14 @@ private:
     }
 
     std::string path_;
-    Xapian::Stem stemmer_;
     std::optional<Xapian::WritableDatabase> writable_;
     std::mutex readers_mutex_;
+    std::chrono::milliseconds commit_interval_;
+    std::atomic<std::chrono::steady_clock::rep> last_commit_{0};
+    std::uint64_t staged_ = 0;     // changes staged, on the writer thread
+    std::uint64_t committed_ = 0;  // of which committed
+    std::mutex turnstile_;
+    std::shared_mutex revision_;
     std::vector<std::unique_ptr<Xapian::Database>> idle_readers_;
     // Declared last: destroyed first, so no job runs while the databases close.
     core::BlockingPool writer_pool_;
