@@ -14,7 +14,11 @@
 namespace mindme::core::log {
 namespace {
 
-constexpr std::size_t kQueueLines = 16384;
+// Lines waiting for the writer thread; past it the oldest are dropped (and counted).
+// Preallocated at ~400 bytes a line, so this is per-process memory: 4,096 lines (1.6 MiB)
+// absorb a burst of a few thousand requests' access lines; a writer that cannot keep up
+// for longer would fall behind with any queue.
+constexpr std::size_t kQueueLines = 4096;
 
 struct State {
     std::shared_ptr<spdlog::details::thread_pool> pool;

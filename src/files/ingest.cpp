@@ -1,8 +1,13 @@
 #include "files/ingest.hpp"
 
+#include <fcntl.h>
 #include <magic.h>
 #include <sodium.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include <cstdlib>
 #include <stdexcept>
 
 namespace mindme::files {
@@ -11,13 +16,47 @@ namespace {
 // libmagic looks at most this far into a file for its type.
 constexpr std::size_t kSniffBytes = 64 * 1024;
 
+// The compiled magic database (~8 MB), mapped once per process: magic_load would read
+// a private copy into every thread's handle, and processes mapping one file share its
+// pages. Private and writable only in case libmagic byte-swaps a foreign-endian file.
+struct MagicDatabase {
+    void* data = nullptr;
+    std::size_t size = 0;
+};
+
+const MagicDatabase& magic_database() {
+    static const MagicDatabase db = [] {
+        MagicDatabase found;
+        const char* env = std::getenv("MAGIC");
+        for (const char* path : {env, "/usr/share/misc/magic.mgc", "/usr/lib/file/magic.mgc"}) {
+            if (!path) continue;
+            int fd = ::open(path, O_RDONLY | O_CLOEXEC);
+            if (fd < 0) continue;
+            struct stat st {};
+            if (::fstat(fd, &st) == 0 && st.st_size > 0) {
+                auto size = static_cast<std::size_t>(st.st_size);
+                void* p = ::mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+                if (p != MAP_FAILED) found = {p, size};
+            }
+            ::close(fd);
+            if (found.data) break;
+        }
+        return found;
+    }();
+    return db;
+}
+
 // A libmagic handle per thread: handles are not thread-safe, and loading the
 // database each time would cost more than the sniffing.
 class Magic {
 public:
     Magic() : handle_(magic_open(MAGIC_MIME_TYPE | MAGIC_ERROR)) {
-        if (!handle_ || magic_load(handle_, nullptr) != 0)
-            throw std::runtime_error("cannot load the libmagic database");
+        const auto& db = magic_database();
+        void* buffers[] = {db.data};
+        std::size_t sizes[] = {db.size};
+        bool loaded = handle_ && (db.data ? magic_load_buffers(handle_, buffers, sizes, 1) == 0
+                                          : magic_load(handle_, nullptr) == 0);
+        if (!loaded) throw std::runtime_error("cannot load the libmagic database");
         // Limits on how much work one file may cause (regex and indirection depth).
         std::size_t regex_bytes = 8192;
         magic_setparam(handle_, MAGIC_PARAM_REGEX_MAX, &regex_bytes);
