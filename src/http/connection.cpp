@@ -309,8 +309,8 @@ asio::awaitable<void> serve_connection(Shared& s, Loop& loop, Socket socket) {
     socket.non_blocking(true, ec);
     auto peer = socket.remote_endpoint(ec);
     std::string remote = ec ? std::string() : peer.address().to_string();
-    beast::flat_buffer buffer;
-    std::string out;  // the response head (and small bodies), reused across requests
+    beast::flat_buffer& buffer = conn.buffer;
+    std::string& out = conn.out;
     Close close = Close::kNo;
 
     try {
@@ -319,8 +319,14 @@ asio::awaitable<void> serve_connection(Shared& s, Loop& loop, Socket socket) {
                 conn.idle = true;
                 if (loop.draining) break;
                 conn.expires_after(s.options.idle_timeout, "idle_timeout");
-                auto [rec, n] = co_await socket.async_read_some(buffer.prepare(8192), kUseTuple);
-                if (rec) {
+                // Waits for readability, then reads what arrived: no read is pending
+                // while idle, so the sweep may release the buffer (Connection::buffer).
+                conn.idle_since = *conn.ticks;
+                auto [wec] = co_await socket.async_wait(tcp::socket::wait_read, kUseTuple);
+                std::size_t n = 0;
+                if (!wec) n = socket.read_some(buffer.prepare(8192), wec);
+                if (wec == asio::error::would_block) continue;  // a spurious wake-up
+                if (wec) {
                     if (timed_out(conn)) count_close(s, loop, conn.expired);
                     break;
                 }

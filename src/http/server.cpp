@@ -81,6 +81,7 @@ asio::awaitable<void> sweep_deadlines(Loop& loop) {
         if (ec || (loop.draining && loop.connections.empty())) co_return;
         auto now = ++loop.ticks;
         for (auto* c : loop.connections) {
+            if (c->idle && now - c->idle_since >= kReleaseBufferTicks) c->release_buffers();
             if (c->deadline > now || c->expired) continue;
             c->expired = c->deadline_reason;
             boost::system::error_code ignored;
