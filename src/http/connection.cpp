@@ -33,8 +33,12 @@ constexpr auto kUseTuple = asio::as_tuple(asio::use_awaitable);
 constexpr std::size_t kFileChunk = 64 * 1024;
 // Bodies up to this size are copied behind the head so the response is one write.
 constexpr std::size_t kInlineBody = 16 * 1024;
-constexpr std::size_t kLingerBytes = 1024 * 1024;
-constexpr std::chrono::milliseconds kLingerTime{2000};
+// After an early error (413 from Content-Length) the client is usually still sending the
+// body it announced; closing with unread bytes resets the connection and destroys the
+// answer before the client reads it. So the rest is read and dropped, up to a bound that
+// covers any body a client sends without `Expect: 100-continue`.
+constexpr std::size_t kLingerBytes = 64 * 1024 * 1024;
+constexpr std::chrono::milliseconds kLingerTime{5000};
 constexpr std::size_t kMaxRequestIdLength = 128;
 constexpr std::size_t kLoggedPathLength = 512;
 constexpr std::size_t kRequestIdBytes = 11;  // 15 characters: no heap allocation

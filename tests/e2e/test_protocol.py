@@ -52,6 +52,18 @@ class ProtocolTest(ServerTestCase):
         self.assertEqual(status, 413)
         self.assertEqual(error_code(body), "payload_too_large")
 
+    def test_413_reaches_a_client_that_sends_its_whole_body_first(self):
+        # 16 MiB is more than both sockets' buffers hold: a server that closed after
+        # reading part of it would reset the connection before the answer was read.
+        s = self.server.raw()
+        body = b"x" * (16 << 20)
+        s.sendall(b"POST /v1/ping HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\n\r\n" % len(body))
+        s.sendall(body)
+        status, _, answer, _ = read_response(s)
+        self.assertEqual(status, 413)
+        self.assertEqual(error_code(answer), "payload_too_large")
+        s.close()
+
     def test_chunked_body_over_the_limit_is_413(self):
         s = self.server.raw()
         chunk = b"x" * 600
