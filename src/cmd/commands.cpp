@@ -11,6 +11,7 @@
 
 #include "app/app.hpp"
 #include "cmd/config_docs.hpp"
+#include "cmd/exit_codes.hpp"
 #include "cmd/seed.hpp"
 #include "cmd/supervisor.hpp"
 #include "core/config.hpp"
@@ -18,8 +19,6 @@
 #include "files/processor.hpp"
 #include "http/server.hpp"
 #include "http/server_config.hpp"
-#include "loadgen/http_load.hpp"
-#include "loadgen/thresholds.hpp"
 #include "metrics/registry.hpp"
 #include "store/migrations.hpp"
 #include "store/sql_database.hpp"
@@ -27,9 +26,6 @@
 
 namespace mindme::cmd {
 namespace {
-
-constexpr int kExitUsage = 2;
-constexpr int kExitFailure = 1;
 
 void add_common_options(CLI::App& app, Options& o) {
     app.add_option("--config", o.config_file,
@@ -252,31 +248,7 @@ void define_cli(CLI::App& cli, Options& o) {
     seed->add_option("--email-prefix", o.seed_prefix, "emails are <prefix><n>@loadtest.example")
         ->capture_default_str();
     seed->callback([&o] { o.command = "seed"; });
-    auto* load = cli.add_subcommand(
-        "loadtest", "send load to a URL (closed model, or open with --rate) and report latency");
-    load->add_option("--url", o.load_url, "http://host:port/path (loopback unless --allow-remote)")
-        ->required();
-    load->add_option("--connections", o.load_connections, "keep-alive connections")
-        ->check(CLI::Range(std::size_t{1}, std::size_t{1'000'000}))
-        ->capture_default_str();
-    load->add_option("--threads", o.load_threads, "event loops")
-        ->check(CLI::Range(std::size_t{1}, std::size_t{256}))
-        ->capture_default_str();
-    load->add_option("--duration", o.load_duration, "how long: 500ms, 30s, 2m")
-        ->capture_default_str();
-    load->add_option("--timeout", o.load_timeout,
-                     "longest wait for one response; then it counts as a timeout error")
-        ->capture_default_str();
-    load->add_option("--rate", o.load_rate,
-                     "requests per second (open model, latency from the intended start); "
-                     "0: each connection sends as fast as it gets answers")
-        ->check(CLI::Range(0.0, 1e8));
-    load->add_option("--json", o.load_json, "write the result as JSON to this file");
-    load->add_flag("--allow-remote", o.load_allow_remote, "allow a target outside 127.0.0.0/8");
-    load->add_option("--threshold", o.load_thresholds,
-                     "pass/fail criterion, repeatable: p99<50ms, max<2s, error_rate<0.1%, "
-                     "rps>=1000; any breached: exit 3");
-    load->callback([&o] { o.command = "loadtest"; });
+    define_loadtest(cli, o.loadtest, o.command);
     cli.add_subcommand("version", "print the version and exit")->callback([&o] {
         o.command = "version";
     });
@@ -293,68 +265,6 @@ void define_cli(CLI::App& cli, Options& o) {
         ->fallthrough()
         ->callback([&o] { o.command = "config-show"; });
     cli.require_subcommand(0, 1);
-}
-
-int run_loadtest(const Options& o) {
-    auto duration = loadgen::parse_duration(o.load_duration);
-    auto timeout = loadgen::parse_duration(o.load_timeout);
-    if (!duration || !timeout) {
-        std::cerr << "mindme loadtest: --duration and --timeout must look like 500ms, 30s or 2m\n";
-        return kExitUsage;
-    }
-    std::vector<loadgen::Threshold> thresholds;
-    for (const auto& text : o.load_thresholds) {
-        auto t = loadgen::parse_threshold(text);
-        if (!t) {
-            std::cerr << "mindme loadtest: --threshold '" << text
-                      << "' is not like p99<50ms, error_rate<0.1% or rps>=1000\n";
-            return kExitUsage;
-        }
-        thresholds.push_back(*t);
-    }
-    loadgen::HttpLoadOptions options;
-    options.url = o.load_url;
-    options.connections = o.load_connections;
-    options.threads = o.load_threads;
-    options.duration = *duration;
-    options.timeout = *timeout;
-    options.rate = o.load_rate;
-    options.allow_remote = o.load_allow_remote;
-    // A live line on a terminal only: logs and pipes get the summary alone.
-    bool live = ::isatty(STDERR_FILENO) != 0;
-    if (live)
-        options.on_progress = [](const loadgen::Progress& p) {
-            auto seconds = static_cast<double>(p.elapsed.count()) / 1000.0;
-            std::fprintf(stderr, "\r[%5.1f/%gs] %llu requests, %.0f/s, %llu errors   ", seconds,
-                         static_cast<double>(p.duration.count()) / 1000.0,
-                         static_cast<unsigned long long>(p.requests),
-                         seconds > 0 ? static_cast<double>(p.requests) / seconds : 0.0,
-                         static_cast<unsigned long long>(p.errors));
-        };
-    try {
-        auto result = loadgen::run_http_load(options);
-        if (live) std::fprintf(stderr, "\n");
-        std::cout << loadgen::result_text(result) << std::flush;
-        if (!o.load_json.empty()) {
-            std::ofstream out(o.load_json, std::ios::trunc);
-            out << loadgen::result_json(result) << "\n";
-            if (!out) throw std::runtime_error("cannot write " + o.load_json);
-        }
-        bool breached = false;
-        for (const auto& t : thresholds) {
-            auto verdict = loadgen::evaluate(t, result);
-            breached |= !verdict.passed;
-            std::cout << "threshold " << t.text << ": " << (verdict.passed ? "ok" : "BREACHED")
-                      << " (" << verdict.actual << ")\n";
-        }
-        return breached ? loadgen::kExitThresholds : 0;
-    } catch (const std::invalid_argument& e) {
-        std::cerr << "mindme loadtest: " << e.what() << "\n";
-        return kExitUsage;
-    } catch (const std::exception& e) {
-        std::cerr << "mindme loadtest: " << e.what() << "\n";
-        return kExitFailure;
-    }
 }
 
 int run_process_file(const std::vector<std::string>& args) {
@@ -376,7 +286,7 @@ int run(const Options& o, const sigset_t& stop_signals) {
         return 0;
     }
     if (o.command == "migrate") return run_migrate(o);
-    if (o.command == "loadtest") return run_loadtest(o);
+    if (o.command == "loadtest") return run_loadtest(o.loadtest);
     if (o.command == "seed") {
         auto config = load_or_report(o);
         if (!config) return kExitUsage;

@@ -4,6 +4,8 @@
 #include <string>
 #include <vector>
 
+#include "cmd/loadtest_command.hpp"
+
 namespace mindme::cmd {
 
 struct Options {
@@ -18,15 +20,7 @@ struct Options {
     std::string seed_tokens;
     std::string seed_password = "load test password";
     std::string seed_prefix = "user";
-    std::string load_url;
-    std::size_t load_connections = 10;
-    std::size_t load_threads = 1;
-    std::string load_duration = "10s";
-    std::string load_timeout = "10s";
-    double load_rate = 0;
-    std::string load_json;
-    bool load_allow_remote = false;
-    std::vector<std::string> load_thresholds;
+    LoadtestOptions loadtest;
 };
 
 void define_cli(CLI::App& cli, Options& options);

@@ -1,5 +1,7 @@
 #include "loadgen/thresholds.hpp"
 
+#include <algorithm>
+
 namespace mindme::loadgen {
 
 namespace {
@@ -17,6 +19,11 @@ std::optional<Threshold> parse_threshold(const std::string& text) {
     auto at = text.find_first_of("<>");
     if (at == std::string::npos || at == 0) return std::nullopt;
     t.metric = text.substr(0, at);
+    if (auto colon = t.metric.rfind(':'); colon != std::string::npos) {
+        t.step = t.metric.substr(0, colon);
+        t.metric = t.metric.substr(colon + 1);
+        if (t.step.empty()) return std::nullopt;
+    }
     t.op = text.substr(at, at + 1 < text.size() && text[at + 1] == '=' ? 2 : 1);
     auto number = text.substr(at + t.op.size());
     std::size_t used = 0;
@@ -49,17 +56,20 @@ std::optional<Threshold> parse_threshold(const std::string& text) {
     return t;
 }
 
-Verdict evaluate(const Threshold& t, const HttpLoadResult& r) {
+Verdict evaluate(const Threshold& t, const RunResult& result) {
+    StepStats r;
+    if (t.step.empty()) {
+        r = result.overall();
+    } else {
+        auto it = std::find(result.step_names.begin(), result.step_names.end(), t.step);
+        if (it == result.step_names.end()) return {false, 0};
+        r = result.steps.at(static_cast<std::size_t>(it - result.step_names.begin()));
+    }
     double actual = 0;
     if (t.metric == "error_rate") {
-        // Attempts: answers (some of them error statuses) and requests that got none.
-        auto attempts = r.count;
-        for (const char* kind : {"connect", "read", "write"})
-            if (auto it = r.errors_by_kind.find(kind); it != r.errors_by_kind.end())
-                attempts += it->second;
-        actual = attempts ? static_cast<double>(r.errors) / static_cast<double>(attempts) : 0;
+        actual = r.error_rate();
     } else if (t.metric == "rps") {
-        actual = r.rps();
+        actual = result.rps(r);
     } else {
         double q = t.metric == "p50"    ? 0.5
                    : t.metric == "p90"  ? 0.9

@@ -79,7 +79,7 @@ class LoadtestTest(unittest.TestCase):
         result, _ = self.load("--url", self.url + "/missing", "--connections", "1",
                               "--duration", "500ms")
         self.assertGreater(result["errors"], 0)
-        self.assertEqual(result["errors_by_kind"], {"status_4xx": result["errors"]})
+        self.assertEqual(result["errors_by_kind"], {"status_404": result["errors"]})
 
     def test_thresholds_decide_the_exit_code(self):
         base = [BIN, "loadtest", "--url", self.url + "/", "--connections", "1",
