@@ -8,7 +8,7 @@ ifeq ($(CI),true)
   CMAKE_FLAGS += -DMINDME_WERROR=ON
 endif
 
-.PHONY: all deps build asan run test test-release test-asan bench fuzz format clean
+.PHONY: all deps build asan run test test-release test-asan bench bench-250k fuzz format clean
 
 all: build
 
@@ -47,6 +47,13 @@ bench: build
 	bench/files.sh
 	bench/search.sh
 	bench/loadgen_vs_wrk.sh
+	bench/idle_connections.sh
+	bench/capacity.sh all
+	bench/users_10k.sh
+
+# The seed's 250,000 concurrent users on this machine (~10 minutes, ~15 GiB of memory).
+bench-250k: build
+	bench/users_250k.sh
 
 # libFuzzer over every parser that reads outside bytes (FUZZ_SECONDS per target).
 fuzz: deps

@@ -53,7 +53,7 @@ for round in $(seq 1 "$ROUNDS"); do
 done
 
 declare -A MEDIAN
-for name in "${ORDER[@]}"; do MEDIAN[$name]=$(tr ' ' '\n' <<< "${RESULTS[$name]}" | grep . | median); done
+for name in "${ORDER[@]}"; do MEDIAN[$name]=$(median "${RESULTS[$name]}"); done
 QUERIES=$(curl -sf "$BASE/metrics" | awk '/^store_pool_completed_total/ {print $2}')
 
 {

@@ -52,8 +52,8 @@ for round in $(seq 1 "$ROUNDS"); do
     echo "round $round $name: $rate thumbnails/s" >&2
   done
 done
-VIPS=$(tr ' ' '\n' <<< "${RATES[vips]}" | grep . | median)
-OURS=$(tr ' ' '\n' <<< "${RATES[mindme]}" | grep . | median)
+VIPS=$(median "${RATES[vips]}")
+OURS=$(median "${RATES[mindme]}")
 
 {
   echo "### Thumbnails (\`bench/files.sh $IMAGES $ROUNDS\`)"

@@ -73,14 +73,14 @@ for round in $(seq 1 "$ROUNDS"); do
   done
 done
 
-m=$(printf '%s' "${RESULTS[mindme]}" | median)
-n=$(printf '%s' "${RESULTS[nginx]}" | median)
-g=$(printf '%s' "${RESULTS[gunicorn]}" | median)
+m=$(median "${RESULTS[mindme]}")
+n=$(median "${RESULTS[nginx]}")
+g=$(median "${RESULTS[gunicorn]}")
 vs_nginx=$(ratio "$m" "$n")
 vs_gunicorn=$(ratio "$m" "$g")
-cm=$(printf '%s' "${CPU[mindme]}" | median)
-cn=$(printf '%s' "${CPU[nginx]}" | median)
-cg=$(printf '%s' "${CPU[gunicorn]}" | median)
+cm=$(median "${CPU[mindme]}")
+cn=$(median "${CPU[nginx]}")
+cg=$(median "${CPU[gunicorn]}")
 # Efficiency ratio: how many of mindme's requests fit in the CPU of one of the peer's.
 eff_nginx=$(ratio "$cn" "$cm")
 eff_gunicorn=$(ratio "$cg" "$cm")

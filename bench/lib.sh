@@ -58,7 +58,8 @@ tree_cpu_ticks() {
 # wrk_requests: the request count of the last wrk_rps run.
 wrk_requests() { awk '/requests in/ {print $1}' "$WORK/wrk.out"; }
 
-median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+# median VALUES...: the median of whitespace-separated numbers (arguments may hold many).
+median() { tr -s ' \n' '\n' <<< "$*" | grep . | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; }
 
@@ -81,7 +82,8 @@ PY
 }
 
 # start_nginx PORT CORE BODY: one nginx worker pinned to CORE answering every request
-# with the JSON BODY, access log off; its pid is appended to PIDS and set in SERVER_PID.
+# with the JSON BODY, access log off (NGINX_CONNECTIONS connections, default 4,096); its
+# pid is appended to PIDS and set in SERVER_PID.
 start_nginx() {
   local port=$1 core=$2 body=$3
   mkdir -p "$WORK/nginx"
@@ -90,7 +92,7 @@ worker_processes 1;
 daemon off;
 pid $WORK/nginx/nginx.pid;
 error_log $WORK/nginx/error.log warn;
-events { worker_connections 4096; }
+events { worker_connections ${NGINX_CONNECTIONS:-4096}; }
 http {
   access_log off;
   keepalive_requests 1000000;
@@ -108,4 +110,28 @@ CONF
   taskset -c "$core" nginx -c "$WORK/nginx/nginx.conf" -p "$WORK/nginx" 2>"$WORK/nginx/stderr" &
   SERVER_PID=$!
   PIDS+=($SERVER_PID)
+}
+
+# tree_pss_kb PID...: proportional set size (KiB) of the PIDs and all their
+# descendants: private memory plus each process's share of pages they share (the
+# binary, libraries), so N processes of one binary are not counted N times.
+tree_pss_kb() {
+  local total=0 pid children
+  for pid in "$@"; do
+    [[ -r /proc/$pid/smaps_rollup ]] || continue
+    total=$((total + $(awk '/^Pss:/ {print $2}' "/proc/$pid/smaps_rollup" 2>/dev/null || echo 0)))
+    children=$(pgrep -P "$pid" 2>/dev/null || true)
+    [[ -n $children ]] && total=$((total + $(tree_pss_kb $children)))
+  done
+  echo $total
+}
+
+# kernel_kb: slab memory plus TCP buffer pages now (KiB), the kernel's share of
+# holding connections.
+kernel_kb() {
+  local slab tcp_pages
+  slab=$(awk '/^Slab:/ {print $2}' /proc/meminfo)
+  tcp_pages=$(awk '/^TCP:/ {for (i = 1; i <= NF; i++) if ($i == "mem") print $(i + 1)}' \
+    /proc/net/sockstat)
+  echo $((slab + tcp_pages * $(getconf PAGESIZE) / 1024))
 }

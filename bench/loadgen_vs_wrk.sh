@@ -36,8 +36,8 @@ for round in $(seq 1 "$ROUNDS"); do
   RATES[loadgen]+="$l "
   echo "round $round: wrk $w req/s, mindme loadtest $l req/s" >&2
 done
-W=$(tr ' ' '\n' <<< "${RATES[wrk]}" | grep . | median)
-L=$(tr ' ' '\n' <<< "${RATES[loadgen]}" | grep . | median)
+W=$(median "${RATES[wrk]}")
+L=$(median "${RATES[loadgen]}")
 {
   echo "### Load generator vs wrk (\`bench/loadgen_vs_wrk.sh $SECONDS_PER_RUN $ROUNDS $CONNECTIONS\`)"
   echo

@@ -20,9 +20,8 @@ for round in $(seq 1 "$ROUNDS"); do
     echo "round $round $name: $qps queries/s (index built in $index_s s, $hits hits/query)" >&2
   done < <(taskset -c 0 "$BENCH_BIN" "$DOCUMENTS" "$QUERIES" "$WORK/index")
 done
-med() { tr ' ' '\n' <<< "$1" | grep . | median; }
-XAPIAN=$(med "${QPS[xapian]}")
-FTS5=$(med "${QPS[fts5]}")
+XAPIAN=$(median "${QPS[xapian]}")
+FTS5=$(median "${QPS[fts5]}")
 {
   echo "### Search (\`bench/search.sh $DOCUMENTS $QUERIES $ROUNDS\`)"
   echo
@@ -32,8 +31,8 @@ FTS5=$(med "${QPS[fts5]}")
   echo
   echo "| engine | queries/s | × FTS5 | index build (s) |"
   echo "|---|---:|---:|---:|"
-  echo "| SQLite FTS5 (in-process, porter) | $FTS5 | 1.00 | $(med "${INDEX_S[fts5]}") |"
-  echo "| MindMe search (Xapian, reader pool) | $XAPIAN | $(ratio "$XAPIAN" "$FTS5") | $(med "${INDEX_S[xapian]}") |"
+  echo "| SQLite FTS5 (in-process, porter) | $FTS5 | 1.00 | $(median "${INDEX_S[fts5]}") |"
+  echo "| MindMe search (Xapian, reader pool) | $XAPIAN | $(ratio "$XAPIAN" "$FTS5") | $(median "${INDEX_S[xapian]}") |"
 } > "$WORK/section.md"
 cat "$WORK/section.md"
 write_section search "$WORK/section.md"
