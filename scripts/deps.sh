@@ -12,7 +12,8 @@ build_and_test=(
   libspdlog-dev libfmt-dev libyaml-cpp-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libssl-dev libsodium-dev libsoci-dev libsqlite3-dev sqlite3 libxapian-dev libmagic-dev
-  libvips-dev libpoppler-cpp-dev
+  libvips-dev libpoppler-cpp-dev libpq-dev
+  postgresql
   python3 curl procps util-linux
 )
 bench=(nginx-light wrk python3-gunicorn python3-flask libvips-tools)

@@ -173,6 +173,7 @@ int run_serving(const Options& o, const sigset_t& stop_signals) {
             if (!config->get_bool("store.migrate_on_start")) return;
             auto options = store::database_options(*config, config->get_string("data.dir"));
             options.connections = 1;
+            options.max_overflow = 0;
             store::migrate(*store::SqlDatabase::open(options));
         },
         [&](std::uint16_t port) {
@@ -189,6 +190,7 @@ int run_migrate(const Options& o) {
         auto config = load(schema, o);
         auto options = store::database_options(config, config.get_string("data.dir"));
         options.connections = 1;
+        options.max_overflow = 0;
         auto db = store::SqlDatabase::open(options);
         auto result = store::migrate(*db);
         if (result.applied.empty()) {

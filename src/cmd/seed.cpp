@@ -28,6 +28,7 @@ int run_seed(const core::Config& config, const SeedRequest& request) {
         auto started = std::chrono::steady_clock::now();
         auto options = store::database_options(config, config.get_string("data.dir"));
         options.connections = 1;
+        options.max_overflow = 0;
         auto db = store::SqlDatabase::open(options);
         if (config.get_bool("store.migrate_on_start")) store::migrate(*db);
 

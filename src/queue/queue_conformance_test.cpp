@@ -34,8 +34,8 @@ struct Backend {
 
 RetryPolicy test_policy() { return {3, milliseconds(1000), milliseconds(8000)}; }
 
-Backend sql_backend() {
-    auto factory = store::test_backends::sqlite_backend();
+// The SQL queue on one of the store's databases.
+Backend sql_backend_on(store::test_backends::Backend factory) {
     std::shared_ptr<store::SqlDatabase> db = factory.open();
     SqlQueueOptions o;
     o.retry = test_policy();
@@ -56,6 +56,9 @@ Backend sql_backend() {
     });
     return b;
 }
+
+Backend sqlite_queue() { return sql_backend_on(store::test_backends::sqlite_backend()); }
+Backend postgres_queue() { return sql_backend_on(store::test_backends::postgres_backend()); }
 
 class QueueConformance : public ::testing::TestWithParam<Backend (*)()> {
 protected:
@@ -212,8 +215,11 @@ TEST_P(QueueConformance, ConcurrentWorkersNeverShareAJob) {
     for (const auto& p : done) EXPECT_EQ(done.count(p), 1u) << p;
 }
 
-INSTANTIATE_TEST_SUITE_P(Sql, QueueConformance, ::testing::Values(&sql_backend),
-                         [](const auto&) { return std::string("sql"); });
+INSTANTIATE_TEST_SUITE_P(Sql, QueueConformance, ::testing::Values(&sqlite_queue, &postgres_queue),
+                         [](const auto& named) {
+                             return std::string(named.param == &sqlite_queue ? "sqlite"
+                                                                             : "postgresql");
+                         });
 
 }  // namespace
 }  // namespace mindme::queue

@@ -65,13 +65,14 @@ public:
             {
                 Job j;
                 int limit = static_cast<int>(max);
-                soci::statement st =
-                    (s.prepare
-                         << "SELECT id, payload, attempts, enqueued_at FROM jobs "
-                            "WHERE topic = :t AND state IN ('ready', 'leased') AND run_at <= :n "
-                            "ORDER BY run_at LIMIT :m",
-                     soci::use(topic), soci::use(now), soci::use(limit), soci::into(j.id),
-                     soci::into(j.payload), soci::into(j.attempts), soci::into(j.enqueued_at_ms));
+                std::string sql =
+                    "SELECT id, payload, attempts, enqueued_at FROM jobs "
+                    "WHERE topic = :t AND state IN ('ready', 'leased') AND run_at <= :n "
+                    "ORDER BY run_at LIMIT :m";
+                sql += db_.claim_rows_clause();
+                soci::statement st = (s.prepare << sql, soci::use(topic), soci::use(now),
+                                      soci::use(limit), soci::into(j.id), soci::into(j.payload),
+                                      soci::into(j.attempts), soci::into(j.enqueued_at_ms));
                 st.execute(false);
                 while (st.fetch()) due.push_back(j);
             }

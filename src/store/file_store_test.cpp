@@ -118,7 +118,8 @@ TEST_P(FileStoreConformance, ProcessingResultsAndRemoval) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Sql, FileStoreConformance,
-                         ::testing::Values(&test_backends::sqlite_backend),
+                         ::testing::Values(&test_backends::sqlite_backend,
+                                           &test_backends::postgres_backend),
                          test_backends::backend_name);
 
 }  // namespace

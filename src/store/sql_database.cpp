@@ -3,7 +3,69 @@
 
 #include <soci/soci.h>
 
+#include <algorithm>
+#include <stdexcept>
+
 namespace mindme::store {
+namespace {
+
+SessionPoolOptions session_options(const DatabaseOptions& o, const DatabaseBackend& backend) {
+    SessionPoolOptions s;
+    s.keep = std::max<std::size_t>(1, o.connections);
+    s.max = s.keep + (backend.overflow ? o.max_overflow : 0);
+    s.pre_ping = o.pre_ping;
+    s.recycle = o.recycle;
+    return s;
+}
+
+[[noreturn]] void throw_unavailable(const std::string& backend) {
+    throw core::ApiError(core::ErrorCode::kUnavailable,
+                         "the database (" + backend + ") is unavailable", 1);
+}
+
+}  // namespace
+
+std::unique_ptr<SqlDatabase> SqlDatabase::open(const DatabaseOptions& options) {
+    auto backend = sqlite_backend(options);
+    if (!backend) backend = postgres_backend(options);
+    if (!backend)
+        throw std::runtime_error("unsupported store.url '" + options.url +
+                                 "': expected sqlite:///path or postgresql://...");
+    std::unique_ptr<SqlDatabase> db(new SqlDatabase(std::move(*backend), options));
+    // One connection at once, so that a wrong URL or credentials stop the start with
+    // the database's own words; the others open on demand.
+    try {
+        db->sessions_.acquire();
+    } catch (const std::exception& e) {
+        throw std::runtime_error("cannot open " + options.url + ": " + e.what());
+    }
+    return db;
+}
+
+SqlDatabase::SqlDatabase(DatabaseBackend backend, const DatabaseOptions& options)
+    : backend_(backend.name),
+      single_writer_(backend.single_writer),
+      text_holds_nul_(backend.text_holds_nul),
+      options_(options),
+      sessions_(std::move(backend.opener), session_options(options, backend)),
+      // One thread per connection that may be open: a pool thread always finds one.
+      pool_("store", session_options(options, backend).max, options.max_waiting) {}
+
+SqlDatabase::~SqlDatabase() = default;
+
+SessionPool::Lease SqlDatabase::checkout() {
+    try {
+        return sessions_.acquire();
+    } catch (const std::exception&) {
+        throw_unavailable(backend_);
+    }
+}
+
+void SqlDatabase::failed(SessionPool::Lease& lease) {
+    if (lease.session().is_connected()) return;
+    lease.discard();
+    throw_unavailable(backend_);
+}
 
 boost::asio::awaitable<void> SqlDatabase::ping(core::BlockingPool::Clock::time_point deadline) {
     co_await run(
@@ -16,7 +78,7 @@ boost::asio::awaitable<void> SqlDatabase::ping(core::BlockingPool::Clock::time_p
 
 SqlDatabase::WriteTransaction::WriteTransaction(SqlDatabase& db, soci::session& session)
     : session_(session) {
-    if (db.backend() == "sqlite") {
+    if (db.single_writer_) {
         writer_ = std::unique_lock(db.writer_);
         session_ << "BEGIN IMMEDIATE";
     } else {

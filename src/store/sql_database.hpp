@@ -1,8 +1,9 @@
 #pragma once
-// A SQL database reached through SOCI: a fixed set of connections, each used by one
-// thread of a bounded blocking pool, so that event-loop coroutines await queries and
-// never block. The backend is chosen by URL (sqlite:///path now; postgresql:// and
-// mysql:// are later backends of the same class). SOCI stays out of this header.
+// A SQL database reached through SOCI: a pool of connections (store/session_pool.hpp,
+// the seed's size/overflow/pre-ping/recycle), each used by one thread of a bounded
+// blocking pool, so that event-loop coroutines await queries and never block. The
+// backend is chosen by URL: sqlite:///path or postgresql://... SOCI stays out of this
+// header.
 #include <chrono>
 #include <memory>
 #include <mutex>
@@ -11,19 +12,32 @@
 #include <utility>
 
 #include "core/blocking_pool.hpp"
-
-namespace soci {
-class session;
-}
+#include "store/session_pool.hpp"
 
 namespace mindme::store {
 
 struct DatabaseOptions {
-    std::string url;                 // sqlite:///var/lib/mindme/mindme.db
-    std::size_t connections = 20;    // the seed's pool_size
+    std::string url;                    // sqlite:///var/lib/mindme/mindme.db, postgresql://...
+    std::size_t connections = 20;       // kept open: the seed's pool_size
+    std::size_t max_overflow = 30;      // more opened under load and closed after (server DBs)
+    bool pre_ping = true;               // a connection idle for a second is tested before use
+    std::chrono::seconds recycle{300};  // and replaced once this old (0: never)
+    std::chrono::milliseconds checkout_timeout{30000};  // waiting longer for one: 503
     std::size_t max_waiting = 1000;  // queries queued beyond that get 503 at once
     int busy_timeout_ms = 5000;      // SQLite: how long a writer waits for the lock
 };
+
+// How one kind of database is reached: its name, how a connection is opened and set
+// up, and what it allows. One implementation file per backend.
+struct DatabaseBackend {
+    std::string name;  // "sqlite", "postgresql"
+    SessionPool::Opener opener;
+    bool single_writer = false;  // SQLite: writers take turns in-process
+    bool overflow = true;        // false: one file, nothing gained by more connections
+    bool text_holds_nul = true;  // false: text columns cannot store U+0000
+};
+std::optional<DatabaseBackend> sqlite_backend(const DatabaseOptions& options);
+std::optional<DatabaseBackend> postgres_backend(const DatabaseOptions& options);
 
 class SqlDatabase {
 public:
@@ -32,26 +46,24 @@ public:
     ~SqlDatabase();
 
     // Runs f(session) on a pool thread with a connection of its own. Like
-    // BlockingPool::run, f captures by reference.
+    // BlockingPool::run, f captures by reference. A job still waiting for a connection
+    // at `deadline` or after checkout_timeout, or one whose connection is lost, fails
+    // with 503 `unavailable`.
     template <class F>
     boost::asio::awaitable<std::invoke_result_t<F, soci::session&>> run(
         F f, std::optional<core::BlockingPool::Clock::time_point> deadline = std::nullopt) {
         static_assert(std::is_trivially_copyable_v<F>,
                       "capture by reference in SqlDatabase::run jobs");
-        co_return co_await pool_.run(
-            [this, &f]() {
-                Lease lease(*this);
-                return f(lease.session());
-            },
-            deadline);
+        auto limit = core::BlockingPool::Clock::now() + options_.checkout_timeout;
+        if (!deadline || *deadline > limit) deadline = limit;
+        co_return co_await pool_.run([this, &f]() { return with_session(f); }, deadline);
     }
 
     // The same, blocking the calling thread: for commands such as `mindme migrate`
     // that have no event loop.
     template <class F>
     std::invoke_result_t<F, soci::session&> run_now(F f) {
-        Lease lease(*this);
-        return f(lease.session());
+        return with_session(f);
     }
 
     // Round trip to the database (SELECT 1), for health checks.
@@ -77,33 +89,48 @@ public:
     };
 
     const std::string& backend() const { return backend_; }
+    bool text_holds_nul() const { return text_holds_nul_; }
+    // Appended to a SELECT that claims rows for this transaction, so that concurrent
+    // claimers take different rows instead of the same ones (FOR UPDATE SKIP LOCKED);
+    // empty where writers take turns anyway (SQLite).
+    const char* claim_rows_clause() const {
+        return single_writer_ ? "" : " FOR UPDATE SKIP LOCKED";
+    }
     core::BlockingPool::Stats pool_stats() const { return pool_.stats(); }
 
+    SessionPool::Stats connection_stats() const { return sessions_.stats(); }
+
 private:
-    struct Connections;
-    class Lease {
-    public:
-        explicit Lease(SqlDatabase& db);
-        ~Lease();
-        Lease(const Lease&) = delete;
-        Lease& operator=(const Lease&) = delete;
-        soci::session& session();
+    SqlDatabase(DatabaseBackend backend, const DatabaseOptions& options);
 
-    private:
-        SqlDatabase& db_;
-        std::size_t position_;
-    };
-
-    SqlDatabase(std::string backend, std::unique_ptr<Connections> connections,
-                const DatabaseOptions& options);
+    template <class F>
+    std::invoke_result_t<F, soci::session&> with_session(F& f) {
+        auto lease = checkout();
+        try {
+            return f(lease.session());
+        } catch (...) {
+            failed(lease);  // throws 503 instead when the connection was lost
+            throw;
+        }
+    }
+    SessionPool::Lease checkout();
+    void failed(SessionPool::Lease& lease);
 
     std::string backend_;
-    std::unique_ptr<Connections> connections_;
+    bool single_writer_;
+    bool text_holds_nul_;
+    DatabaseOptions options_;
+    SessionPool sessions_;
     std::mutex writer_;  // held by a WriteTransaction on single-writer backends (SQLite)
     core::BlockingPool pool_;
 };
 
 // "sqlite:///abs/path" or "sqlite://relative/path" → the file path; nullopt otherwise.
 std::optional<std::string> sqlite_path(const std::string& url);
+// postgresql:// or postgres:// (a libpq connection URI).
+bool is_postgres_url(const std::string& url);
+// The URI as libpq keyword='value' pairs; throws std::invalid_argument with libpq's
+// words when it is not a valid URI.
+std::string postgres_conninfo(const std::string& url);
 
 }  // namespace mindme::store

@@ -14,6 +14,7 @@
 #include "store/outbox.hpp"
 #include "store/sql_database.hpp"
 #include "store/sql_statements.hpp"
+#include "store/text_column.hpp"
 
 namespace mindme::store {
 namespace {
@@ -54,8 +55,9 @@ std::vector<std::string> parse_tags(const std::string& text) {
 
 // Binds a statement's result columns to one Memory, refilled by each fetch.
 struct MemoryRow {
-    Memory m;
-    std::string tags;
+    const detail::TextColumn& text;
+    Memory m{};
+    std::string tags{};
 
     void bind(soci::statement& st) {
         st.exchange(soci::into(m.id));
@@ -69,13 +71,15 @@ struct MemoryRow {
     }
     Memory take() {
         m.tags = parse_tags(tags);
+        text.load(m.title);
+        text.load(m.body);
         return m;
     }
 };
 
-std::optional<Memory> read_memory(soci::session& s, const std::string& user_id,
-                                  const std::string& id) {
-    MemoryRow row;
+std::optional<Memory> read_memory(soci::session& s, const detail::TextColumn& text,
+                                  const std::string& user_id, const std::string& id) {
+    MemoryRow row{text};
     soci::statement st(s);
     row.bind(st);
     st.exchange(soci::use(id));
@@ -94,7 +98,7 @@ void record_change(soci::session& s, const std::string& user_id, const char* kin
 
 class SqlMemoryStore final : public MemoryStore {
 public:
-    explicit SqlMemoryStore(SqlDatabase& db) : db_(db) {}
+    explicit SqlMemoryStore(SqlDatabase& db) : db_(db), text_(db.text_holds_nul()) {}
 
     boost::asio::awaitable<Memory> create(Memory m, std::int64_t now_ms,
                                           Deadline deadline) override {
@@ -104,9 +108,11 @@ public:
             [&](soci::session& s) {
                 SqlDatabase::WriteTransaction tx(db_, s);
                 auto tags = tags_json(m.tags);
+                auto title = text_.store(m.title);
+                auto body = text_.store(m.body);
                 s << "INSERT INTO memories (id, user_id, title, body, tags, created_at, "
                      "updated_at, version) VALUES (:i, :u, :t, :b, :g, :c, :m, :v)",
-                    soci::use(m.id), soci::use(m.user_id), soci::use(m.title), soci::use(m.body),
+                    soci::use(m.id), soci::use(m.user_id), soci::use(title), soci::use(body),
                     soci::use(tags), soci::use(m.created_at_ms), soci::use(m.updated_at_ms),
                     soci::use(m.version);
                 auto snapshot = memory_json(m);
@@ -119,15 +125,15 @@ public:
 
     boost::asio::awaitable<std::optional<Memory>> find(std::string user_id, std::string id,
                                                        Deadline deadline) override {
-        co_return co_await db_.run([&](soci::session& s) { return read_memory(s, user_id, id); },
-                                   deadline);
+        co_return co_await db_.run(
+            [&](soci::session& s) { return read_memory(s, text_, user_id, id); }, deadline);
     }
 
     boost::asio::awaitable<MemoryPage> list(std::string user_id, std::optional<ListPosition> after,
                                             std::size_t limit, Deadline deadline) override {
         co_return co_await db_.run(
             [&](soci::session& s) {
-                MemoryRow row;
+                MemoryRow row{text_};
                 return detail::newest_first_page<MemoryPage>(s, kColumns, "updated_at", user_id,
                                                              after, limit, row);
             },
@@ -141,6 +147,8 @@ public:
             [&](soci::session& s) {
                 SqlDatabase::WriteTransaction tx(db_, s);
                 auto tags = tags_json(m.tags);
+                auto title = text_.store(m.title);
+                auto body = text_.store(m.body);
                 // updated_at never goes back, even if the clock does: the list order and
                 // clients comparing times rely on it.
                 std::string sql =
@@ -150,7 +158,7 @@ public:
                 std::int64_t expected = expected_version.value_or(0);
                 if (expected_version) sql += " AND version = :v";
                 soci::statement st(s);
-                for (auto* text : {&m.title, &m.body, &tags}) st.exchange(soci::use(*text));
+                for (auto* column : {&title, &body, &tags}) st.exchange(soci::use(*column));
                 st.exchange(soci::use(now_ms));
                 st.exchange(soci::use(now_ms));
                 st.exchange(soci::use(m.id));
@@ -159,11 +167,12 @@ public:
                 prepare(st, sql);
                 WriteResult result;
                 if (affected(st) == 0) {
-                    result.status = read_memory(s, m.user_id, m.id) ? WriteStatus::kVersionMismatch
-                                                                    : WriteStatus::kNotFound;
+                    result.status = read_memory(s, text_, m.user_id, m.id)
+                                        ? WriteStatus::kVersionMismatch
+                                        : WriteStatus::kNotFound;
                     return result;
                 }
-                result.memory = *read_memory(s, m.user_id, m.id);
+                result.memory = *read_memory(s, text_, m.user_id, m.id);
                 auto snapshot = memory_json(result.memory);
                 record_change(s, m.user_id, "upsert", result.memory, now_ms, &snapshot);
                 tx.commit();
@@ -180,7 +189,7 @@ public:
                 SqlDatabase::WriteTransaction tx(db_, s);
                 WriteResult result;
                 for (int attempt = 0; attempt < kDeleteAttempts; ++attempt) {
-                    auto current = read_memory(s, user_id, id);
+                    auto current = read_memory(s, text_, user_id, id);
                     if (!current) {
                         result.status = WriteStatus::kNotFound;
                         return result;
@@ -269,6 +278,7 @@ public:
 
 private:
     SqlDatabase& db_;
+    detail::TextColumn text_;
 };
 
 }  // namespace

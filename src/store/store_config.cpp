@@ -8,16 +8,36 @@ namespace mindme::store {
 
 void declare_config(core::ConfigSchema& schema) {
     schema.add_string("store.url", "",
-                      "The SQL database: sqlite:///path. Empty: the embedded database "
-                      "<data.dir>/mindme.db.",
+                      "The SQL database: sqlite:///path, or postgresql://user:password@host:port/"
+                      "db (a libpq URI: every libpq parameter works). Empty: the embedded "
+                      "database <data.dir>/mindme.db.",
                       [](const core::ConfigValue& v) -> std::optional<std::string> {
                           const auto& url = std::get<std::string>(v);
                           if (url.empty() || sqlite_path(url)) return std::nullopt;
-                          return "expected sqlite:///path";
+                          if (is_postgres_url(url)) {
+                              try {
+                                  postgres_conninfo(url);
+                                  return std::nullopt;
+                              } catch (const std::invalid_argument& e) {
+                                  return std::string(e.what());
+                              }
+                          }
+                          return "expected sqlite:///path or postgresql://...";
                       });
     schema.add_int("store.pool.size", 20, 1, 1000,
-                   "Database connections per process, each with a thread of its own (the "
-                   "seed's pool_size).");
+                   "Database connections kept open per process (the seed's pool_size).");
+    schema.add_int("store.pool.max_overflow", 30, 0, 1000,
+                   "More connections a busy process may open beyond store.pool.size, closed "
+                   "again when given back (the seed's max_overflow). SQLite: ignored.");
+    schema.add_bool("store.pool.pre_ping", true,
+                    "Test a connection idle for a second or more with SELECT 1 before use, "
+                    "and replace it if the database went away (the seed's pool_pre_ping).");
+    schema.add_int("store.pool.recycle_seconds", 300, 0, 86'400,
+                   "Replace a connection once it is this old; 0: never (the seed's "
+                   "pool_recycle).");
+    schema.add_int("store.pool.timeout_ms", 30'000, 1, 600'000,
+                   "A query that waits longer than this for a connection gets 503 (as does "
+                   "one whose request deadline passes first).");
     schema.add_int("store.pool.max_waiting", 1000, 0, 1'000'000,
                    "Queries that may wait for a connection; past it a request gets 503 at "
                    "once.");
@@ -34,6 +54,10 @@ DatabaseOptions database_options(const core::Config& c, const std::string& data_
     if (o.url.empty())
         o.url = "sqlite://" + std::filesystem::absolute(data_dir + "/mindme.db").string();
     o.connections = static_cast<std::size_t>(c.get_int("store.pool.size"));
+    o.max_overflow = static_cast<std::size_t>(c.get_int("store.pool.max_overflow"));
+    o.pre_ping = c.get_bool("store.pool.pre_ping");
+    o.recycle = std::chrono::seconds(c.get_int("store.pool.recycle_seconds"));
+    o.checkout_timeout = std::chrono::milliseconds(c.get_int("store.pool.timeout_ms"));
     o.max_waiting = static_cast<std::size_t>(c.get_int("store.pool.max_waiting"));
     o.busy_timeout_ms = static_cast<int>(c.get_int("store.busy_timeout_ms"));
     return o;

@@ -12,8 +12,19 @@ void export_metrics(const SqlDatabase& db, metrics::Registry& registry) {
         auto family = [&out](const char* name, const char* help, MetricType type, double v) {
             metrics::write_family(out, name, help, type, v);
         };
-        family("store_pool_threads", "Database connections, each with its own thread.",
-               MetricType::kGauge, static_cast<double>(s.threads));
+        family("store_pool_threads",
+               "Threads that run queries: one per connection that may be open.", MetricType::kGauge,
+               static_cast<double>(s.threads));
+        auto c = db.connection_stats();
+        family("store_connections_open", "Database connections open now.", MetricType::kGauge,
+               static_cast<double>(c.open));
+        family("store_connections_idle", "Open database connections not in use.",
+               MetricType::kGauge, static_cast<double>(c.idle));
+        family("store_connections_opened_total", "Database connections opened.",
+               MetricType::kCounter, static_cast<double>(c.opened));
+        family("store_connections_discarded_total",
+               "Connections closed because they broke, failed the pre-ping or aged out.",
+               MetricType::kCounter, static_cast<double>(c.discarded));
         family("store_pool_queued", "Queries waiting for a connection.", MetricType::kGauge,
                static_cast<double>(s.queued));
         family("store_pool_busy", "Queries running now.", MetricType::kGauge,

@@ -1,13 +1,18 @@
 #pragma once
 // The SQL backends the store conformance suites run on: each opens a fresh, empty
-// database. PostgreSQL and MariaDB join the list when their servers are started by
-// the test fixtures.
+// database. PostgreSQL runs on the private server that CTest's `postgres` fixture
+// starts (scripts/services/postgres.sh); a test run without it fails, it is not skipped.
 #include <gtest/gtest.h>
+#include <soci/postgresql/soci-postgresql.h>
+#include <soci/soci.h>
 #include <unistd.h>
 
 #include <atomic>
+#include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <functional>
+#include <stdexcept>
 #include <string>
 
 #include "store/accounts.hpp"
@@ -37,6 +42,43 @@ inline Backend sqlite_backend() {
                 return db;
             },
             [dir] { std::filesystem::remove_all(dir); }};
+}
+
+// The URL of the fixture's server: MINDME_TEST_POSTGRES names its directory.
+inline std::string postgres_test_url() {
+    const char* dir = std::getenv("MINDME_TEST_POSTGRES");
+    if (!dir || !*dir)
+        throw std::runtime_error(
+            "MINDME_TEST_POSTGRES is not set: run through ctest, whose postgres fixture "
+            "starts the server (scripts/services/postgres.sh)");
+    std::ifstream in(std::string(dir) + "/url");
+    std::string url;
+    if (!std::getline(in, url) || url.empty())
+        throw std::runtime_error(std::string("no PostgreSQL server in ") + dir);
+    return url;
+}
+
+// A fresh schema per backend instance, chosen through libpq's `options` parameter.
+inline Backend postgres_backend() {
+    static std::atomic<int> serial{0};
+    auto schema = "t" + std::to_string(::getpid()) + "_" + std::to_string(++serial);
+    auto run_sql = [](const std::string& sql) {
+        soci::session s(soci::postgresql, postgres_conninfo(postgres_test_url()));
+        s << sql;
+    };
+    return {"postgresql",
+            [schema, run_sql] {
+                run_sql("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+                run_sql("CREATE SCHEMA " + schema);
+                DatabaseOptions o;
+                o.url = postgres_test_url() + "?options=-c%20search_path%3D" + schema;
+                o.connections = 4;
+                o.max_overflow = 0;
+                auto db = SqlDatabase::open(o);
+                migrate(*db);
+                return db;
+            },
+            [schema, run_sql] { run_sql("DROP SCHEMA IF EXISTS " + schema + " CASCADE"); }};
 }
 
 // A deadline no test reaches.

@@ -3,6 +3,7 @@
 Every wait here is bounded and waits for a condition (a log line, a closed socket,
 an exit), never for a fixed time.
 """
+import hashlib
 import http.client
 import json
 import os
@@ -17,6 +18,25 @@ import time
 
 BIN = os.environ.get("MINDME_BIN", os.path.join(os.path.dirname(__file__), "../../build/mindme"))
 START_TIMEOUT = 20.0
+# MINDME_E2E_STORE=postgresql runs the servers on the PostgreSQL instance in the
+# directory MINDME_TEST_POSTGRES (CTest's postgres fixture), one schema per data
+# directory: processes sharing a data directory share a database, as in the stack.
+E2E_STORE = os.environ.get("MINDME_E2E_STORE", "sqlite")
+
+
+def store_sets(data):
+    """The --set arguments that put a server's store where this run wants it."""
+    if E2E_STORE == "sqlite":
+        return []
+    if E2E_STORE != "postgresql":
+        raise RuntimeError("MINDME_E2E_STORE must be sqlite or postgresql")
+    with open(os.path.join(os.environ["MINDME_TEST_POSTGRES"], "url")) as f:
+        url = f.read().strip()
+    schema = "e2e_" + hashlib.sha1(os.path.abspath(data).encode()).hexdigest()[:16]
+    subprocess.run(["psql", "-qAt", "-v", "ON_ERROR_STOP=1", url, "-c",
+                    "CREATE SCHEMA IF NOT EXISTS " + schema],
+                   check=True, stdout=subprocess.DEVNULL, timeout=30)
+    return ["store.url=%s?options=-c%%20search_path%%3D%s" % (url, schema)]
 
 
 class Server:
@@ -28,7 +48,7 @@ class Server:
         args = [BIN, command, *args, "--listen", "127.0.0.1:0", "--data", self.data]
         if static_dir:
             args += ["--set", "http.static_dir=" + static_dir]
-        for s in sets:
+        for s in [*store_sets(self.data), *sets]:
             args += ["--set", s]
         self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                      env={**os.environ, **(env or {})})
