@@ -85,19 +85,27 @@ bool SessionPool::healthy(Lease::Entry& entry) {
 }
 
 void SessionPool::give_back(std::unique_ptr<Lease::Entry> entry, bool broken) {
-    std::unique_ptr<Lease::Entry> closing;  // closed outside the lock (a round trip)
+    // Closed outside the lock (closing may be a round trip).
+    std::vector<std::unique_ptr<Lease::Entry>> closing;
     {
         std::lock_guard lock(mutex_);
-        if (broken || idle_.size() >= options_.keep) {
-            closing = std::move(entry);
-            --open_;
-            if (broken) ++counters_.discarded;
+        if (broken) {
+            // The server went away: the idle connections from before are as dead.
+            invalid_before_ = Clock::now();
+            for (auto& stale : idle_) closing.push_back(std::move(stale));
+            idle_.clear();
+        }
+        bool unusable = broken || entry->opened_at < invalid_before_;
+        counters_.discarded += closing.size() + (unusable ? 1 : 0);
+        if (unusable || idle_.size() >= options_.keep) {
+            closing.push_back(std::move(entry));  // broken, stale, or overflow
         } else {
             entry->last_used = Clock::now();
             idle_.push_back(std::move(entry));
         }
+        open_ -= closing.size();
     }
-    available_.notify_one();
+    available_.notify_all();
 }
 
 SessionPool::Stats SessionPool::stats() const {

@@ -3,7 +3,9 @@
 // (SQLAlchemy's QueuePool): `keep` connections stay open, up to `max` are open at
 // once (the rest, opened under load, are closed when given back), a connection idle
 // for a while is pinged before use (pre_ping) and one older than `recycle` is
-// replaced, and one that broke is discarded so the next checkout opens a fresh one.
+// replaced, and one that broke is discarded so the next checkout opens a fresh one —
+// together with every other connection opened before it broke (a restarted server has
+// dropped them all: one failure, not one per pooled connection).
 // Connections are opened on first use, so a process starts while its database is
 // down and serves once it is back. Private to src/store.
 #include <chrono>
@@ -21,10 +23,10 @@ class session;
 namespace mindme::store {
 
 struct SessionPoolOptions {
-    std::size_t keep = 20;                       // store.pool.size
-    std::size_t max = 50;                        // size + max_overflow
-    bool pre_ping = true;                        // store.pool.pre_ping
-    std::chrono::seconds recycle{300};           // store.pool.recycle_seconds; 0: never
+    std::size_t keep = 20;                            // store.pool.size
+    std::size_t max = 50;                             // size + max_overflow
+    bool pre_ping = true;                             // store.pool.pre_ping
+    std::chrono::seconds recycle{300};                // store.pool.recycle_seconds; 0: never
     std::chrono::milliseconds ping_after_idle{1000};  // a connection used this recently is trusted
 };
 
@@ -34,10 +36,10 @@ public:
     using Opener = std::function<void(soci::session&)>;
 
     struct Stats {
-        std::size_t open = 0;          // connections open now
-        std::size_t idle = 0;          // of which idle
-        std::uint64_t opened = 0;      // connections ever opened
-        std::uint64_t discarded = 0;   // closed because they broke, failed a ping or aged out
+        std::size_t open = 0;         // connections open now
+        std::size_t idle = 0;         // of which idle
+        std::uint64_t opened = 0;     // connections ever opened
+        std::uint64_t discarded = 0;  // closed because they broke, failed a ping or aged out
     };
 
     SessionPool(Opener opener, SessionPoolOptions options);
@@ -77,6 +79,7 @@ private:
     std::condition_variable available_;
     std::vector<std::unique_ptr<Lease::Entry>> idle_;  // most recently used last
     std::size_t open_ = 0;
+    Clock::time_point invalid_before_{};  // connections opened earlier are stale
     Stats counters_;
 };
 

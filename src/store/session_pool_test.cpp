@@ -62,6 +62,23 @@ TEST(SessionPool, ADiscardedConnectionIsReplacedByAFreshOne) {
     EXPECT_EQ(opener.calls, 2);
 }
 
+TEST(SessionPool, OneBrokenConnectionRetiresAllOpenedBeforeIt) {
+    Opener opener;
+    SessionPool pool(opener.fn(), options(3, 3));
+    {
+        auto a = pool.acquire();
+        auto b = pool.acquire();
+        auto c = pool.acquire();
+        c.discard();  // the server went away under c
+        // b, given back after, is as old as c: closed too.
+    }
+    EXPECT_EQ(pool.stats().open, 0u);
+    EXPECT_EQ(pool.stats().discarded, 3u);
+    { auto fresh = pool.acquire(); }
+    EXPECT_EQ(pool.stats().idle, 1u);  // opened after the failure: kept
+    EXPECT_EQ(opener.calls, 4);
+}
+
 TEST(SessionPool, AConnectionClosedUnderneathIsNotHandedOut) {
     Opener opener;
     auto o = options(1, 1);

@@ -1,0 +1,116 @@
+"""The store's database fails under a steady write load: no acknowledged write is lost,
+errors come only while it is down, and the server recovers by itself once it is back.
+The database is a private PostgreSQL started by scripts/services/postgres.sh."""
+import http.client
+import os
+import shutil
+import subprocess
+import tempfile
+import threading
+import time
+import unittest
+
+from mindme_server import ApiUser, Server, until
+
+SERVICES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../scripts/services")
+RECOVERY_SECONDS = 5
+
+
+def service(name, *args):
+    out = subprocess.run([os.path.join(SERVICES, name + ".sh"), *args], check=True,
+                         capture_output=True, text=True, timeout=120,
+                         env={**os.environ, "MINDME_SERVICES_FAST": "1"})
+    return out.stdout.strip()
+
+
+class SteadyWriter:
+    """Creates memories one after another on one keep-alive connection until stopped
+    (bounded: 60 s, 20,000 writes); records what was acknowledged and what failed."""
+
+    def __init__(self, server, user):
+        self.server, self.user = server, user
+        self.acked, self.failures = [], []  # ids; (monotonic time, status or error)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self):
+        conn = self.server.connection()
+        deadline = time.monotonic() + 60
+        for i in range(20000):
+            if self._stop.is_set() or time.monotonic() > deadline:
+                break
+            try:
+                status, _, doc = self.user.call("POST", "/v1/memories", {"title": "w%d" % i},
+                                                conn=conn)
+            except (OSError, http.client.HTTPException) as e:
+                conn.close()
+                conn = self.server.connection()
+                status, doc = repr(e), None
+            if status == 201:
+                self.acked.append(doc["id"])
+            else:
+                self.failures.append((time.monotonic(), status))
+        conn.close()
+
+    def stop(self):
+        self._stop.set()
+        self._thread.join(70)
+
+
+class PostgresRestartTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp(prefix="mindme-faults-")
+        os.chmod(cls.tmp, 0o755)  # the postgres user keeps its data below
+        cls.pg = os.path.join(cls.tmp, "pg")
+        url = service("postgres", "start", cls.pg).splitlines()[-1]
+        cls.server = Server("store.url=" + url, "store.pool.size=4", "store.pool.max_overflow=4",
+                            command="all")
+
+    @classmethod
+    def tearDownClass(cls):
+        try:
+            cls.server.stop()
+        finally:
+            service("postgres", "destroy", cls.pg)
+            shutil.rmtree(cls.tmp, ignore_errors=True)
+
+    def listed_ids(self, user):
+        ids, cursor = set(), None
+        for _ in range(1000):
+            path = "/v1/memories?limit=200" + ("&cursor=" + cursor if cursor else "")
+            status, _, page = user.call("GET", path)
+            self.assertEqual(status, 200, page)
+            ids.update(m["id"] for m in page["items"])
+            cursor = page["next_cursor"]
+            if not cursor:
+                return ids
+        self.fail("too many pages")
+
+    def test_a_restart_loses_no_acknowledged_write_and_recovers(self):
+        user = ApiUser(self.server, "writer@example.com")
+        writer = SteadyWriter(self.server, user)
+        try:
+            self.assertTrue(until(lambda: len(writer.acked) >= 50, 30), "no steady writes")
+            down_at = time.monotonic()
+            service("postgres", "restart", self.pg)
+            back_at = time.monotonic()
+            after_restart = len(writer.acked)
+            self.assertTrue(until(lambda: len(writer.acked) >= after_restart + 200, 30),
+                            "writes did not resume: %s" % writer.failures[-5:])
+        finally:
+            writer.stop()
+        outside = [f for f in writer.failures
+                   if f[0] < down_at or f[0] > back_at + RECOVERY_SECONDS]
+        self.assertEqual(outside, [], "errors while the database was up")
+        self.assertEqual({status for _, status in writer.failures} - {503}, set(),
+                         "a lost database is 503, nothing else")
+        missing = set(writer.acked) - self.listed_ids(user)
+        self.assertEqual(missing, set(), "acknowledged writes lost")
+        status, _, _ = self.server.request("GET", "/health")
+        self.assertEqual(status, 200)
+
+
+if __name__ == "__main__":
+    unittest.main()
