@@ -1,33 +1,33 @@
 # Real servers for the tests, as CTest fixtures: a test that needs one lists it with
-# mindme_module(... SERVICES postgres) or mindme_requires_services(TEST postgres); CTest
-# starts the server (scripts/services/) before the first such test and stops it after
-# the last. Each build directory has its own instances under services/.
+# mindme_module(... SERVICES postgres) or mindme_service_properties(); CTest starts the
+# servers (scripts/services/) before the first such test and stops them after the last.
+# Each build directory has its own instances under services/; a test finds them through
+# MINDME_TEST_SERVICES (services/<name>/url).
 set(MINDME_SERVICES_DIR ${CMAKE_BINARY_DIR}/services)
-set(MINDME_SERVICES postgres)
 
-function(mindme_service_fixture name)
-  set(script ${PROJECT_SOURCE_DIR}/scripts/services/${name}.sh)
-  add_test(NAME services.${name}.start COMMAND ${script} start ${MINDME_SERVICES_DIR}/${name})
-  set_tests_properties(services.${name}.start PROPERTIES
-    FIXTURES_SETUP ${name} ENVIRONMENT "MINDME_SERVICES_FAST=1" TIMEOUT 120)
-  add_test(NAME services.${name}.stop COMMAND ${script} destroy ${MINDME_SERVICES_DIR}/${name})
-  set_tests_properties(services.${name}.stop PROPERTIES FIXTURES_CLEANUP ${name} TIMEOUT 120)
+# Fixture `postgres`: a primary (services/postgres) and its streaming replica
+# (services/postgres_replica).
+function(mindme_postgres_fixture)
+  set(script ${PROJECT_SOURCE_DIR}/scripts/services/postgres.sh)
+  set(primary ${MINDME_SERVICES_DIR}/postgres)
+  set(replica ${MINDME_SERVICES_DIR}/postgres_replica)
+  add_test(NAME services.postgres.start
+           COMMAND bash -c "\"$0\" start \"$1\" && \"$0\" replica \"$2\" \"$1\""
+                   ${script} ${primary} ${replica})
+  set_tests_properties(services.postgres.start PROPERTIES
+    FIXTURES_SETUP postgres ENVIRONMENT "MINDME_SERVICES_FAST=1" TIMEOUT 120)
+  add_test(NAME services.postgres.stop
+           COMMAND bash -c "\"$0\" destroy \"$2\"; \"$0\" destroy \"$1\""
+                   ${script} ${primary} ${replica})
+  set_tests_properties(services.postgres.stop PROPERTIES FIXTURES_CLEANUP postgres TIMEOUT 120)
 endfunction()
 
-# The test properties that make a test use the given services: the fixture, and an
-# environment variable MINDME_TEST_<NAME> naming the instance's directory.
-function(mindme_service_properties out)
-  set(env "")
-  foreach(service ${ARGN})
-    string(TOUPPER ${service} upper)
-    list(APPEND env "MINDME_TEST_${upper}=${MINDME_SERVICES_DIR}/${service}")
-  endforeach()
-  string(REPLACE ";" "\\;" env "${env}")
-  set(${out} FIXTURES_REQUIRED "${ARGN}" ENVIRONMENT "${env}" PARENT_SCOPE)
+# The test properties that make a test use a service: its fixture, and where to find it.
+function(mindme_service_properties out service)
+  set(${out} FIXTURES_REQUIRED ${service} ENVIRONMENT "MINDME_TEST_SERVICES=${MINDME_SERVICES_DIR}"
+      PARENT_SCOPE)
 endfunction()
 
 if(MINDME_TESTS)
-  foreach(service ${MINDME_SERVICES})
-    mindme_service_fixture(${service})
-  endforeach()
+  mindme_postgres_fixture()
 endif()

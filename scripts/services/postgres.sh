@@ -2,7 +2,8 @@
 # A private PostgreSQL instance on loopback, in a directory of its own.
 #   postgres.sh start DIR               a primary (initialised on first start)
 #   postgres.sh replica DIR PRIMARY_DIR a streaming replica of that primary
-#   postgres.sh stop DIR | restart DIR | kill DIR (SIGKILL, for fault tests)
+#   postgres.sh stop DIR | restart DIR
+#   postgres.sh kill DIR                immediate shutdown, as a crash (for fault tests)
 #   postgres.sh destroy DIR             stop and remove the directory
 # DIR/url then reads postgresql://postgres@127.0.0.1:PORT/mindme (trust authentication,
 # loopback only: these instances are for tests and `make stack`, not for production).
@@ -88,7 +89,7 @@ case "$cmd" in
     rm -rf "$dir"
     prepare_dir "$dir"
     pg pg_basebackup -h 127.0.0.1 -p "$(cat "$primary/port")" -U postgres -D "$dir/data" -R \
-      -X stream --no-sync
+      -X stream --no-sync --checkpoint=fast
     port=$(free_port)
     # The copy carries the primary's settings; later lines win.
     echo "port = $port" >>"$dir/data/postgresql.conf"
@@ -109,9 +110,8 @@ case "$cmd" in
     wait_for_port "$(cat "$dir/port")"
     ;;
   kill)
-    if [[ -f "$dir/data/postmaster.pid" ]]; then
-      kill -KILL "$(head -1 "$dir/data/postmaster.pid")" 2>/dev/null || true
-    fi
+    # Every server process quits at once, nothing flushed: what a crash leaves.
+    if running "$dir"; then pg pg_ctl stop -m immediate -w -D "$dir/data" >/dev/null; fi
     ;;
   *) die "unknown command '$cmd'" ;;
 esac

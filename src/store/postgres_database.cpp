@@ -52,6 +52,12 @@ std::optional<DatabaseBackend> postgres_backend(const DatabaseOptions& options) 
         .single_writer = false,
         .overflow = true,
         .text_holds_nul = false,
+        // Caught up (everything received is replayed): 0, however long ago the last
+        // write was; otherwise the age of the last replayed transaction.
+        .replica_lag_query =
+            "SELECT CASE WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0 "
+            "ELSE COALESCE(EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp()), 0) "
+            "END::float8",
     };
 }
 

@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "store/replica_set.hpp"
+
 namespace mindme::store {
 namespace {
 
@@ -25,29 +27,63 @@ SessionPoolOptions session_options(const DatabaseOptions& o, const DatabaseBacke
 
 }  // namespace
 
-std::unique_ptr<SqlDatabase> SqlDatabase::open(const DatabaseOptions& options) {
+std::unique_ptr<SqlDatabase> SqlDatabase::connect(const DatabaseOptions& options, bool eager) {
     auto backend = sqlite_backend(options);
     if (!backend) backend = postgres_backend(options);
     if (!backend)
         throw std::runtime_error("unsupported store.url '" + options.url +
                                  "': expected sqlite:///path or postgresql://...");
-    std::unique_ptr<SqlDatabase> db(new SqlDatabase(std::move(*backend), options));
+    std::unique_ptr<SqlDatabase> db(new SqlDatabase(*backend, options));
     // One connection at once, so that a wrong URL or credentials stop the start with
     // the database's own words; the others open on demand.
-    try {
-        db->sessions_.acquire();
-    } catch (const std::exception& e) {
-        throw std::runtime_error("cannot open " + options.url + ": " + e.what());
+    if (eager) {
+        try {
+            db->sessions_.acquire();
+        } catch (const std::exception& e) {
+            throw std::runtime_error("cannot open " + options.url + ": " + e.what());
+        }
+    }
+    if (!options.replicas.empty()) {
+        if (backend->replica_lag_query.empty())
+            throw std::runtime_error("store.replicas: " + backend->name + " has no read replicas");
+        std::vector<std::unique_ptr<SqlDatabase>> replicas;
+        for (const auto& url : options.replicas) {
+            auto o = options;
+            o.url = url;
+            o.replicas.clear();
+            // A replica that is down at start is skipped until it answers.
+            replicas.push_back(connect(o, false));
+            if (replicas.back()->backend() != backend->name)
+                throw std::runtime_error("store.replicas: " + url + " is not " + backend->name);
+        }
+        db->replicas_ = std::make_unique<ReplicaSet>(
+            std::move(replicas), backend->replica_lag_query, options.max_replica_lag);
     }
     return db;
 }
 
-SqlDatabase::SqlDatabase(DatabaseBackend backend, const DatabaseOptions& options)
+std::unique_ptr<SqlDatabase> SqlDatabase::open(const DatabaseOptions& options) {
+    return connect(options, true);
+}
+
+SqlDatabase* SqlDatabase::pick_replica(const std::string& user_id) {
+    return replicas_ ? replicas_->pick(user_id) : nullptr;
+}
+
+void SqlDatabase::replica_failed(SqlDatabase* replica) {
+    if (replicas_) replicas_->failed(replica);
+}
+
+void SqlDatabase::wrote(const std::string& user_id) {
+    if (replicas_) replicas_->wrote(user_id);
+}
+
+SqlDatabase::SqlDatabase(const DatabaseBackend& backend, const DatabaseOptions& options)
     : backend_(backend.name),
       single_writer_(backend.single_writer),
       text_holds_nul_(backend.text_holds_nul),
       options_(options),
-      sessions_(std::move(backend.opener), session_options(options, backend)),
+      sessions_(backend.opener, session_options(options, backend)),
       // One thread per connection that may be open: a pool thread always finds one.
       pool_("store", session_options(options, backend).max, options.max_waiting) {}
 
@@ -76,8 +112,9 @@ boost::asio::awaitable<void> SqlDatabase::ping(core::BlockingPool::Clock::time_p
         deadline);
 }
 
-SqlDatabase::WriteTransaction::WriteTransaction(SqlDatabase& db, soci::session& session)
-    : session_(session) {
+SqlDatabase::WriteTransaction::WriteTransaction(SqlDatabase& db, soci::session& session,
+                                                std::string writer)
+    : db_(db), session_(session), writer_user_(std::move(writer)) {
     if (db.single_writer_) {
         writer_ = std::unique_lock(db.writer_);
         session_ << "BEGIN IMMEDIATE";
@@ -98,6 +135,7 @@ SqlDatabase::WriteTransaction::~WriteTransaction() {
 void SqlDatabase::WriteTransaction::commit() {
     session_.commit();
     open_ = false;
+    if (!writer_user_.empty()) db_.wrote(writer_user_);
 }
 
 }  // namespace mindme::store

@@ -10,11 +10,14 @@
 #include <optional>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "core/blocking_pool.hpp"
 #include "store/session_pool.hpp"
 
 namespace mindme::store {
+
+class ReplicaSet;
 
 struct DatabaseOptions {
     std::string url;                    // sqlite:///var/lib/mindme/mindme.db, postgresql://...
@@ -23,8 +26,10 @@ struct DatabaseOptions {
     bool pre_ping = true;               // a connection idle for a second is tested before use
     std::chrono::seconds recycle{300};  // and replaced once this old (0: never)
     std::chrono::milliseconds checkout_timeout{30000};  // waiting longer for one: 503
-    std::size_t max_waiting = 1000;  // queries queued beyond that get 503 at once
-    int busy_timeout_ms = 5000;      // SQLite: how long a writer waits for the lock
+    std::size_t max_waiting = 1000;     // queries queued beyond that get 503 at once
+    int busy_timeout_ms = 5000;         // SQLite: how long a writer waits for the lock
+    std::vector<std::string> replicas;  // read replicas' URLs (same backend)
+    std::chrono::milliseconds max_replica_lag{5000};  // a replica further behind is skipped
 };
 
 // How one kind of database is reached: its name, how a connection is opened and set
@@ -32,16 +37,18 @@ struct DatabaseOptions {
 struct DatabaseBackend {
     std::string name;  // "sqlite", "postgresql"
     SessionPool::Opener opener;
-    bool single_writer = false;  // SQLite: writers take turns in-process
-    bool overflow = true;        // false: one file, nothing gained by more connections
-    bool text_holds_nul = true;  // false: text columns cannot store U+0000
+    bool single_writer = false;     // SQLite: writers take turns in-process
+    bool overflow = true;           // false: one file, nothing gained by more connections
+    bool text_holds_nul = true;     // false: text columns cannot store U+0000
+    std::string replica_lag_query;  // on a replica: seconds behind; empty: no replicas
 };
 std::optional<DatabaseBackend> sqlite_backend(const DatabaseOptions& options);
 std::optional<DatabaseBackend> postgres_backend(const DatabaseOptions& options);
 
 class SqlDatabase {
 public:
-    // Opens every connection (throws std::runtime_error naming the URL on failure).
+    // Opens the database and its replicas; one connection to the primary at once
+    // (throws std::runtime_error naming the URL on failure), the rest on demand.
     static std::unique_ptr<SqlDatabase> open(const DatabaseOptions& options);
     ~SqlDatabase();
 
@@ -58,6 +65,27 @@ public:
         if (!deadline || *deadline > limit) deadline = limit;
         co_return co_await pool_.run([this, &f]() { return with_session(f); }, deadline);
     }
+
+    // A read of one user's data: on a read replica when store.replicas has one that is
+    // up and close enough behind, unless this user wrote through this process lately
+    // (read-your-writes); otherwise, or if that replica fails, on this database.
+    template <class F>
+    boost::asio::awaitable<std::invoke_result_t<F, soci::session&>> read(
+        const std::string& user_id, F f,
+        std::optional<core::BlockingPool::Clock::time_point> deadline = std::nullopt) {
+        if (SqlDatabase* replica = pick_replica(user_id)) {
+            try {
+                co_return co_await replica->run(f, deadline);
+            } catch (const core::ApiError& e) {
+                if (e.code() != core::ErrorCode::kUnavailable) throw;
+                replica_failed(replica);
+            }
+        }
+        co_return co_await run(f, deadline);
+    }
+    // Called after a user's write commits: their reads stay here for a while.
+    void wrote(const std::string& user_id);
+    const ReplicaSet* replicas() const { return replicas_.get(); }
 
     // The same, blocking the calling thread: for commands such as `mindme migrate`
     // that have no event loop.
@@ -76,14 +104,18 @@ public:
     // order.
     class WriteTransaction {
     public:
-        WriteTransaction(SqlDatabase& db, soci::session& session);
+        // `writer`: the user whose data this writes, whose reads then stay on the
+        // primary for a while (read-your-writes with replicas).
+        WriteTransaction(SqlDatabase& db, soci::session& session, std::string writer = {});
         ~WriteTransaction();
         WriteTransaction(const WriteTransaction&) = delete;
         WriteTransaction& operator=(const WriteTransaction&) = delete;
         void commit();
 
     private:
+        SqlDatabase& db_;
         soci::session& session_;
+        std::string writer_user_;
         std::unique_lock<std::mutex> writer_;
         bool open_ = true;
     };
@@ -101,7 +133,10 @@ public:
     SessionPool::Stats connection_stats() const { return sessions_.stats(); }
 
 private:
-    SqlDatabase(DatabaseBackend backend, const DatabaseOptions& options);
+    SqlDatabase(const DatabaseBackend& backend, const DatabaseOptions& options);
+    static std::unique_ptr<SqlDatabase> connect(const DatabaseOptions& options, bool eager);
+    SqlDatabase* pick_replica(const std::string& user_id);
+    void replica_failed(SqlDatabase* replica);
 
     template <class F>
     std::invoke_result_t<F, soci::session&> with_session(F& f) {
@@ -123,6 +158,7 @@ private:
     SessionPool sessions_;
     std::mutex writer_;  // held by a WriteTransaction on single-writer backends (SQLite)
     core::BlockingPool pool_;
+    std::unique_ptr<ReplicaSet> replicas_;  // after pool_: its monitor uses the replicas only
 };
 
 // "sqlite:///abs/path" or "sqlite://relative/path" → the file path; nullopt otherwise.

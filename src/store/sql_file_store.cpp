@@ -69,7 +69,7 @@ public:
         f.status = "pending";
         co_return co_await db_.run(
             [&](soci::session& s) {
-                SqlDatabase::WriteTransaction tx(db_, s);
+                SqlDatabase::WriteTransaction tx(db_, s, f.user_id);
                 int thumbnail = 0;
                 s << "INSERT INTO files (id, user_id, name, content_type, size, sha256, status, "
                      "thumbnail, text_chars, created_at, updated_at) VALUES (:i, :u, :n, :c, "
@@ -87,13 +87,14 @@ public:
 
     boost::asio::awaitable<std::optional<FileRecord>> find(std::string user_id, std::string id,
                                                            Deadline deadline) override {
-        co_return co_await db_.run([&](soci::session& s) { return read_file(s, user_id, id); },
-                                   deadline);
+        co_return co_await db_.read(
+            user_id, [&](soci::session& s) { return read_file(s, user_id, id); }, deadline);
     }
 
     boost::asio::awaitable<FilePage> list(std::string user_id, std::optional<ListPosition> after,
                                           std::size_t limit, Deadline deadline) override {
-        co_return co_await db_.run(
+        co_return co_await db_.read(
+            user_id,
             [&](soci::session& s) {
                 FileRow row;
                 return detail::newest_first_page<FilePage>(s, kColumns, "created_at", user_id,
@@ -106,7 +107,7 @@ public:
                                                              Deadline deadline) override {
         co_return co_await db_.run(
             [&](soci::session& s) -> std::optional<FileRecord> {
-                SqlDatabase::WriteTransaction tx(db_, s);
+                SqlDatabase::WriteTransaction tx(db_, s, user_id);
                 auto current = read_file(s, user_id, id);
                 if (!current) return std::nullopt;
                 s << "DELETE FROM files WHERE id = :i AND user_id = :u", soci::use(id),
@@ -122,7 +123,7 @@ public:
                                                    Deadline deadline) override {
         co_return co_await db_.run(
             [&](soci::session& s) {
-                SqlDatabase::WriteTransaction tx(db_, s);
+                SqlDatabase::WriteTransaction tx(db_, s, f.user_id);
                 int thumbnail = f.thumbnail ? 1 : 0;
                 soci::indicator error_ind = f.error.empty() ? soci::i_null : soci::i_ok;
                 soci::statement st =

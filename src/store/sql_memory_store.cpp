@@ -106,7 +106,7 @@ public:
         m.version = 1;
         co_return co_await db_.run(
             [&](soci::session& s) {
-                SqlDatabase::WriteTransaction tx(db_, s);
+                SqlDatabase::WriteTransaction tx(db_, s, m.user_id);
                 auto tags = tags_json(m.tags);
                 auto title = text_.store(m.title);
                 auto body = text_.store(m.body);
@@ -125,13 +125,15 @@ public:
 
     boost::asio::awaitable<std::optional<Memory>> find(std::string user_id, std::string id,
                                                        Deadline deadline) override {
-        co_return co_await db_.run(
-            [&](soci::session& s) { return read_memory(s, text_, user_id, id); }, deadline);
+        co_return co_await db_.read(
+            user_id, [&](soci::session& s) { return read_memory(s, text_, user_id, id); },
+            deadline);
     }
 
     boost::asio::awaitable<MemoryPage> list(std::string user_id, std::optional<ListPosition> after,
                                             std::size_t limit, Deadline deadline) override {
-        co_return co_await db_.run(
+        co_return co_await db_.read(
+            user_id,
             [&](soci::session& s) {
                 MemoryRow row{text_};
                 return detail::newest_first_page<MemoryPage>(s, kColumns, "updated_at", user_id,
@@ -145,7 +147,7 @@ public:
                                                 std::int64_t now_ms, Deadline deadline) override {
         co_return co_await db_.run(
             [&](soci::session& s) {
-                SqlDatabase::WriteTransaction tx(db_, s);
+                SqlDatabase::WriteTransaction tx(db_, s, m.user_id);
                 auto tags = tags_json(m.tags);
                 auto title = text_.store(m.title);
                 auto body = text_.store(m.body);
@@ -186,7 +188,7 @@ public:
                                                std::int64_t now_ms, Deadline deadline) override {
         co_return co_await db_.run(
             [&](soci::session& s) {
-                SqlDatabase::WriteTransaction tx(db_, s);
+                SqlDatabase::WriteTransaction tx(db_, s, user_id);
                 WriteResult result;
                 for (int attempt = 0; attempt < kDeleteAttempts; ++attempt) {
                     auto current = read_memory(s, text_, user_id, id);
@@ -216,7 +218,10 @@ public:
 
     boost::asio::awaitable<std::vector<std::pair<std::string, std::int64_t>>> latest_change_seqs(
         std::vector<std::string> user_ids, Deadline deadline) override {
-        co_return co_await db_.run(
+        // Many users at once: no one's read-your-writes applies (a replica's lag only
+        // delays the events this poll finds).
+        co_return co_await db_.read(
+            std::string(),
             [&](soci::session& s) {
                 std::vector<std::pair<std::string, std::int64_t>> out;
                 for (std::size_t from = 0; from < user_ids.size(); from += kUsersPerQuery) {
@@ -250,7 +255,8 @@ public:
 
     boost::asio::awaitable<ChangePage> changes(std::string user_id, std::int64_t after_seq,
                                                std::size_t limit, Deadline deadline) override {
-        co_return co_await db_.run(
+        co_return co_await db_.read(
+            user_id,
             [&](soci::session& s) {
                 ChangePage page;
                 Change c;

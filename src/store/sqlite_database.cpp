@@ -51,6 +51,8 @@ std::optional<DatabaseBackend> sqlite_backend(const DatabaseOptions& options) {
         .single_writer = true,
         // One file on local disk: more connections than the pool's add nothing.
         .overflow = false,
+        .text_holds_nul = true,
+        .replica_lag_query = {},  // one file: no replicas
     };
 }
 

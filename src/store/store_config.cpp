@@ -41,6 +41,25 @@ void declare_config(core::ConfigSchema& schema) {
     schema.add_int("store.pool.max_waiting", 1000, 0, 1'000'000,
                    "Queries that may wait for a connection; past it a request gets 503 at "
                    "once.");
+    schema.add_list("store.replicas", {},
+                    "Read replicas of store.url (postgresql:// URLs): reads of a user's data "
+                    "go to one that answers and lags at most store.max_replica_lag_seconds, "
+                    "except right after that user wrote through this process.",
+                    [](const core::ConfigValue& v) -> std::optional<std::string> {
+                        for (const auto& url : std::get<core::StringList>(v)) {
+                            if (!is_postgres_url(url))
+                                return "each replica must be a postgresql:// URL";
+                            try {
+                                postgres_conninfo(url);
+                            } catch (const std::invalid_argument& e) {
+                                return std::string(e.what());
+                            }
+                        }
+                        return std::nullopt;
+                    });
+    schema.add_double("store.max_replica_lag_seconds", 5, 0, 3600,
+                      "A replica further behind than this (checked every second) gets no "
+                      "reads until it catches up.");
     schema.add_int("store.busy_timeout_ms", 5000, 0, 600'000,
                    "SQLite: how long a write waits for another writer's lock.");
     schema.add_bool("store.migrate_on_start", true,
@@ -59,6 +78,9 @@ DatabaseOptions database_options(const core::Config& c, const std::string& data_
     o.recycle = std::chrono::seconds(c.get_int("store.pool.recycle_seconds"));
     o.checkout_timeout = std::chrono::milliseconds(c.get_int("store.pool.timeout_ms"));
     o.max_waiting = static_cast<std::size_t>(c.get_int("store.pool.max_waiting"));
+    o.replicas = c.get_list("store.replicas");
+    o.max_replica_lag = std::chrono::milliseconds(
+        static_cast<std::int64_t>(c.get_double("store.max_replica_lag_seconds") * 1000));
     o.busy_timeout_ms = static_cast<int>(c.get_int("store.busy_timeout_ms"));
     return o;
 }

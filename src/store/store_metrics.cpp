@@ -1,9 +1,41 @@
 #include "store/store_metrics.hpp"
 
 #include "metrics/registry.hpp"
+#include "store/replica_set.hpp"
 #include "store/sql_database.hpp"
 
 namespace mindme::store {
+
+namespace {
+
+// Replicas by their position in store.replicas (URLs may hold passwords).
+void export_replicas(const ReplicaSet& replicas, std::string& out) {
+    using metrics::MetricType;
+    auto status = replicas.status();
+    auto label = [](std::size_t i) { return "replica=\"" + std::to_string(i) + "\""; };
+    metrics::write_header(out, "store_replica_up",
+                          "1 while a replica answers and lags at most "
+                          "store.max_replica_lag_seconds.",
+                          MetricType::kGauge);
+    for (std::size_t i = 0; i < status.size(); ++i)
+        metrics::write_sample(out, "store_replica_up", status[i].up ? 1 : 0, label(i));
+    metrics::write_header(out, "store_replica_lag_seconds",
+                          "How far behind the primary a replica was at its last check.",
+                          MetricType::kGauge);
+    for (std::size_t i = 0; i < status.size(); ++i)
+        metrics::write_sample(out, "store_replica_lag_seconds", status[i].lag_seconds, label(i));
+    metrics::write_header(out, "store_reads_total",
+                          "Reads of a user's data, by where they ran (primary: no replica "
+                          "qualified, or read-your-writes).",
+                          MetricType::kCounter);
+    metrics::write_sample(out, "store_reads_total", static_cast<double>(replicas.primary_reads()),
+                          "target=\"primary\"");
+    for (std::size_t i = 0; i < status.size(); ++i)
+        metrics::write_sample(out, "store_reads_total", static_cast<double>(status[i].reads),
+                              "target=\"replica\"," + label(i));
+}
+
+}  // namespace
 
 void export_metrics(const SqlDatabase& db, metrics::Registry& registry) {
     registry.add_collector([&db](std::string& out) {
@@ -38,6 +70,7 @@ void export_metrics(const SqlDatabase& db, metrics::Registry& registry) {
                MetricType::kCounter, static_cast<double>(s.expired));
         family("store_pool_wait_seconds_total", "Time queries spent waiting for a connection.",
                MetricType::kCounter, s.wait_seconds_sum);
+        if (const auto* replicas = db.replicas()) export_replicas(*replicas, out);
     });
 }
 

@@ -44,19 +44,22 @@ inline Backend sqlite_backend() {
             [dir] { std::filesystem::remove_all(dir); }};
 }
 
-// The URL of the fixture's server: MINDME_TEST_POSTGRES names its directory.
-inline std::string postgres_test_url() {
-    const char* dir = std::getenv("MINDME_TEST_POSTGRES");
+// The URL of a server that CTest's fixture started: MINDME_TEST_SERVICES names the
+// directory holding <name>/url ("postgres", "postgres_replica").
+inline std::string service_url(const std::string& name) {
+    const char* dir = std::getenv("MINDME_TEST_SERVICES");
     if (!dir || !*dir)
         throw std::runtime_error(
-            "MINDME_TEST_POSTGRES is not set: run through ctest, whose postgres fixture "
-            "starts the server (scripts/services/postgres.sh)");
-    std::ifstream in(std::string(dir) + "/url");
+            "MINDME_TEST_SERVICES is not set: run through ctest, whose fixtures start the "
+            "servers (scripts/services/)");
+    std::ifstream in(std::string(dir) + "/" + name + "/url");
     std::string url;
     if (!std::getline(in, url) || url.empty())
-        throw std::runtime_error(std::string("no PostgreSQL server in ") + dir);
+        throw std::runtime_error("no " + name + " server in " + dir);
     return url;
 }
+
+inline std::string postgres_test_url() { return service_url("postgres"); }
 
 // A fresh schema per backend instance, chosen through libpq's `options` parameter.
 inline Backend postgres_backend() {

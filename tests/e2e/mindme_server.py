@@ -18,8 +18,8 @@ import time
 
 BIN = os.environ.get("MINDME_BIN", os.path.join(os.path.dirname(__file__), "../../build/mindme"))
 START_TIMEOUT = 20.0
-# MINDME_E2E_STORE=postgresql runs the servers on the PostgreSQL instance in the
-# directory MINDME_TEST_POSTGRES (CTest's postgres fixture), one schema per data
+# MINDME_E2E_STORE=postgresql runs the servers on the PostgreSQL instance of CTest's
+# postgres fixture (MINDME_TEST_SERVICES/postgres), one schema per data
 # directory: processes sharing a data directory share a database, as in the stack.
 E2E_STORE = os.environ.get("MINDME_E2E_STORE", "sqlite")
 
@@ -30,7 +30,7 @@ def store_sets(data):
         return []
     if E2E_STORE != "postgresql":
         raise RuntimeError("MINDME_E2E_STORE must be sqlite or postgresql")
-    with open(os.path.join(os.environ["MINDME_TEST_POSTGRES"], "url")) as f:
+    with open(os.path.join(os.environ["MINDME_TEST_SERVICES"], "postgres", "url")) as f:
         url = f.read().strip()
     schema = "e2e_" + hashlib.sha1(os.path.abspath(data).encode()).hexdigest()[:16]
     subprocess.run(["psql", "-qAt", "-v", "ON_ERROR_STOP=1", url, "-c",

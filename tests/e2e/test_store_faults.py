@@ -1,6 +1,7 @@
-"""The store's database fails under a steady write load: no acknowledged write is lost,
-errors come only while it is down, and the server recovers by itself once it is back.
-The database is a private PostgreSQL started by scripts/services/postgres.sh."""
+"""The store's databases fail under a steady load: no acknowledged write is lost, errors
+come only while the primary is down (none at all for a replica), and the server
+recovers by itself once they are back. The databases are a private PostgreSQL primary
+and streaming replica started by scripts/services/postgres.sh."""
 import http.client
 import os
 import shutil
@@ -58,21 +59,51 @@ class SteadyWriter:
         self._thread.join(70)
 
 
-class PostgresRestartTest(unittest.TestCase):
+class SteadyReader:
+    """Lists a user's memories one request after another until stopped (bounded like
+    SteadyWriter); records the failures."""
+
+    def __init__(self, user):
+        self.user, self.reads, self.failures = user, 0, []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self):
+        deadline = time.monotonic() + 60
+        for _ in range(50000):
+            if self._stop.is_set() or time.monotonic() > deadline:
+                break
+            status, _, doc = self.user.call("GET", "/v1/memories?limit=5")
+            if status == 200:
+                self.reads += 1
+            else:
+                self.failures.append((status, doc))
+
+    def stop(self):
+        self._stop.set()
+        self._thread.join(70)
+
+
+class PostgresFaultTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.tmp = tempfile.mkdtemp(prefix="mindme-faults-")
         os.chmod(cls.tmp, 0o755)  # the postgres user keeps its data below
         cls.pg = os.path.join(cls.tmp, "pg")
+        cls.replica = os.path.join(cls.tmp, "replica")
         url = service("postgres", "start", cls.pg).splitlines()[-1]
+        cls.replica_url = service("postgres", "replica", cls.replica, cls.pg).splitlines()[-1]
         cls.server = Server("store.url=" + url, "store.pool.size=4", "store.pool.max_overflow=4",
-                            command="all")
+                            "store.replicas=" + cls.replica_url,
+                            "store.max_replica_lag_seconds=1", command="all")
 
     @classmethod
     def tearDownClass(cls):
         try:
             cls.server.stop()
         finally:
+            service("postgres", "destroy", cls.replica)
             service("postgres", "destroy", cls.pg)
             shutil.rmtree(cls.tmp, ignore_errors=True)
 
@@ -87,6 +118,59 @@ class PostgresRestartTest(unittest.TestCase):
             if not cursor:
                 return ids
         self.fail("too many pages")
+
+    def replica_metric(self, name):
+        return self.server.metric(name + '{replica="0"}')
+
+    def replica_reads(self):
+        return self.server.metric('store_reads_total{target="replica",replica="0"}')
+
+    def primary_reads(self):
+        return self.server.metric('store_reads_total{target="primary"}')
+
+    def test_a_crashed_replica_costs_no_errors_and_serves_again_when_back(self):
+        writer = SteadyWriter(self.server, ApiUser(self.server, "w1@example.com"))
+        reader = SteadyReader(ApiUser(self.server, "r1@example.com"))
+        try:
+            self.assertTrue(until(lambda: self.replica_reads() >= 20, 30), "no replica reads")
+            service("postgres", "kill", self.replica)
+            self.assertTrue(until(lambda: self.replica_metric("store_replica_up") == 0, 10))
+            reads_while_down = reader.reads
+            self.assertTrue(until(lambda: reader.reads >= reads_while_down + 50, 30))
+            service("postgres", "start", self.replica)
+            back = self.replica_reads()
+            self.assertTrue(until(lambda: self.replica_reads() > back + 20, RECOVERY_SECONDS + 2),
+                            "reads did not return to the replica")
+        finally:
+            reader.stop()
+            writer.stop()
+        self.assertEqual(reader.failures, [])
+        self.assertEqual(writer.failures, [])
+
+    def test_a_lagging_replica_gets_no_reads_until_it_catches_up(self):
+        writer = SteadyWriter(self.server, ApiUser(self.server, "w2@example.com"))
+        reader = SteadyReader(ApiUser(self.server, "r2@example.com"))
+        psql = ["psql", "-qAt", "-v", "ON_ERROR_STOP=1", self.replica_url, "-c"]
+        try:
+            self.assertTrue(until(lambda: self.replica_metric("store_replica_up") == 1, 10))
+            subprocess.run(psql + ["SELECT pg_wal_replay_pause()"], check=True, timeout=30,
+                           stdout=subprocess.DEVNULL)
+            # More than 1 s behind while the writer goes on: out of the rotation.
+            self.assertTrue(until(lambda: self.replica_metric("store_replica_up") == 0, 10))
+            self.assertGreater(self.replica_metric("store_replica_lag_seconds"), 1)
+            primary = self.primary_reads()
+            self.assertTrue(until(lambda: self.primary_reads() >= primary + 20, 10),
+                            "reads did not move to the primary")
+            subprocess.run(psql + ["SELECT pg_wal_replay_resume()"], check=True, timeout=30,
+                           stdout=subprocess.DEVNULL)
+            self.assertTrue(until(lambda: self.replica_metric("store_replica_up") == 1, 10))
+        finally:
+            subprocess.run(psql + ["SELECT pg_wal_replay_resume()"], timeout=30,
+                           stdout=subprocess.DEVNULL)
+            reader.stop()
+            writer.stop()
+        self.assertEqual(reader.failures, [])
+        self.assertEqual(writer.failures, [])
 
     def test_a_restart_loses_no_acknowledged_write_and_recovers(self):
         user = ApiUser(self.server, "writer@example.com")
