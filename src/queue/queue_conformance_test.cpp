@@ -59,6 +59,7 @@ Backend sql_backend_on(store::test_backends::Backend factory) {
 
 Backend sqlite_queue() { return sql_backend_on(store::test_backends::sqlite_backend()); }
 Backend postgres_queue() { return sql_backend_on(store::test_backends::postgres_backend()); }
+Backend pgbouncer_queue() { return sql_backend_on(store::test_backends::pgbouncer_backend()); }
 
 class QueueConformance : public ::testing::TestWithParam<Backend (*)()> {
 protected:
@@ -215,10 +216,12 @@ TEST_P(QueueConformance, ConcurrentWorkersNeverShareAJob) {
     for (const auto& p : done) EXPECT_EQ(done.count(p), 1u) << p;
 }
 
-INSTANTIATE_TEST_SUITE_P(Sql, QueueConformance, ::testing::Values(&sqlite_queue, &postgres_queue),
+INSTANTIATE_TEST_SUITE_P(Sql, QueueConformance,
+                         ::testing::Values(&sqlite_queue, &postgres_queue, &pgbouncer_queue),
                          [](const auto& named) {
-                             return std::string(named.param == &sqlite_queue ? "sqlite"
-                                                                             : "postgresql");
+                             if (named.param == &sqlite_queue) return std::string("sqlite");
+                             if (named.param == &postgres_queue) return std::string("postgresql");
+                             return std::string("pgbouncer");
                          });
 
 }  // namespace

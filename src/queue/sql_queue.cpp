@@ -12,6 +12,7 @@
 #include "core/ids.hpp"
 #include "store/outbox.hpp"
 #include "store/sql_database.hpp"
+#include "store/sql_statements.hpp"
 
 namespace mindme::queue {
 
@@ -70,9 +71,9 @@ public:
                     "WHERE topic = :t AND state IN ('ready', 'leased') AND run_at <= :n "
                     "ORDER BY run_at LIMIT :m";
                 sql += db_.claim_rows_clause();
-                soci::statement st = (s.prepare << sql, soci::use(topic), soci::use(now),
-                                      soci::use(limit), soci::into(j.id), soci::into(j.payload),
-                                      soci::into(j.attempts), soci::into(j.enqueued_at_ms));
+                soci::statement st = store::detail::statement(
+                    s, sql, soci::use(topic), soci::use(now), soci::use(limit), soci::into(j.id),
+                    soci::into(j.payload), soci::into(j.attempts), soci::into(j.enqueued_at_ms));
                 st.execute(false);
                 while (st.fetch()) due.push_back(j);
             }
@@ -102,8 +103,8 @@ public:
     boost::asio::awaitable<bool> ack(Job job) override {
         co_return co_await db_.run([&](soci::session& s) {
             soci::statement st =
-                (s.prepare << "DELETE FROM jobs WHERE id = :i AND lease_token = :k",
-                 soci::use(job.id), soci::use(job.lease_token));
+                store::detail::statement(s, "DELETE FROM jobs WHERE id = :i AND lease_token = :k",
+                                         soci::use(job.id), soci::use(job.lease_token));
             return run_update(st) > 0;
         });
     }
@@ -114,11 +115,12 @@ public:
         std::int64_t run_at = now_ms_() + backoff(retry_, job.attempts, unit_random()).count();
         co_return co_await db_.run([&](soci::session& s) {
             std::string state = dead ? "dead" : "ready";
-            soci::statement st =
-                (s.prepare << "UPDATE jobs SET state = :s, run_at = :r, lease_token = NULL, "
-                              "last_error = :e WHERE id = :i AND lease_token = :k",
-                 soci::use(state), soci::use(run_at), soci::use(error), soci::use(job.id),
-                 soci::use(job.lease_token));
+            soci::statement st = store::detail::statement(
+                s,
+                "UPDATE jobs SET state = :s, run_at = :r, lease_token = NULL, "
+                "last_error = :e WHERE id = :i AND lease_token = :k",
+                soci::use(state), soci::use(run_at), soci::use(error), soci::use(job.id),
+                soci::use(job.lease_token));
             if (run_update(st) == 0) return FailOutcome::kLost;
             return dead ? FailOutcome::kDead : FailOutcome::kRetried;
         });
@@ -140,10 +142,11 @@ public:
             std::string topic, state;
             long long count = 0;
             std::int64_t oldest = 0;
-            soci::statement st =
-                (s.prepare << "SELECT topic, state, COUNT(*), MIN(enqueued_at) FROM jobs "
-                              "GROUP BY topic, state ORDER BY topic",
-                 soci::into(topic), soci::into(state), soci::into(count), soci::into(oldest));
+            soci::statement st = store::detail::statement(
+                s,
+                "SELECT topic, state, COUNT(*), MIN(enqueued_at) FROM jobs "
+                "GROUP BY topic, state ORDER BY topic",
+                soci::into(topic), soci::into(state), soci::into(count), soci::into(oldest));
             st.execute(false);
             while (st.fetch()) {
                 if (out.empty() || out.back().topic != topic) out.push_back(TopicStats{topic});

@@ -107,7 +107,8 @@ void ReplicaSet::failed(SqlDatabase* replica) {
 
 std::vector<ReplicaSet::Status> ReplicaSet::status() const {
     std::vector<Status> out;
-    for (const auto& r : replicas_) out.push_back({r->up.load(), r->lag_seconds.load(), r->reads.load()});
+    for (const auto& r : replicas_)
+        out.push_back({r->up.load(), r->lag_seconds.load(), r->reads.load()});
     return out;
 }
 

@@ -3,6 +3,7 @@
 
 #include "store/accounts.hpp"
 #include "store/sql_database.hpp"
+#include "store/sql_statements.hpp"
 
 namespace mindme::store {
 namespace {
@@ -85,8 +86,10 @@ public:
                                                 Deadline deadline) override {
         co_return co_await db_.run(
             [&](soci::session& s) {
-                soci::statement st = (s.prepare << "UPDATE sessions SET revoked_at = :n "
-                                                   "WHERE token_hash = :t AND revoked_at IS NULL",
+                soci::statement st =
+                    detail::statement(s,
+                                      "UPDATE sessions SET revoked_at = :n "
+                                      "WHERE token_hash = :t AND revoked_at IS NULL",
                                       soci::use(now_ms), soci::use(token_hash));
                 st.execute(true);
                 return st.get_affected_rows() > 0;

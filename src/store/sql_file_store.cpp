@@ -126,11 +126,12 @@ public:
                 SqlDatabase::WriteTransaction tx(db_, s, f.user_id);
                 int thumbnail = f.thumbnail ? 1 : 0;
                 soci::indicator error_ind = f.error.empty() ? soci::i_null : soci::i_ok;
-                soci::statement st =
-                    (s.prepare << "UPDATE files SET status = :s, error = :e, thumbnail = :t, "
-                                  "text_chars = :x, updated_at = :a WHERE id = :i",
-                     soci::use(f.status), soci::use(f.error, error_ind), soci::use(thumbnail),
-                     soci::use(f.text_chars), soci::use(now_ms), soci::use(f.id));
+                soci::statement st = detail::statement(
+                    s,
+                    "UPDATE files SET status = :s, error = :e, thumbnail = :t, "
+                    "text_chars = :x, updated_at = :a WHERE id = :i",
+                    soci::use(f.status), soci::use(f.error, error_ind), soci::use(thumbnail),
+                    soci::use(f.text_chars), soci::use(now_ms), soci::use(f.id));
                 if (affected(st) == 0) return false;
                 if (f.status == "ready" || f.status == "failed") {
                     add_job(s, {kFileChangedTopic, job_payload(f), 0}, now_ms);

@@ -200,10 +200,11 @@ public:
                         result.status = WriteStatus::kVersionMismatch;
                         return result;
                     }
-                    soci::statement st =
-                        (s.prepare << "DELETE FROM memories WHERE id = :i AND user_id = :u "
-                                      "AND version = :v",
-                         soci::use(id), soci::use(user_id), soci::use(current->version));
+                    soci::statement st = detail::statement(
+                        s,
+                        "DELETE FROM memories WHERE id = :i AND user_id = :u "
+                        "AND version = :v",
+                        soci::use(id), soci::use(user_id), soci::use(current->version));
                     if (affected(st) == 0) continue;  // changed since it was read
                     result.memory = *current;
                     ++result.memory.version;  // the deletion is a change of its own
@@ -262,12 +263,13 @@ public:
                 Change c;
                 soci::indicator snapshot_ind = soci::i_ok;
                 int fetch = static_cast<int>(limit) + 1;
-                soci::statement st =
-                    (s.prepare << "SELECT seq, kind, entity_id, at, snapshot FROM changes "
-                                  "WHERE user_id = :u AND seq > :s ORDER BY seq LIMIT :n",
-                     soci::use(user_id), soci::use(after_seq), soci::use(fetch), soci::into(c.seq),
-                     soci::into(c.kind), soci::into(c.entity_id), soci::into(c.at_ms),
-                     soci::into(c.snapshot, snapshot_ind));
+                soci::statement st = detail::statement(
+                    s,
+                    "SELECT seq, kind, entity_id, at, snapshot FROM changes "
+                    "WHERE user_id = :u AND seq > :s ORDER BY seq LIMIT :n",
+                    soci::use(user_id), soci::use(after_seq), soci::use(fetch), soci::into(c.seq),
+                    soci::into(c.kind), soci::into(c.entity_id), soci::into(c.at_ms),
+                    soci::into(c.snapshot, snapshot_ind));
                 st.execute(false);
                 while (st.fetch()) {
                     if (page.changes.size() == limit) {

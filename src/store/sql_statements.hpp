@@ -8,11 +8,24 @@
 namespace mindme::store::detail {
 
 // Prepares a statement whose values were bound one by one with exchange() (the query
-// text depends on which optional conditions apply).
+// text depends on which optional conditions apply). As a one-time query: unnamed on the
+// server (one round trip, not prepare + execute + deallocate), which also keeps it
+// working through PgBouncer's transaction pooling, where a named statement prepared on
+// one server connection is missing on the next.
 inline void prepare(soci::statement& st, const std::string& sql) {
     st.alloc();
-    st.prepare(sql);
+    st.prepare(sql, soci::details::st_one_time_query);
     st.define_and_bind();
+}
+
+// A statement of `sql` with its soci::use() and soci::into() elements, prepared as
+// above (instead of `s.prepare << sql, ...`, which names it on the server).
+template <class... Elements>
+soci::statement statement(soci::session& s, const std::string& sql, Elements&&... elements) {
+    soci::statement st(s);
+    (st.exchange(std::forward<Elements>(elements)), ...);
+    prepare(st, sql);
+    return st;
 }
 
 // Runs an INSERT/UPDATE/DELETE statement; the rows it touched.

@@ -61,27 +61,56 @@ inline std::string service_url(const std::string& name) {
 
 inline std::string postgres_test_url() { return service_url("postgres"); }
 
-// A fresh schema per backend instance, chosen through libpq's `options` parameter.
-inline Backend postgres_backend() {
-    static std::atomic<int> serial{0};
-    auto schema = "t" + std::to_string(::getpid()) + "_" + std::to_string(++serial);
-    auto run_sql = [](const std::string& sql) {
+// A backend on something fresh in the fixture's PostgreSQL: `drop` then `create` run on
+// the primary before the instance opens url(), `drop` again after. The URL is looked up
+// only then: listing the tests (CTest's discovery) must work without the servers.
+inline Backend fresh_postgres(std::string name, std::function<std::string()> url,
+                              std::string create, std::string drop) {
+    auto on_primary = [](const std::string& sql) {
         soci::session s(soci::postgresql, postgres_conninfo(postgres_test_url()));
         s << sql;
     };
-    return {"postgresql",
-            [schema, run_sql] {
-                run_sql("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
-                run_sql("CREATE SCHEMA " + schema);
+    return {std::move(name),
+            [=] {
+                on_primary(drop);
+                on_primary(create);
                 DatabaseOptions o;
-                o.url = postgres_test_url() + "?options=-c%20search_path%3D" + schema;
+                o.url = url();
                 o.connections = 4;
                 o.max_overflow = 0;
                 auto db = SqlDatabase::open(o);
                 migrate(*db);
                 return db;
             },
-            [schema, run_sql] { run_sql("DROP SCHEMA IF EXISTS " + schema + " CASCADE"); }};
+            [=] { on_primary(drop); }};
+}
+
+inline std::string fresh_name(const char* prefix) {
+    static std::atomic<int> serial{0};
+    return prefix + std::to_string(::getpid()) + "_" + std::to_string(++serial);
+}
+
+// A fresh schema per instance, chosen through libpq's `options` parameter.
+inline Backend postgres_backend() {
+    auto schema = fresh_name("t");
+    return fresh_postgres(
+        "postgresql",
+        [schema] { return postgres_test_url() + "?options=-c%20search_path%3D" + schema; },
+        "CREATE SCHEMA " + schema, "DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+}
+
+// Through PgBouncer in transaction pooling mode (the fixture's services/pgbouncer, in
+// front of its primary): a fresh database per instance, since PgBouncer passes no
+// per-connection `options` such as a search_path.
+inline Backend pgbouncer_backend() {
+    auto database = fresh_name("b");
+    return fresh_postgres(
+        "pgbouncer",
+        [database] {
+            auto url = service_url("pgbouncer");
+            return url.substr(0, url.rfind('/') + 1) + database;
+        },
+        "CREATE DATABASE " + database, "DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
 }
 
 // A deadline no test reaches.
