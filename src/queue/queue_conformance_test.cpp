@@ -60,6 +60,7 @@ Backend sql_backend_on(store::test_backends::Backend factory) {
 Backend sqlite_queue() { return sql_backend_on(store::test_backends::sqlite_backend()); }
 Backend postgres_queue() { return sql_backend_on(store::test_backends::postgres_backend()); }
 Backend pgbouncer_queue() { return sql_backend_on(store::test_backends::pgbouncer_backend()); }
+Backend mariadb_queue() { return sql_backend_on(store::test_backends::mariadb_backend()); }
 
 class QueueConformance : public ::testing::TestWithParam<Backend (*)()> {
 protected:
@@ -217,11 +218,13 @@ TEST_P(QueueConformance, ConcurrentWorkersNeverShareAJob) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Sql, QueueConformance,
-                         ::testing::Values(&sqlite_queue, &postgres_queue, &pgbouncer_queue),
+                         ::testing::Values(&sqlite_queue, &postgres_queue, &pgbouncer_queue,
+                                           &mariadb_queue),
                          [](const auto& named) {
                              if (named.param == &sqlite_queue) return std::string("sqlite");
                              if (named.param == &postgres_queue) return std::string("postgresql");
-                             return std::string("pgbouncer");
+                             if (named.param == &pgbouncer_queue) return std::string("pgbouncer");
+                             return std::string("mariadb");
                          });
 
 }  // namespace

@@ -92,7 +92,8 @@ TEST_P(AccountStoreConformance, ConcurrentSignUpsForOneEmailMakeOneAccount) {
 INSTANTIATE_TEST_SUITE_P(Sql, AccountStoreConformance,
                          ::testing::Values(&test_backends::sqlite_backend,
                                            &test_backends::postgres_backend,
-                                           &test_backends::pgbouncer_backend),
+                                           &test_backends::pgbouncer_backend,
+                                           &test_backends::mariadb_backend),
                          test_backends::backend_name);
 
 }  // namespace

@@ -120,7 +120,8 @@ TEST_P(FileStoreConformance, ProcessingResultsAndRemoval) {
 INSTANTIATE_TEST_SUITE_P(Sql, FileStoreConformance,
                          ::testing::Values(&test_backends::sqlite_backend,
                                            &test_backends::postgres_backend,
-                                           &test_backends::pgbouncer_backend),
+                                           &test_backends::pgbouncer_backend,
+                                           &test_backends::mariadb_backend),
                          test_backends::backend_name);
 
 }  // namespace

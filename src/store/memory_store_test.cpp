@@ -276,7 +276,8 @@ TEST_P(MemoryStoreConformance, AReaderFollowingTheLogMissesNothingUnderConcurren
 INSTANTIATE_TEST_SUITE_P(Sql, MemoryStoreConformance,
                          ::testing::Values(&test_backends::sqlite_backend,
                                            &test_backends::postgres_backend,
-                                           &test_backends::pgbouncer_backend),
+                                           &test_backends::pgbouncer_backend,
+                                           &test_backends::mariadb_backend),
                          test_backends::backend_name);
 
 }  // namespace

@@ -141,7 +141,10 @@ MigrationResult migrate(soci::session& session, const std::vector<Migration>& mi
 }
 
 MigrationResult migrate(SqlDatabase& db) {
-    return db.run_now([](soci::session& s) { return migrate(s, schema_migrations()); });
+    auto migrations = schema_migrations();
+    for (auto& m : migrations)
+        for (auto& statement : m.statements) statement = db.adapt_schema(statement);
+    return db.run_now([&](soci::session& s) { return migrate(s, migrations); });
 }
 
 int schema_version(SqlDatabase& db) {

@@ -58,6 +58,8 @@ std::optional<DatabaseBackend> postgres_backend(const DatabaseOptions& options) 
             "SELECT CASE WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0 "
             "ELSE COALESCE(EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp()), 0) "
             "END::float8",
+        .column_type_text = "TEXT",
+        .lock_writer_first = false,
     };
 }
 

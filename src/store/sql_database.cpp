@@ -4,6 +4,7 @@
 #include <soci/soci.h>
 
 #include <algorithm>
+#include <cctype>
 #include <stdexcept>
 
 #include "store/replica_set.hpp"
@@ -30,9 +31,10 @@ SessionPoolOptions session_options(const DatabaseOptions& o, const DatabaseBacke
 std::unique_ptr<SqlDatabase> SqlDatabase::connect(const DatabaseOptions& options, bool eager) {
     auto backend = sqlite_backend(options);
     if (!backend) backend = postgres_backend(options);
+    if (!backend) backend = mysql_backend(options);
     if (!backend)
         throw std::runtime_error("unsupported store.url '" + options.url +
-                                 "': expected sqlite:///path or postgresql://...");
+                                 "': expected sqlite:///path, postgresql://... or mysql://...");
     std::unique_ptr<SqlDatabase> db(new SqlDatabase(*backend, options));
     // One connection at once, so that a wrong URL or credentials stop the start with
     // the database's own words; the others open on demand.
@@ -74,6 +76,21 @@ void SqlDatabase::replica_failed(SqlDatabase* replica) {
     if (replicas_) replicas_->failed(replica);
 }
 
+std::string SqlDatabase::adapt_schema(const std::string& statement) const {
+    if (column_type_text_ == "TEXT") return statement;
+    std::string out = statement;
+    static constexpr std::string_view kText = " TEXT";
+    for (auto at = out.find(kText); at != std::string::npos; at = out.find(kText, at + 1)) {
+        auto end = at + kText.size();
+        // A whole word: " TEXT NOT NULL", " TEXT," or " TEXT)".
+        if (end < out.size() &&
+            (std::isalnum(static_cast<unsigned char>(out[end])) || out[end] == '_'))
+            continue;
+        out.replace(at + 1, kText.size() - 1, column_type_text_);
+    }
+    return out;
+}
+
 void SqlDatabase::wrote(const std::string& user_id) {
     if (replicas_) replicas_->wrote(user_id);
 }
@@ -82,6 +99,8 @@ SqlDatabase::SqlDatabase(const DatabaseBackend& backend, const DatabaseOptions& 
     : backend_(backend.name),
       single_writer_(backend.single_writer),
       text_holds_nul_(backend.text_holds_nul),
+      column_type_text_(backend.column_type_text),
+      lock_writer_first_(backend.lock_writer_first),
       options_(options),
       sessions_(backend.opener, session_options(options, backend)),
       // One thread per connection that may be open: a pool thread always finds one.
@@ -120,6 +139,11 @@ SqlDatabase::WriteTransaction::WriteTransaction(SqlDatabase& db, soci::session& 
         session_ << "BEGIN IMMEDIATE";
     } else {
         session_.begin();
+    }
+    if (db.lock_writer_first_ && !writer_user_.empty()) {
+        std::string locked;
+        session_ << "SELECT id FROM users WHERE id = :u FOR UPDATE", soci::use(writer_user_),
+            soci::into(locked);
     }
 }
 

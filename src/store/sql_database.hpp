@@ -37,13 +37,19 @@ struct DatabaseOptions {
 struct DatabaseBackend {
     std::string name;  // "sqlite", "postgresql"
     SessionPool::Opener opener;
-    bool single_writer = false;     // SQLite: writers take turns in-process
-    bool overflow = true;           // false: one file, nothing gained by more connections
-    bool text_holds_nul = true;     // false: text columns cannot store U+0000
-    std::string replica_lag_query;  // on a replica: seconds behind; empty: no replicas
+    bool single_writer = false;             // SQLite: writers take turns in-process
+    bool overflow = true;                   // false: one file, nothing gained by more connections
+    bool text_holds_nul = true;             // false: text columns cannot store U+0000
+    std::string replica_lag_query;          // on a replica: seconds behind; empty: no replicas
+    std::string column_type_text = "TEXT";  // what the schema's TEXT columns become
+    // InnoDB: a child row's foreign key check share-locks the users row that the same
+    // transaction then updates (change_seq); two such writers deadlock upgrading their
+    // shared locks. Taking the row exclusively first makes them queue instead.
+    bool lock_writer_first = false;
 };
 std::optional<DatabaseBackend> sqlite_backend(const DatabaseOptions& options);
 std::optional<DatabaseBackend> postgres_backend(const DatabaseOptions& options);
+std::optional<DatabaseBackend> mysql_backend(const DatabaseOptions& options);
 
 class SqlDatabase {
 public:
@@ -122,6 +128,8 @@ public:
 
     const std::string& backend() const { return backend_; }
     bool text_holds_nul() const { return text_holds_nul_; }
+    // A schema statement in this backend's words (the migrations are written once).
+    std::string adapt_schema(const std::string& statement) const;
     // Appended to a SELECT that claims rows for this transaction, so that concurrent
     // claimers take different rows instead of the same ones (FOR UPDATE SKIP LOCKED);
     // empty where writers take turns anyway (SQLite).
@@ -154,6 +162,8 @@ private:
     std::string backend_;
     bool single_writer_;
     bool text_holds_nul_;
+    std::string column_type_text_;
+    bool lock_writer_first_;
     DatabaseOptions options_;
     SessionPool sessions_;
     std::mutex writer_;  // held by a WriteTransaction on single-writer backends (SQLite)
@@ -168,5 +178,9 @@ bool is_postgres_url(const std::string& url);
 // The URI as libpq keyword='value' pairs; throws std::invalid_argument with libpq's
 // words when it is not a valid URI.
 std::string postgres_conninfo(const std::string& url);
+// mysql://user:password@host:port/database?option=value
+bool is_mysql_url(const std::string& url);
+// The URL as SOCI's MySQL connection string; throws std::invalid_argument.
+std::string mysql_connect_string(const std::string& url);
 
 }  // namespace mindme::store

@@ -53,6 +53,8 @@ std::optional<DatabaseBackend> sqlite_backend(const DatabaseOptions& options) {
         .overflow = false,
         .text_holds_nul = true,
         .replica_lag_query = {},  // one file: no replicas
+        .column_type_text = "TEXT",
+        .lock_writer_first = false,
     };
 }
 

@@ -8,21 +8,26 @@ namespace mindme::store {
 
 void declare_config(core::ConfigSchema& schema) {
     schema.add_string("store.url", "",
-                      "The SQL database: sqlite:///path, or postgresql://user:password@host:port/"
-                      "db (a libpq URI: every libpq parameter works). Empty: the embedded "
-                      "database <data.dir>/mindme.db.",
+                      "The SQL database: sqlite:///path; postgresql://user:password@host:port/"
+                      "db (a libpq URI: every libpq parameter works); or mysql://user:password@"
+                      "host:port/db (MySQL/MariaDB, utf8mb4 with a binary collation). Empty: "
+                      "the embedded database <data.dir>/mindme.db.",
                       [](const core::ConfigValue& v) -> std::optional<std::string> {
                           const auto& url = std::get<std::string>(v);
                           if (url.empty() || sqlite_path(url)) return std::nullopt;
-                          if (is_postgres_url(url)) {
-                              try {
+                          try {
+                              if (is_postgres_url(url)) {
                                   postgres_conninfo(url);
                                   return std::nullopt;
-                              } catch (const std::invalid_argument& e) {
-                                  return std::string(e.what());
                               }
+                              if (is_mysql_url(url)) {
+                                  mysql_connect_string(url);
+                                  return std::nullopt;
+                              }
+                          } catch (const std::invalid_argument& e) {
+                              return std::string(e.what());
                           }
-                          return "expected sqlite:///path or postgresql://...";
+                          return "expected sqlite:///path, postgresql://... or mysql://...";
                       });
     schema.add_int("store.pool.size", 20, 1, 1000,
                    "Database connections kept open per process (the seed's pool_size).");

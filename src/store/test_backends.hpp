@@ -3,6 +3,7 @@
 // database. PostgreSQL runs on the private server that CTest's `postgres` fixture
 // starts (scripts/services/postgres.sh); a test run without it fails, it is not skipped.
 #include <gtest/gtest.h>
+#include <soci/mysql/soci-mysql.h>
 #include <soci/postgresql/soci-postgresql.h>
 #include <soci/soci.h>
 #include <unistd.h>
@@ -61,19 +62,17 @@ inline std::string service_url(const std::string& name) {
 
 inline std::string postgres_test_url() { return service_url("postgres"); }
 
-// A backend on something fresh in the fixture's PostgreSQL: `drop` then `create` run on
-// the primary before the instance opens url(), `drop` again after. The URL is looked up
+using RunSql = std::function<void(const std::string&)>;
+
+// A backend on something fresh in a fixture's server: `drop` then `create` run through
+// `admin` before the instance opens url(), `drop` again after. The URL is looked up
 // only then: listing the tests (CTest's discovery) must work without the servers.
-inline Backend fresh_postgres(std::string name, std::function<std::string()> url,
-                              std::string create, std::string drop) {
-    auto on_primary = [](const std::string& sql) {
-        soci::session s(soci::postgresql, postgres_conninfo(postgres_test_url()));
-        s << sql;
-    };
+inline Backend fresh_database(std::string name, std::function<std::string()> url,
+                              std::string create, std::string drop, RunSql admin) {
     return {std::move(name),
             [=] {
-                on_primary(drop);
-                on_primary(create);
+                admin(drop);
+                admin(create);
                 DatabaseOptions o;
                 o.url = url();
                 o.connections = 4;
@@ -82,7 +81,12 @@ inline Backend fresh_postgres(std::string name, std::function<std::string()> url
                 migrate(*db);
                 return db;
             },
-            [=] { on_primary(drop); }};
+            [=] { admin(drop); }};
+}
+
+inline void on_postgres_primary(const std::string& sql) {
+    soci::session s(soci::postgresql, postgres_conninfo(postgres_test_url()));
+    s << sql;
 }
 
 inline std::string fresh_name(const char* prefix) {
@@ -93,10 +97,11 @@ inline std::string fresh_name(const char* prefix) {
 // A fresh schema per instance, chosen through libpq's `options` parameter.
 inline Backend postgres_backend() {
     auto schema = fresh_name("t");
-    return fresh_postgres(
+    return fresh_database(
         "postgresql",
         [schema] { return postgres_test_url() + "?options=-c%20search_path%3D" + schema; },
-        "CREATE SCHEMA " + schema, "DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+        "CREATE SCHEMA " + schema, "DROP SCHEMA IF EXISTS " + schema + " CASCADE",
+        on_postgres_primary);
 }
 
 // Through PgBouncer in transaction pooling mode (the fixture's services/pgbouncer, in
@@ -104,13 +109,32 @@ inline Backend postgres_backend() {
 // per-connection `options` such as a search_path.
 inline Backend pgbouncer_backend() {
     auto database = fresh_name("b");
-    return fresh_postgres(
+    return fresh_database(
         "pgbouncer",
         [database] {
             auto url = service_url("pgbouncer");
             return url.substr(0, url.rfind('/') + 1) + database;
         },
-        "CREATE DATABASE " + database, "DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
+        "CREATE DATABASE " + database, "DROP DATABASE IF EXISTS " + database + " WITH (FORCE)",
+        on_postgres_primary);
+}
+
+// MariaDB (the fixture's services/mariadb): a fresh database per instance, utf8mb4
+// with a binary collation as mindme requires.
+inline Backend mariadb_backend() {
+    auto database = fresh_name("m");
+    return fresh_database(
+        "mariadb",
+        [database] {
+            auto url = service_url("mariadb");
+            return url.substr(0, url.rfind('/') + 1) + database;
+        },
+        "CREATE DATABASE " + database + " CHARACTER SET utf8mb4 COLLATE utf8mb4_bin",
+        "DROP DATABASE IF EXISTS " + database,
+        [](const std::string& sql) {
+            soci::session s(soci::mysql, mysql_connect_string(service_url("mariadb")));
+            s << sql;
+        });
 }
 
 // A deadline no test reaches.

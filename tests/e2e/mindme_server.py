@@ -18,25 +18,38 @@ import time
 
 BIN = os.environ.get("MINDME_BIN", os.path.join(os.path.dirname(__file__), "../../build/mindme"))
 START_TIMEOUT = 20.0
-# MINDME_E2E_STORE=postgresql runs the servers on the PostgreSQL instance of CTest's
-# postgres fixture (MINDME_TEST_SERVICES/postgres), one schema per data
-# directory: processes sharing a data directory share a database, as in the stack.
+# MINDME_E2E_STORE=postgresql|mariadb runs the servers on the database servers of
+# CTest's `databases` fixture (MINDME_TEST_SERVICES/<name>/url), one schema or database
+# per data directory: processes sharing a data directory share a database, as in the
+# stack.
 E2E_STORE = os.environ.get("MINDME_E2E_STORE", "sqlite")
+
+
+def service_url(name):
+    with open(os.path.join(os.environ["MINDME_TEST_SERVICES"], name, "url")) as f:
+        return f.read().strip()
 
 
 def store_sets(data):
     """The --set arguments that put a server's store where this run wants it."""
     if E2E_STORE == "sqlite":
         return []
-    if E2E_STORE != "postgresql":
-        raise RuntimeError("MINDME_E2E_STORE must be sqlite or postgresql")
-    with open(os.path.join(os.environ["MINDME_TEST_SERVICES"], "postgres", "url")) as f:
-        url = f.read().strip()
-    schema = "e2e_" + hashlib.sha1(os.path.abspath(data).encode()).hexdigest()[:16]
-    subprocess.run(["psql", "-qAt", "-v", "ON_ERROR_STOP=1", url, "-c",
-                    "CREATE SCHEMA IF NOT EXISTS " + schema],
-                   check=True, stdout=subprocess.DEVNULL, timeout=30)
-    return ["store.url=%s?options=-c%%20search_path%%3D%s" % (url, schema)]
+    name = "e2e_" + hashlib.sha1(os.path.abspath(data).encode()).hexdigest()[:16]
+    if E2E_STORE == "postgresql":
+        url = service_url("postgres")
+        subprocess.run(["psql", "-qAt", "-v", "ON_ERROR_STOP=1", url, "-c",
+                        "CREATE SCHEMA IF NOT EXISTS " + name],
+                       check=True, stdout=subprocess.DEVNULL, timeout=30)
+        return ["store.url=%s?options=-c%%20search_path%%3D%s" % (url, name)]
+    if E2E_STORE == "mariadb":
+        url = service_url("mariadb")
+        port = url.rsplit(":", 1)[1].split("/")[0]
+        subprocess.run(["mariadb", "--no-defaults", "-h", "127.0.0.1", "-P", port, "-u", "root",
+                        "-e", "CREATE DATABASE IF NOT EXISTS %s CHARACTER SET utf8mb4 "
+                              "COLLATE utf8mb4_bin" % name],
+                       check=True, stdout=subprocess.DEVNULL, timeout=30)
+        return ["store.url=" + url.rsplit("/", 1)[0] + "/" + name]
+    raise RuntimeError("MINDME_E2E_STORE must be sqlite, postgresql or mariadb")
 
 
 class Server:

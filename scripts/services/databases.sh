@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Every database server the tests use, side by side under one directory:
+#   DIR/postgres (primary), DIR/postgres_replica (its streaming replica),
+#   DIR/pgbouncer (transaction pooling in front of the primary), DIR/mariadb.
+#   databases.sh start DIR | destroy DIR
+# Each DIR/<name>/url tells how to reach it. CTest's `databases` fixture runs this.
+set -euo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+source "$here/lib.sh"
+
+cmd=${1:-}
+dir=${2:-}
+[[ -n "$cmd" && -n "$dir" ]] || die "usage: databases.sh start|destroy DIR"
+
+case "$cmd" in
+  start)
+    mkdir -p "$dir"
+    "$here/postgres.sh" start "$dir/postgres" >/dev/null
+    "$here/postgres.sh" replica "$dir/postgres_replica" "$dir/postgres" >/dev/null
+    "$here/pgbouncer.sh" start "$dir/pgbouncer" "$dir/postgres" >/dev/null
+    "$here/mariadb.sh" start "$dir/mariadb" >/dev/null
+    for name in postgres postgres_replica pgbouncer mariadb; do
+      echo "$name $(cat "$dir/$name/url")"
+    done
+    ;;
+  destroy)
+    # Each one even if another fails to stop.
+    status=0
+    "$here/pgbouncer.sh" destroy "$dir/pgbouncer" || status=1
+    "$here/postgres.sh" destroy "$dir/postgres_replica" || status=1
+    "$here/postgres.sh" destroy "$dir/postgres" || status=1
+    "$here/mariadb.sh" destroy "$dir/mariadb" || status=1
+    exit $status
+    ;;
+  *) die "unknown command '$cmd'" ;;
+esac
