@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Every database server the tests use, side by side under one directory:
+# Every database and cache server the tests use, side by side under one directory:
 #   DIR/postgres (primary), DIR/postgres_replica (its streaming replica),
-#   DIR/pgbouncer (transaction pooling in front of the primary), DIR/mariadb.
+#   DIR/pgbouncer (transaction pooling in front of the primary), DIR/mariadb,
+#   DIR/redis.
 #   databases.sh start DIR | destroy DIR
 # Each DIR/<name>/url tells how to reach it. CTest's `databases` fixture runs this.
 set -euo pipefail
@@ -19,7 +20,8 @@ case "$cmd" in
     "$here/postgres.sh" replica "$dir/postgres_replica" "$dir/postgres" >/dev/null
     "$here/pgbouncer.sh" start "$dir/pgbouncer" "$dir/postgres" >/dev/null
     "$here/mariadb.sh" start "$dir/mariadb" >/dev/null
-    for name in postgres postgres_replica pgbouncer mariadb; do
+    "$here/redis.sh" start "$dir/redis" >/dev/null
+    for name in postgres postgres_replica pgbouncer mariadb redis; do
       echo "$name $(cat "$dir/$name/url")"
     done
     ;;
@@ -30,6 +32,7 @@ case "$cmd" in
     "$here/postgres.sh" destroy "$dir/postgres_replica" || status=1
     "$here/postgres.sh" destroy "$dir/postgres" || status=1
     "$here/mariadb.sh" destroy "$dir/mariadb" || status=1
+    "$here/redis.sh" destroy "$dir/redis" || status=1
     exit $status
     ;;
   *) die "unknown command '$cmd'" ;;

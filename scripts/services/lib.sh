@@ -37,3 +37,41 @@ die() {
   echo "services: $*" >&2
   exit 1
 }
+
+# Stops the process whose pid file is $1 with signal $2 (default TERM), waits (at most
+# 10 s) for it to exit, then kills it.
+stop_pidfile() {
+  local pidfile=$1 signal=${2:-TERM} pid i
+  [[ -f "$pidfile" ]] || return 0
+  pid=$(cat "$pidfile")
+  kill "-$signal" "$pid" 2>/dev/null || true
+  for ((i = 0; i < 100; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  kill -KILL "$pid" 2>/dev/null || true
+  rm -f "$pidfile"
+}
+
+# What every service run from a pid file answers besides `start`:
+#   stop (signal $4), kill (SIGKILL, as a crash), destroy (stop and delete $2).
+# $1 the command, $2 the instance directory, $3 the pid file.
+pidfile_command() {
+  case "$1" in
+    stop) stop_pidfile "$3" "$4" ;;
+    kill) stop_pidfile "$3" KILL ;;
+    destroy)
+      stop_pidfile "$3" "$4"
+      rm -rf "$2"
+      ;;
+    *) die "unknown command '$1'" ;;
+  esac
+}
+
+# Sets `cmd` and `dir` (made absolute) from a script's first two arguments, or stops
+# with the usage line $1.
+command_and_dir() {
+  local usage=$1
+  shift
+  cmd=${1:-}
+  dir=${2:-}
+  [[ -n "$cmd" && -n "$dir" ]] || die "usage: $usage"
+  dir=$(realpath -m "$dir")
+}

@@ -13,26 +13,11 @@ source "$here/lib.sh"
 user=$(id -un)
 [[ $(id -u) -eq 0 ]] && user=mysql
 
-cmd=${1:-}
-dir=${2:-}
-[[ -n "$cmd" && -n "$dir" ]] || die "usage: mariadb.sh start|stop|kill|destroy DIR"
-dir=$(realpath -m "$dir")
-
-pid_of() { [[ -f "$dir/mariadb.pid" ]] && cat "$dir/mariadb.pid"; }
-
-stop() {
-  local pid signal=${1:-TERM}
-  pid=$(pid_of) || return 0
-  kill "-$signal" "$pid" 2>/dev/null || true
-  # Bounded wait for the server to finish.
-  for ((i = 0; i < 300; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-  kill -KILL "$pid" 2>/dev/null || true
-  rm -f "$dir/mariadb.pid"
-}
+command_and_dir "mariadb.sh start|stop|kill|destroy DIR" "$@"
 
 case "$cmd" in
   start)
-    stop
+    stop_pidfile "$dir/mariadb.pid" TERM
     if [[ ! -d "$dir/data/mysql" ]]; then
       rm -rf "$dir"
       mkdir -p "$dir/data"
@@ -58,11 +43,5 @@ case "$cmd" in
     echo "mysql://root@127.0.0.1:$port/mindme" >"$dir/url"
     cat "$dir/url"
     ;;
-  stop) stop TERM ;;
-  kill) stop KILL ;;
-  destroy)
-    stop TERM
-    rm -rf "$dir"
-    ;;
-  *) die "unknown command '$cmd'" ;;
+  *) pidfile_command "$cmd" "$dir" "$dir/mariadb.pid" TERM ;;
 esac

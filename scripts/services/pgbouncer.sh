@@ -14,28 +14,13 @@ command -v pgbouncer >/dev/null || die "PgBouncer is not installed (scripts/deps
 user=$(id -un)
 [[ $(id -u) -eq 0 ]] && user=postgres
 
-cmd=${1:-}
-dir=${2:-}
-[[ -n "$cmd" && -n "$dir" ]] || die "usage: pgbouncer.sh start DIR POSTGRES_DIR | stop DIR | destroy DIR"
-dir=$(realpath -m "$dir")
-
-stop() {
-  if [[ -f "$dir/pgbouncer.pid" ]]; then
-    local pid
-    pid=$(cat "$dir/pgbouncer.pid")
-    kill -INT "$pid" 2>/dev/null || true
-    # SIGINT: safe shutdown; bounded wait for the process to go.
-    for ((i = 0; i < 100; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$pid" 2>/dev/null || true
-    rm -f "$dir/pgbouncer.pid"
-  fi
-}
+command_and_dir "pgbouncer.sh start DIR POSTGRES_DIR | stop DIR | destroy DIR" "$@"
 
 case "$cmd" in
   start)
     postgres=$(realpath -m "${3:-}")
     [[ -f "$postgres/port" ]] || die "no PostgreSQL in '$postgres' (postgres.sh start it first)"
-    stop
+    stop_pidfile "$dir/pgbouncer.pid" INT  # SIGINT: safe shutdown
     mkdir -p "$dir"
     port=$(free_port)
     cat >"$dir/pgbouncer.ini" <<INI
@@ -63,10 +48,5 @@ INI
     echo "postgresql://postgres@127.0.0.1:$port/mindme" >"$dir/url"
     cat "$dir/url"
     ;;
-  stop) stop ;;
-  destroy)
-    stop
-    rm -rf "$dir"
-    ;;
-  *) die "unknown command '$cmd'" ;;
+  *) pidfile_command "$cmd" "$dir" "$dir/pgbouncer.pid" INT ;;
 esac

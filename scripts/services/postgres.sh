@@ -57,10 +57,7 @@ prepare_dir() {
   chmod 700 "$dir"
 }
 
-cmd=${1:-}
-dir=${2:-}
-[[ -n "$cmd" && -n "$dir" ]] || die "usage: postgres.sh start|replica|stop|restart|kill|destroy DIR [PRIMARY_DIR]"
-dir=$(realpath -m "$dir")
+command_and_dir "postgres.sh start|replica|stop|restart|kill|destroy DIR [PRIMARY_DIR]" "$@"
 
 case "$cmd" in
   start)

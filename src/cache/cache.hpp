@@ -5,8 +5,8 @@
 // writes it back after a writer has put the new one changes nothing. Invalidation is
 // therefore a put of a newer version — a tombstone (empty value) for a deletion.
 //
-// Backends: in-process LRU + TTL (memory://) here; Redis Cluster later, with the
-// same conformance suite (cache_conformance.hpp).
+// Backends: in-process LRU + TTL (memory://) and Redis (redis://host:port,
+// redis_cache.hpp), with one conformance suite (cache_conformance_test.cpp).
 #include <atomic>
 #include <boost/asio/awaitable.hpp>
 #include <chrono>
@@ -33,6 +33,7 @@ public:
         std::uint64_t evictions = 0;  // dropped for room before their TTL
         std::uint64_t entries = 0;
         std::uint64_t bytes = 0;
+        std::uint64_t failures = 0;  // commands a remote cache failed (served as misses)
     };
 
     virtual ~Cache() = default;

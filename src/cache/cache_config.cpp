@@ -1,6 +1,7 @@
 #include <stdexcept>
 
 #include "cache/cache.hpp"
+#include "cache/redis_cache.hpp"
 #include "core/config.hpp"
 #include "metrics/registry.hpp"
 
@@ -8,11 +9,16 @@ namespace mindme::cache {
 
 void declare_config(core::ConfigSchema& schema) {
     schema.add_string("cache.url", "memory://",
-                      "The cache: memory:// (in-process LRU with TTL, one per process).",
+                      "The cache: memory:// (in-process LRU with TTL, one per process) or "
+                      "redis://host:port (shared by every process; when Redis fails, "
+                      "requests go on without the cache).",
                       [](const core::ConfigValue& v) -> std::optional<std::string> {
-                          if (std::get<std::string>(v) == "memory://") return std::nullopt;
-                          return "expected memory://";
+                          const auto& url = std::get<std::string>(v);
+                          if (url == "memory://" || parse_redis_url(url)) return std::nullopt;
+                          return "expected memory:// or redis://host:port";
                       });
+    schema.add_int("cache.connections", 4, 1, 256,
+                   "redis://: connections per process, each with a thread of its own.");
     schema.add_int("cache.max_bytes", 64LL << 20, 1LL << 20, 1LL << 40,
                    "memory://: the most the cache holds (keys, values and bookkeeping); the "
                    "least recently used entries make room.");
@@ -23,6 +29,13 @@ void declare_config(core::ConfigSchema& schema) {
 }
 
 std::unique_ptr<Cache> open_cache(const core::Config& config) {
+    if (auto redis = parse_redis_url(config.get_string("cache.url"))) {
+        RedisCacheOptions o;
+        o.host = redis->host;
+        o.port = redis->port;
+        o.connections = static_cast<std::size_t>(config.get_int("cache.connections"));
+        return make_redis_cache(o);
+    }
     MemoryCacheOptions options;
     options.max_bytes = static_cast<std::size_t>(config.get_int("cache.max_bytes"));
     return make_memory_cache(options);
@@ -50,6 +63,8 @@ void export_metrics(const Cache& cache, metrics::Registry& registry) {
                static_cast<double>(s.entries));
         family("cache_bytes", "Bytes held, bookkeeping included.", MetricType::kGauge,
                static_cast<double>(s.bytes));
+        family("cache_failures_total", "Commands a remote cache failed; each was served as a miss.",
+               MetricType::kCounter, static_cast<double>(s.failures));
     });
 }
 
