@@ -116,8 +116,20 @@ SessionPool::Lease SqlDatabase::checkout() {
     }
 }
 
+// A query failed: was it the connection? A server shutting down answers with an error
+// before it closes the socket, so a connection that still looks open gets a ping.
 void SqlDatabase::failed(SessionPool::Lease& lease) {
-    if (lease.session().is_connected()) return;
+    auto& s = lease.session();
+    bool lost = !s.is_connected();
+    if (!lost) {
+        try {
+            int one = 0;
+            s << "SELECT 1", soci::into(one);
+        } catch (const std::exception&) {
+            lost = true;
+        }
+    }
+    if (!lost) return;  // the query itself failed: its error stands
     lease.discard();
     throw_unavailable(backend_);
 }

@@ -74,16 +74,17 @@ public:
 
     // A read of one user's data: on a read replica when store.replicas has one that is
     // up and close enough behind, unless this user wrote through this process lately
-    // (read-your-writes); otherwise, or if that replica fails, on this database.
+    // (read-your-writes); otherwise, or if the read fails there, on this database.
     template <class F>
     boost::asio::awaitable<std::invoke_result_t<F, soci::session&>> read(
         const std::string& user_id, F f,
         std::optional<core::BlockingPool::Clock::time_point> deadline = std::nullopt) {
         if (SqlDatabase* replica = pick_replica(user_id)) {
+            // A read is safe to repeat: whatever the replica answered (gone, shutting
+            // down, a query cancelled by replay), the primary gets it again.
             try {
                 co_return co_await replica->run(f, deadline);
-            } catch (const core::ApiError& e) {
-                if (e.code() != core::ErrorCode::kUnavailable) throw;
+            } catch (const std::exception&) {
                 replica_failed(replica);
             }
         }
