@@ -8,7 +8,7 @@ ifeq ($(CI),true)
   CMAKE_FLAGS += -DMINDME_WERROR=ON
 endif
 
-.PHONY: all deps build asan run test test-release test-asan bench bench-250k fuzz format clean
+.PHONY: all deps build asan run stack stack-down test test-release test-asan bench bench-250k fuzz format clean
 
 all: build
 
@@ -29,6 +29,16 @@ asan: deps $(ASAN_BUILD)/build.ninja
 
 run: build
 	$(BUILD)/mindme all
+
+# The seed architecture on this machine, on real servers (docs/operations.md):
+# HAProxy in front of mindme serve processes, worker, files, PostgreSQL + replica,
+# Redis. Prints where everything listens; build/stack/env has it as shell lines.
+STACK ?= build/stack
+stack: build
+	scripts/stack.sh up $(STACK)
+
+stack-down:
+	scripts/stack.sh down $(STACK)
 
 # The whole suite, on the release build and again under ASan + UBSan.
 test: test-release test-asan

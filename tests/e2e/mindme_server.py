@@ -52,7 +52,68 @@ def store_sets(data):
     raise RuntimeError("MINDME_E2E_STORE must be sqlite, postgresql or mariadb")
 
 
-class Server:
+class HttpTarget:
+    """What tests talk to: a mindme on 127.0.0.1:port."""
+    port = None
+
+    def connection(self, timeout=10):
+        return http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
+
+    def request(self, method, path, body=None, headers=None, timeout=10):
+        conn = self.connection(timeout)
+        try:
+            conn.request(method, path, body=body, headers=headers or {})
+            res = conn.getresponse()
+            data = res.read()
+            return res.status, {k.lower(): v for k, v in res.getheaders()}, data
+        finally:
+            conn.close()
+
+    def raw(self, timeout=10):
+        s = socket.create_connection(("127.0.0.1", self.port), timeout=timeout)
+        return s
+
+    def metric(self, name_and_labels):
+        """The value of one sample in /metrics, 0 when absent."""
+        _, _, body = self.request("GET", "/metrics")
+        for line in body.decode().splitlines():
+            if line.startswith(name_and_labels + " "):
+                return float(line.split()[-1])
+        return 0.0
+
+
+RUN_TAG = "%d-%d" % (os.getpid(), int(time.time()))
+
+
+def remote_url():
+    """The mindme to test instead of starting one: MINDME_E2E_URL, or MINDME_URL from
+    the env file of a stack (MINDME_E2E_STACK: the directory scripts/stack.sh made)."""
+    stack = os.environ.get("MINDME_E2E_STACK")
+    if stack:
+        with open(os.path.join(stack, "env")) as f:
+            for line in f:
+                if line.startswith("MINDME_URL="):
+                    return line.strip().split("=", 1)[1]
+        raise RuntimeError("no MINDME_URL in %s/env" % stack)
+    return os.environ.get("MINDME_E2E_URL")
+
+
+class RemoteServer(HttpTarget):
+    """A mindme that something else runs (MINDME_E2E_URL, e.g. the stack behind
+    HAProxy): the API suites that need no server of their own run against it."""
+
+    def __init__(self, url):
+        host_port = url.split("://", 1)[1].rstrip("/")
+        host, port = host_port.rsplit(":", 1)
+        if host != "127.0.0.1":
+            raise RuntimeError("MINDME_E2E_URL must be on 127.0.0.1")
+        self.port = int(port)
+
+    def stop(self):
+        pass
+
+
+class Server(HttpTarget):
     def __init__(self, *sets, static_dir=None, command="all", env=None, data=None, args=()):
         """`data`: a data directory to share with other processes (default: a fresh one);
         `args`: more command-line arguments."""
@@ -111,23 +172,6 @@ class Server:
                 pass
         return out
 
-    def connection(self, timeout=10):
-        return http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
-
-    def request(self, method, path, body=None, headers=None, timeout=10):
-        conn = self.connection(timeout)
-        try:
-            conn.request(method, path, body=body, headers=headers or {})
-            res = conn.getresponse()
-            data = res.read()
-            return res.status, {k.lower(): v for k, v in res.getheaders()}, data
-        finally:
-            conn.close()
-
-    def raw(self, timeout=10):
-        s = socket.create_connection(("127.0.0.1", self.port), timeout=timeout)
-        return s
-
     def signal(self, sig=signal.SIGTERM):
         self.proc.send_signal(sig)
 
@@ -143,14 +187,6 @@ class Server:
         self._ended.wait(10)
         self.proc.stdout.close()
         shutil.rmtree(self.tmp, ignore_errors=True)
-
-    def metric(self, name_and_labels):
-        """The value of one sample in /metrics, 0 when absent."""
-        _, _, body = self.request("GET", "/metrics")
-        for line in body.decode().splitlines():
-            if line.startswith(name_and_labels + " "):
-                return float(line.split()[-1])
-        return 0.0
 
     def stop(self):
         """Stops the server with SIGTERM; a non-zero exit (a crash, or a sanitizer
@@ -183,7 +219,8 @@ class ServerTestCase(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
-        cls.server = Server(*cls.server_sets)
+        remote = remote_url()
+        cls.server = RemoteServer(remote) if remote else Server(*cls.server_sets)
 
     @classmethod
     def tearDownClass(cls):
@@ -248,6 +285,11 @@ class ApiUser:
 
     def __init__(self, server, email, password="correct horse"):
         self.server = server
+        if isinstance(server, RemoteServer):
+            # A shared server outlives this run: the same address again would be taken.
+            local, domain = email.split("@", 1)
+            email = "%s+%s@%s" % (local, RUN_TAG, domain)
+        self.email = email
         status, _, body = server.request("POST", "/v1/accounts",
                                          body=json.dumps({"email": email, "password": password}),
                                          headers={"Content-Type": "application/json"})

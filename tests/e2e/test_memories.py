@@ -2,6 +2,7 @@
 with If-Match, delete; every validation rule; isolation between users; the cache
 never serves a changed, deleted or revoked thing."""
 import json
+import os
 import unittest
 
 from mindme_server import ApiUser, ServerTestCase, error_code
@@ -152,9 +153,10 @@ class MemoriesTest(ServerTestCase):
             self.ann.call("GET", "/v1/memories/" + doc["id"])
         _, _, body = self.server.request("GET", "/metrics")
         text = body.decode()
+        backend = os.environ.get("MINDME_E2E_CACHE", "memory")
         for family in ["cache_hits_total", "cache_misses_total", "cache_evictions_total",
                        "cache_entries", "cache_bytes"]:
-            self.assertIn(family + '{backend="memory"}', text)
+            self.assertIn(family + '{backend="%s"}' % backend, text)
 
     def test_openapi_documents_every_route(self):
         _, _, body = self.server.request("GET", "/openapi.json")

@@ -1,0 +1,118 @@
+#!/usr/bin/env bash
+# The seed architecture on one machine, on real servers:
+#   HAProxy (health-checked like the seed's ALB) in front of SERVE_PROCESSES (2)
+#   `mindme serve`, one `mindme worker`, one `mindme files`, PostgreSQL primary +
+#   streaming replica (reads), Redis (the shared cache), everything on loopback
+#   under DIR.
+#   scripts/stack.sh up DIR      start (or restart) it; prints and writes DIR/env
+#   scripts/stack.sh down DIR    stop it (data kept); `down DIR --wipe` also deletes DIR
+# DIR/env holds shell lines: MINDME_URL, DATABASE_URL, REPLICA_URL, REDIS_URL,
+# HAPROXY_STATS_URL, and AMQP_URL empty until the stack runs RabbitMQ (jobs go through
+# the SQL queue in PostgreSQL meanwhile).
+# HEALTH_INTERVAL, HEALTH_RISE, HEALTH_FALL: HAProxy's check (default the seed's
+# 30s / 2 / 5). MINDME: the binary (default build/mindme). MINDME_STACK_SETS: more
+# configuration for every mindme process, as space-separated key=value.
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+services="$root/scripts/services"
+source "$services/lib.sh"
+
+cmd=${1:-}
+dir=${2:-}
+[[ -n "$cmd" && -n "$dir" ]] || die "usage: stack.sh up DIR | down DIR [--wipe]"
+mkdir -p "$dir"
+dir=$(realpath "$dir")
+mindme=${MINDME:-$root/build/mindme}
+processes=${SERVE_PROCESSES:-2}
+
+# Stops the mindme processes this stack started (SIGTERM: they drain; bounded wait).
+stop_mindme() {
+  local pidfile pid
+  for pidfile in "$dir"/run/*.pid; do
+    [[ -f "$pidfile" ]] || continue
+    pid=$(cat "$pidfile")
+    kill -TERM "$pid" 2>/dev/null || true
+  done
+  for pidfile in "$dir"/run/*.pid; do
+    [[ -f "$pidfile" ]] || continue
+    pid=$(cat "$pidfile")
+    for ((i = 0; i < 400; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$pid" 2>/dev/null || true
+    rm -f "$pidfile"
+  done
+}
+
+# Starts one mindme process in the background; waits until its /health answers 200.
+start_mindme() {
+  local name=$1 role=$2 port=$3
+  shift 3
+  "$mindme" "$role" --listen "127.0.0.1:$port" --data "$dir/data" "$@" \
+    >>"$dir/logs/$name.log" 2>&1 &
+  echo $! >"$dir/run/$name.pid"
+  for ((i = 0; i < 300; i++)); do
+    if curl -fsS -o /dev/null "http://127.0.0.1:$port/health" 2>/dev/null; then return 0; fi
+    kill -0 "$(cat "$dir/run/$name.pid")" 2>/dev/null ||
+      { tail -20 "$dir/logs/$name.log" >&2; die "$name exited"; }
+    sleep 0.1
+  done
+  die "$name did not become healthy (see $dir/logs/$name.log)"
+}
+
+case "$cmd" in
+  up)
+    [[ -x "$mindme" ]] || die "no mindme binary at $mindme (make build)"
+    stop_mindme
+    mkdir -p "$dir/run" "$dir/logs" "$dir/data"
+    database=$("$services/postgres.sh" start "$dir/postgres" | tail -1)
+    if [[ -f "$dir/postgres_replica/port" ]]; then
+      replica=$("$services/postgres.sh" start "$dir/postgres_replica" | tail -1)
+    else
+      replica=$("$services/postgres.sh" replica "$dir/postgres_replica" "$dir/postgres" | tail -1)
+    fi
+    redis=$("$services/redis.sh" start "$dir/redis" | tail -1)
+    common=(--set "store.url=$database" --set "store.replicas=$replica"
+            --set "cache.url=$redis" --set "guard.trusted_proxies=127.0.0.1/32")
+    for extra in ${MINDME_STACK_SETS:-}; do common+=(--set "$extra"); done
+    ports=()
+    for ((n = 0; n < processes; n++)); do
+      port=$(free_port)
+      start_mindme "serve$n" serve "$port" "${common[@]}"
+      ports+=("$port")
+    done
+    start_mindme worker worker "$(free_port)" "${common[@]}"
+    start_mindme files files "$(free_port)" "${common[@]}"
+    url=$("$services/haproxy.sh" start "$dir/haproxy" "${ports[@]}" | tail -1)
+    cat >"$dir/env" <<ENV
+MINDME_URL=$url
+DATABASE_URL=$database
+REPLICA_URL=$replica
+REDIS_URL=$redis
+AMQP_URL=
+HAPROXY_STATS_URL=$(cat "$dir/haproxy/stats_url")
+ENV
+    # Ready when HAProxy has seen a server pass its checks (the first passes at once).
+    for ((i = 0; i < 600; i++)); do
+      if curl -fsS -o /dev/null "$url/health" 2>/dev/null; then break; fi
+      sleep 0.1
+    done
+    curl -fsS -o /dev/null "$url/health" || die "HAProxy has no healthy server"
+    echo "stack up: $processes x mindme serve behind HAProxy, worker, files," \
+      "PostgreSQL + replica, Redis"
+    echo "logs: $dir/logs"
+    cat "$dir/env"
+    ;;
+  down)
+    "$services/haproxy.sh" stop "$dir/haproxy"
+    stop_mindme
+    "$services/redis.sh" stop "$dir/redis"
+    "$services/postgres.sh" stop "$dir/postgres_replica"
+    "$services/postgres.sh" stop "$dir/postgres"
+    if [[ "${3:-}" == "--wipe" ]]; then
+      "$services/postgres.sh" destroy "$dir/postgres_replica"
+      "$services/postgres.sh" destroy "$dir/postgres"
+      rm -rf "$dir"
+    fi
+    echo "stack down"
+    ;;
+  *) die "unknown command '$cmd'" ;;
+esac
