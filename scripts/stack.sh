@@ -2,8 +2,8 @@
 # The seed architecture on one machine, on real servers:
 #   HAProxy (health-checked like the seed's ALB) in front of SERVE_PROCESSES (2)
 #   `mindme serve`, one `mindme worker`, one `mindme files`, PostgreSQL primary +
-#   streaming replica (reads), Redis (the shared cache), everything on loopback
-#   under DIR.
+#   streaming replica (reads, and full-text search), Redis (the shared cache),
+#   everything on loopback under DIR.
 #   scripts/stack.sh up DIR      start (or restart) it; prints and writes DIR/env
 #   scripts/stack.sh down DIR    stop it (data kept); `down DIR --wipe` also deletes DIR
 # DIR/env holds shell lines: MINDME_URL, DATABASE_URL, REPLICA_URL, REDIS_URL,
@@ -71,7 +71,8 @@ case "$cmd" in
     fi
     redis=$("$services/redis.sh" start "$dir/redis" | tail -1)
     common=(--set "store.url=$database" --set "store.replicas=$replica"
-            --set "cache.url=$redis" --set "guard.trusted_proxies=127.0.0.1/32")
+            --set "cache.url=$redis" --set "search.url=postgresql://"
+            --set "guard.trusted_proxies=127.0.0.1/32")
     for extra in ${MINDME_STACK_SETS:-}; do common+=(--set "$extra"); done
     ports=()
     for ((n = 0; n < processes; n++)); do

@@ -83,7 +83,7 @@ struct App::Impl {
         memory_store = store::make_sql_memory_store(*database);
         file_store = store::make_sql_file_store(*database);
         blobs = files::open_blob_store(config, data_dir);
-        if (role != Role::kFiles) index = search::open_index(config, data_dir);
+        if (role != Role::kFiles) index = search::open_index(config, data_dir, *database);
         if (worker)
             worker->handle(store::kMemoryChangedTopic, memory_indexer(*memory_store, *index));
         add_file_jobs(config, data_dir);

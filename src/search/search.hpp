@@ -2,8 +2,8 @@
 // Full-text search over a user's memories and file texts: BM25 ranking, filtered to
 // one user, snippets around the match. Indexing is done by background jobs, which
 // load the current state of a thing and upsert or remove it, so replays and
-// reordering are harmless. Backends: Xapian on disk (here); PostgreSQL full-text
-// later, with the same conformance suite.
+// reordering are harmless. Backends: Xapian on disk (xapian_index.cpp) and PostgreSQL
+// full-text in the store's database (postgres_index.cpp), with one conformance suite.
 #include <boost/asio/awaitable.hpp>
 #include <chrono>
 #include <memory>
@@ -11,6 +11,10 @@
 #include <vector>
 
 #include "core/config_fwd.hpp"
+
+namespace mindme::store {
+class SqlDatabase;
+}
 
 namespace mindme::search {
 
@@ -53,9 +57,12 @@ struct XapianOptions {
 };
 
 std::unique_ptr<SearchIndex> make_xapian_index(const XapianOptions& options);
+// In `db` (PostgreSQL), beside the data it indexes; creates its table if missing.
+std::unique_ptr<SearchIndex> make_postgres_index(store::SqlDatabase& db);
 
 void declare_config(core::ConfigSchema& schema);
-// The index search.url names; data_dir holds the embedded one.
-std::unique_ptr<SearchIndex> open_index(const core::Config& config, const std::string& data_dir);
+// The index search.url names; data_dir holds the embedded one, `store` the PostgreSQL one.
+std::unique_ptr<SearchIndex> open_index(const core::Config& config, const std::string& data_dir,
+                                        store::SqlDatabase& store);
 
 }  // namespace mindme::search

@@ -5,10 +5,13 @@ namespace mindme::search {
 
 void declare_config(core::ConfigSchema& schema) {
     schema.add_string("search.url", "xapian://",
-                      "The search index: xapian:// (on disk in <data.dir>/search).",
+                      "The search index: xapian:// (on disk in <data.dir>/search) or "
+                      "postgresql:// (full-text search in the store's PostgreSQL database, "
+                      "which every process and machine shares).",
                       [](const core::ConfigValue& v) -> std::optional<std::string> {
-                          if (std::get<std::string>(v) == "xapian://") return std::nullopt;
-                          return "expected xapian://";
+                          const auto& url = std::get<std::string>(v);
+                          if (url == "xapian://" || url == "postgresql://") return std::nullopt;
+                          return "expected xapian:// or postgresql://";
                       });
     schema.add_int("search.readers", 2, 1, 256,
                    "Threads that run queries, each with its own index handle.");
@@ -18,7 +21,9 @@ void declare_config(core::ConfigSchema& schema) {
                    "keep readers in other processes from losing their revision mid-query.");
 }
 
-std::unique_ptr<SearchIndex> open_index(const core::Config& config, const std::string& data_dir) {
+std::unique_ptr<SearchIndex> open_index(const core::Config& config, const std::string& data_dir,
+                                        store::SqlDatabase& store) {
+    if (config.get_string("search.url") == "postgresql://") return make_postgres_index(store);
     XapianOptions o;
     o.path = data_dir + "/search";
     o.readers = static_cast<std::size_t>(config.get_int("search.readers"));

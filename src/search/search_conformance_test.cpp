@@ -11,6 +11,7 @@
 
 #include "core/await_now.hpp"
 #include "search/search.hpp"
+#include "store/test_backends.hpp"
 
 namespace mindme::search {
 namespace {
@@ -31,6 +32,17 @@ Backend xapian_backend() {
     // Short, so hundreds of one-after-another writes stay quick; still an interval.
     o.commit_interval = std::chrono::milliseconds(5);
     return {make_xapian_index(o), [dir] { std::filesystem::remove_all(dir); }};
+}
+
+// In a fresh schema of the databases fixture's PostgreSQL.
+Backend postgres_backend() {
+    auto factory = store::test_backends::postgres_backend();
+    std::shared_ptr<store::SqlDatabase> db = factory.open();
+    auto index = make_postgres_index(*db);
+    return {std::move(index), [db, cleanup = factory.cleanup]() mutable {
+                db.reset();
+                cleanup();
+            }};
 }
 
 class SearchConformance : public ::testing::TestWithParam<Backend (*)()> {
@@ -195,8 +207,12 @@ TEST_P(SearchConformance, APartialLastWordMatchesAsAPrefix) {
     EXPECT_EQ(ids(find("ann", "photog")), (std::vector<std::string>{"m1"}));
 }
 
-INSTANTIATE_TEST_SUITE_P(Xapian, SearchConformance, ::testing::Values(&xapian_backend),
-                         [](const auto&) { return std::string("xapian"); });
+INSTANTIATE_TEST_SUITE_P(All, SearchConformance,
+                         ::testing::Values(&xapian_backend, &postgres_backend),
+                         [](const auto& named) {
+                             return std::string(named.param == &xapian_backend ? "xapian"
+                                                                               : "postgresql");
+                         });
 
 }  // namespace
 }  // namespace mindme::search

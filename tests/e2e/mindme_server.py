@@ -40,7 +40,9 @@ def store_sets(data):
         subprocess.run(["psql", "-qAt", "-v", "ON_ERROR_STOP=1", url, "-c",
                         "CREATE SCHEMA IF NOT EXISTS " + name],
                        check=True, stdout=subprocess.DEVNULL, timeout=30)
-        return ["store.url=%s?options=-c%%20search_path%%3D%s" % (url, name)]
+        # The search index in the same database: the PostgreSQL full-text backend.
+        return ["store.url=%s?options=-c%%20search_path%%3D%s" % (url, name),
+                "search.url=postgresql://"]
     if E2E_STORE == "mariadb":
         url = service_url("mariadb")
         port = url.rsplit(":", 1)[1].split("/")[0]
