@@ -5,6 +5,8 @@
 // optimisation: when it fails, a lookup is a miss, a put stores nothing, and for a
 // second no command is tried (requests do not each wait for a dead server); then the
 // next command reconnects.
+#include "cache/redis_cache.hpp"
+
 #include <hiredis/hiredis.h>
 
 #include <chrono>
@@ -13,7 +15,6 @@
 #include <vector>
 
 #include "cache/cache.hpp"
-#include "cache/redis_cache.hpp"
 #include "core/blocking_pool.hpp"
 
 namespace mindme::cache {
@@ -40,7 +41,8 @@ struct ContextDeleter {
 using Context = std::unique_ptr<redisContext, ContextDeleter>;
 
 timeval to_timeval(std::chrono::milliseconds d) {
-    return {static_cast<time_t>(d.count() / 1000), static_cast<suseconds_t>(d.count() % 1000 * 1000)};
+    return {static_cast<time_t>(d.count() / 1000),
+            static_cast<suseconds_t>(d.count() % 1000 * 1000)};
 }
 
 class RedisCache final : public Cache {
@@ -51,37 +53,43 @@ public:
 
     boost::asio::awaitable<bool> put(std::string key, Entry entry,
                                      std::chrono::seconds ttl) override {
-        co_return co_await run_or([&]() {
-            auto version = std::to_string(entry.version);
-            auto ttl_ms = std::to_string(std::chrono::milliseconds(ttl).count());
-            auto full = options_.prefix + key;
-            auto reply = command({"EVAL", kPutScript, "1", full, version, entry.value, ttl_ms});
-            return reply && reply->type == REDIS_REPLY_INTEGER && reply->integer == 1;
-        }, false);
+        co_return co_await run_or(
+            [&]() {
+                auto version = std::to_string(entry.version);
+                auto ttl_ms = std::to_string(std::chrono::milliseconds(ttl).count());
+                auto full = options_.prefix + key;
+                auto reply = command({"EVAL", kPutScript, "1", full, version, entry.value, ttl_ms});
+                return reply && reply->type == REDIS_REPLY_INTEGER && reply->integer == 1;
+            },
+            false);
     }
 
     boost::asio::awaitable<void> erase(std::string key) override {
-        co_await run_or([&]() {
-            command({"DEL", options_.prefix + key});
-            return true;
-        }, false);
+        co_await run_or(
+            [&]() {
+                command({"DEL", options_.prefix + key});
+                return true;
+            },
+            false);
     }
 
     const char* backend() const override { return "redis"; }
 
 protected:
     boost::asio::awaitable<std::optional<Entry>> lookup(std::string key) override {
-        co_return co_await run_or([&]() -> std::optional<Entry> {
-            auto reply = command({"HMGET", options_.prefix + key, "v", "d"});
-            if (!reply || reply->type != REDIS_REPLY_ARRAY || reply->elements != 2) return {};
-            auto* v = reply->element[0];
-            auto* d = reply->element[1];
-            if (v->type != REDIS_REPLY_STRING || d->type != REDIS_REPLY_STRING) return {};
-            Entry e;
-            e.version = std::stoll(std::string(v->str, v->len));
-            e.value.assign(d->str, d->len);
-            return e;
-        }, std::optional<Entry>());
+        co_return co_await run_or(
+            [&]() -> std::optional<Entry> {
+                auto reply = command({"HMGET", options_.prefix + key, "v", "d"});
+                if (!reply || reply->type != REDIS_REPLY_ARRAY || reply->elements != 2) return {};
+                auto* v = reply->element[0];
+                auto* d = reply->element[1];
+                if (v->type != REDIS_REPLY_STRING || d->type != REDIS_REPLY_STRING) return {};
+                Entry e;
+                e.version = std::stoll(std::string(v->str, v->len));
+                e.value.assign(d->str, d->len);
+                return e;
+            },
+            std::optional<Entry>());
     }
 
     void add_backend_stats(Stats& stats) const override {
@@ -125,7 +133,8 @@ private:
             return nullptr;  // the connection is dropped with ctx
         }
         give_back(std::move(ctx));
-        if (reply->type == REDIS_REPLY_ERROR) return nullptr;  // e.g. MOVED: not a cluster client yet
+        if (reply->type == REDIS_REPLY_ERROR)
+            return nullptr;  // e.g. MOVED: not a cluster client yet
         return reply;
     }
 
