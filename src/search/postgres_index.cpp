@@ -45,7 +45,11 @@ std::string clean_text(const std::string& s) {
     out.reserve(s.size());
     for (std::size_t i = 0; i < s.size();) {
         auto c = static_cast<unsigned char>(s[i]);
-        std::size_t n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+        std::size_t n = c < 0x80         ? 1
+                        : (c >> 5) == 6  ? 2
+                        : (c >> 4) == 14 ? 3
+                        : (c >> 3) == 30 ? 4
+                                         : 0;
         bool ok = n > 0 && i + n <= s.size();
         for (std::size_t k = 1; ok && k < n; ++k)
             ok = (static_cast<unsigned char>(s[i + k]) & 0xC0) == 0x80;
@@ -85,16 +89,31 @@ std::string snippet_html(const std::string& headline) {
     std::string out;
     for (char c : headline) {
         switch (c) {
-            case kMarkStart: out += "<mark>"; break;
-            case kMarkEnd: out += "</mark>"; break;
+            case kMarkStart:
+                out += "<mark>";
+                break;
+            case kMarkEnd:
+                out += "</mark>";
+                break;
             case kLess:
-            case '<': out += "&lt;"; break;
+            case '<':
+                out += "&lt;";
+                break;
             case kGreater:
-            case '>': out += "&gt;"; break;
-            case '&': out += "&amp;"; break;
-            case '"': out += "&quot;"; break;
-            case '\'': out += "&#39;"; break;
-            default: out += c;
+            case '>':
+                out += "&gt;";
+                break;
+            case '&':
+                out += "&amp;";
+                break;
+            case '"':
+                out += "&quot;";
+                break;
+            case '\'':
+                out += "&#39;";
+                break;
+            default:
+                out += c;
         }
     }
     return out;
@@ -110,8 +129,7 @@ void upsert_one(soci::session& s, const Document& d) {
     s << "INSERT INTO search_documents (kind, id, user_id, title, body) "
          "VALUES (:k, :i, :u, :t, :b) ON CONFLICT (kind, id) DO UPDATE SET "
          "user_id = EXCLUDED.user_id, title = EXCLUDED.title, body = EXCLUDED.body",
-        soci::use(d.kind), soci::use(d.id), soci::use(d.user_id), soci::use(title),
-        soci::use(body);
+        soci::use(d.kind), soci::use(d.id), soci::use(d.user_id), soci::use(title), soci::use(body);
 }
 
 class PostgresIndex final : public SearchIndex {
@@ -176,7 +194,8 @@ public:
             st.exchange(soci::use(user_id));
             st.exchange(soci::use(n));
             std::string sql =
-                "WITH q AS (SELECT (" + q + ") AS query) "
+                "WITH q AS (SELECT (" + q +
+                ") AS query) "
                 // A short body is its own snippet; a long one, the best fragment.
                 "SELECT kind, id, title, CASE WHEN length(body) <= 240 THEN "
                 "ts_headline('english', body, q.query, "
