@@ -19,6 +19,14 @@ std::vector<std::string_view> split_list(std::string_view s, char sep = ',');
 // "characters" of API.md's limits.
 std::size_t code_points(std::string_view utf8);
 
+// Valid UTF-8 of `in`, with U+FFFD for each byte that is not part of a valid sequence
+// (overlong forms, surrogates and NUL included): what extracted text and text handed to
+// a strict consumer such as PostgreSQL must be.
+std::string valid_utf8(std::string_view in);
+
+// `c` as HTML text or attribute content (&lt; &gt; &amp; &quot; &#39; for the specials).
+void append_html_escaped(std::string& out, char c);
+
 // `s` with ASCII letters lower-cased (what case-insensitive keys compare).
 std::string ascii_lower(std::string_view s);
 

@@ -78,41 +78,6 @@ ProcessResult thumbnail(const ProcessRequest& r) {
     return result;
 }
 
-// Valid UTF-8 of `in`, with U+FFFD for each byte that is not part of a valid sequence.
-std::string valid_utf8(const std::string& in) {
-    std::string out;
-    out.reserve(in.size());
-    std::size_t i = 0;
-    while (i < in.size()) {
-        auto c = static_cast<unsigned char>(in[i]);
-        std::size_t n = c < 0x80         ? 1
-                        : (c >> 5) == 6  ? 2
-                        : (c >> 4) == 14 ? 3
-                        : (c >> 3) == 30 ? 4
-                                         : 0;
-        bool ok = n > 0 && i + n <= in.size() && !(n == 1 && c == 0);
-        for (std::size_t k = 1; ok && k < n; ++k)
-            ok = (static_cast<unsigned char>(in[i + k]) & 0xC0) == 0x80;
-        if (ok && n == 2) ok = c >= 0xC2;
-        if (ok && n == 3) {
-            auto c1 = static_cast<unsigned char>(in[i + 1]);
-            ok = !(c == 0xE0 && c1 < 0xA0) && !(c == 0xED && c1 >= 0xA0);
-        }
-        if (ok && n == 4) {
-            auto c1 = static_cast<unsigned char>(in[i + 1]);
-            ok = c <= 0xF4 && !(c == 0xF0 && c1 < 0x90) && !(c == 0xF4 && c1 >= 0x90);
-        }
-        if (ok) {
-            out.append(in, i, n);
-            i += n;
-        } else {
-            out += "\xEF\xBF\xBD";
-            ++i;
-        }
-    }
-    return out;
-}
-
 std::int64_t write_text(const std::string& text, const std::string& path) {
     std::ofstream out(path, std::ios::binary | std::ios::trunc);
     out.write(text.data(), static_cast<std::streamsize>(text.size()));
@@ -124,7 +89,7 @@ ProcessResult plain_text(const ProcessRequest& r) {
     std::string text(r.max_text_bytes, '\0');
     in.read(text.data(), static_cast<std::streamsize>(text.size()));
     text.resize(static_cast<std::size_t>(in.gcount()));
-    auto chars = write_text(valid_utf8(text), r.text_out);
+    auto chars = write_text(core::valid_utf8(text), r.text_out);
     if (chars < 0) return {false, 0, "the text could not be written"};
     return {false, chars, ""};
 }
@@ -143,7 +108,7 @@ ProcessResult pdf_text(const ProcessRequest& r) {
         text += "\n\n";
     }
     if (text.size() > r.max_text_bytes) text.resize(r.max_text_bytes);
-    auto chars = write_text(valid_utf8(text), r.text_out);
+    auto chars = write_text(core::valid_utf8(text), r.text_out);
     if (chars < 0) return {false, 0, "the text could not be written"};
     return {false, chars, ""};
 }

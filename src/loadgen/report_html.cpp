@@ -4,30 +4,15 @@
 #include <cmath>
 #include <cstdio>
 
+#include "core/text.hpp"
+
 namespace mindme::loadgen {
 
 namespace {
 
 std::string escape(const std::string& text) {
     std::string out;
-    for (char c : text) {
-        switch (c) {
-            case '<':
-                out += "&lt;";
-                break;
-            case '>':
-                out += "&gt;";
-                break;
-            case '&':
-                out += "&amp;";
-                break;
-            case '"':
-                out += "&quot;";
-                break;
-            default:
-                out += c;
-        }
-    }
+    for (char c : text) core::append_html_escaped(out, c);
     return out;
 }
 

@@ -12,6 +12,7 @@
 #include <cctype>
 #include <stdexcept>
 
+#include "core/text.hpp"
 #include "search/search.hpp"
 #include "store/sql_database.hpp"
 
@@ -38,32 +39,12 @@ constexpr char kMarkEnd = '\x02';
 constexpr char kLess = '\x03';
 constexpr char kGreater = '\x04';
 
-// Valid UTF-8 only, without the control characters this backend gives a meaning
-// (PostgreSQL refuses invalid UTF-8 in any text it is given).
+// Valid UTF-8 (PostgreSQL refuses anything else) without the control characters this
+// backend gives a meaning.
 std::string clean_text(const std::string& s) {
-    std::string out;
-    out.reserve(s.size());
-    for (std::size_t i = 0; i < s.size();) {
-        auto c = static_cast<unsigned char>(s[i]);
-        std::size_t n = c < 0x80         ? 1
-                        : (c >> 5) == 6  ? 2
-                        : (c >> 4) == 14 ? 3
-                        : (c >> 3) == 30 ? 4
-                                         : 0;
-        bool ok = n > 0 && i + n <= s.size();
-        for (std::size_t k = 1; ok && k < n; ++k)
-            ok = (static_cast<unsigned char>(s[i + k]) & 0xC0) == 0x80;
-        if (!ok) {
-            ++i;
-            continue;
-        }
-        if (n == 1 && (c == '\0' || (c >= kMarkStart && c <= kGreater))) {
-            out += ' ';
-        } else {
-            out.append(s, i, n);
-        }
-        i += n;
-    }
+    auto out = core::valid_utf8(s);
+    for (auto& c : out)
+        if (c >= kMarkStart && c <= kGreater) c = ' ';
     return out;
 }
 
@@ -88,33 +69,12 @@ std::vector<std::string> query_words(const std::string& query) {
 std::string snippet_html(const std::string& headline) {
     std::string out;
     for (char c : headline) {
-        switch (c) {
-            case kMarkStart:
-                out += "<mark>";
-                break;
-            case kMarkEnd:
-                out += "</mark>";
-                break;
-            case kLess:
-            case '<':
-                out += "&lt;";
-                break;
-            case kGreater:
-            case '>':
-                out += "&gt;";
-                break;
-            case '&':
-                out += "&amp;";
-                break;
-            case '"':
-                out += "&quot;";
-                break;
-            case '\'':
-                out += "&#39;";
-                break;
-            default:
-                out += c;
-        }
+        if (c == kMarkStart)
+            out += "<mark>";
+        else if (c == kMarkEnd)
+            out += "</mark>";
+        else
+            core::append_html_escaped(out, c == kLess ? '<' : c == kGreater ? '>' : c);
     }
     return out;
 }

@@ -124,8 +124,8 @@ TEST_P(SearchConformance, AnUpsertReplacesAndARemoveRemoves) {
 
 TEST_P(SearchConformance, AnyQueryTextIsAnsweredAndSnippetsAreEscaped) {
     add("ann", "m1", "Markup", "a <script> tag & an \"ampersand\" near the word needle");
-    for (auto q :
-         {"AND (", "\"unclosed", "-", "***", "needle OR", "NOT", "", "日本語", "a\xff\xfe invalid"})
+    for (auto q : {"AND (", "\"unclosed", "-", "***", "needle OR", "NOT", "", "日本語",
+                   "a\xff\xfe invalid", "\xed\xa0\x80 surrogate", "\xc0\xaf overlong"})
         EXPECT_NO_THROW(find("ann", q)) << q;
     auto hits = find("ann", "needle");
     ASSERT_EQ(hits.size(), 1u);

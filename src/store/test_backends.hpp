@@ -89,6 +89,11 @@ inline void on_postgres_primary(const std::string& sql) {
     s << sql;
 }
 
+// `url` with its database (the last path segment) replaced.
+inline std::string with_database(const std::string& url, const std::string& database) {
+    return url.substr(0, url.rfind('/') + 1) + database;
+}
+
 inline std::string fresh_name(const char* prefix) {
     static std::atomic<int> serial{0};
     return prefix + std::to_string(::getpid()) + "_" + std::to_string(++serial);
@@ -110,11 +115,7 @@ inline Backend postgres_backend() {
 inline Backend pgbouncer_backend() {
     auto database = fresh_name("b");
     return fresh_database(
-        "pgbouncer",
-        [database] {
-            auto url = service_url("pgbouncer");
-            return url.substr(0, url.rfind('/') + 1) + database;
-        },
+        "pgbouncer", [database] { return with_database(service_url("pgbouncer"), database); },
         "CREATE DATABASE " + database, "DROP DATABASE IF EXISTS " + database + " WITH (FORCE)",
         on_postgres_primary);
 }
@@ -124,11 +125,7 @@ inline Backend pgbouncer_backend() {
 inline Backend mariadb_backend() {
     auto database = fresh_name("m");
     return fresh_database(
-        "mariadb",
-        [database] {
-            auto url = service_url("mariadb");
-            return url.substr(0, url.rfind('/') + 1) + database;
-        },
+        "mariadb", [database] { return with_database(service_url("mariadb"), database); },
         "CREATE DATABASE " + database + " CHARACTER SET utf8mb4 COLLATE utf8mb4_bin",
         "DROP DATABASE IF EXISTS " + database,
         [](const std::string& sql) {

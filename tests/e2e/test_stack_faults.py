@@ -13,7 +13,7 @@ import unittest
 import urllib.request
 
 from mindme_server import ApiUser, RemoteServer, until
-from test_store_faults import SteadyWriter
+from test_store_faults import SteadyWriter, listed_ids
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "../..")
 HEALTH = {"HEALTH_INTERVAL": "500ms", "HEALTH_RISE": "2", "HEALTH_FALL": "2"}
@@ -71,16 +71,7 @@ class StackFaultTest(unittest.TestCase):
         self.assertLessEqual(len(writer.failures), 5, writer.failures)
         self.assertEqual([f for f in writer.failures if not killed_at <= f[0] <= down_at], [])
         self.assertEqual(self.server_status("serve1"), "UP")
-        listed, cursor = set(), None
-        for _ in range(1000):
-            path = "/v1/memories?limit=200" + ("&cursor=" + cursor if cursor else "")
-            status, _, page = user.call("GET", path)
-            self.assertEqual(status, 200, page)
-            listed.update(m["id"] for m in page["items"])
-            cursor = page["next_cursor"]
-            if not cursor:
-                break
-        self.assertEqual(set(writer.acked) - listed, set(), "acknowledged writes lost")
+        self.assertEqual(set(writer.acked) - listed_ids(user), set(), "acknowledged writes lost")
 
 
 if __name__ == "__main__":

@@ -59,6 +59,20 @@ class SteadyWriter:
         self._thread.join(70)
 
 
+def listed_ids(user):
+    """Every memory id the user's list shows, page after page (bounded)."""
+    ids, cursor = set(), None
+    for _ in range(1000):
+        path = "/v1/memories?limit=200" + ("&cursor=" + cursor if cursor else "")
+        status, _, page = user.call("GET", path)
+        assert status == 200, page
+        ids.update(m["id"] for m in page["items"])
+        cursor = page["next_cursor"]
+        if not cursor:
+            return ids
+    raise AssertionError("too many pages")
+
+
 class SteadyReader:
     """Lists a user's memories one request after another until stopped (bounded like
     SteadyWriter); records the failures."""
@@ -106,18 +120,6 @@ class PostgresFaultTest(unittest.TestCase):
             service("postgres", "destroy", cls.replica)
             service("postgres", "destroy", cls.pg)
             shutil.rmtree(cls.tmp, ignore_errors=True)
-
-    def listed_ids(self, user):
-        ids, cursor = set(), None
-        for _ in range(1000):
-            path = "/v1/memories?limit=200" + ("&cursor=" + cursor if cursor else "")
-            status, _, page = user.call("GET", path)
-            self.assertEqual(status, 200, page)
-            ids.update(m["id"] for m in page["items"])
-            cursor = page["next_cursor"]
-            if not cursor:
-                return ids
-        self.fail("too many pages")
 
     def replica_metric(self, name):
         return self.server.metric(name + '{replica="0"}')
@@ -190,7 +192,7 @@ class PostgresFaultTest(unittest.TestCase):
         self.assertEqual(outside, [], "errors while the database was up")
         self.assertEqual({status for _, status in writer.failures} - {503}, set(),
                          "a lost database is 503, nothing else")
-        missing = set(writer.acked) - self.listed_ids(user)
+        missing = set(writer.acked) - listed_ids(user)
         self.assertEqual(missing, set(), "acknowledged writes lost")
         status, _, _ = self.server.request("GET", "/health")
         self.assertEqual(status, 200)
