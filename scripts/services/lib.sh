@@ -38,6 +38,15 @@ die() {
   exit 1
 }
 
+# Whether process $1 still runs (a zombie waiting for its parent to reap it does not:
+# daemons are reparented to whatever runs as pid 1, which may reap late).
+alive() {
+  local state
+  # The state follows the command name, which is in parentheses and may hold spaces.
+  state=$(sed -n 's/.*) \(.\).*/\1/p' "/proc/$1/stat" 2>/dev/null) || return 1
+  [[ -n "$state" && "$state" != Z ]]
+}
+
 # Stops the process whose pid file is $1 with signal $2 (default TERM), waits (at most
 # 10 s) for it to exit, then kills it.
 stop_pidfile() {
@@ -45,7 +54,7 @@ stop_pidfile() {
   [[ -f "$pidfile" ]] || return 0
   pid=$(cat "$pidfile")
   kill "-$signal" "$pid" 2>/dev/null || true
-  for ((i = 0; i < 100; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  for ((i = 0; i < 100; i++)); do alive "$pid" || break; sleep 0.1; done
   kill -KILL "$pid" 2>/dev/null || true
   rm -f "$pidfile"
 }

@@ -23,5 +23,6 @@ case "$cmd" in
     echo "redis://127.0.0.1:$port" >"$dir/url"
     cat "$dir/url"
     ;;
+  destroy) pidfile_command destroy "$dir" "$dir/redis.pid" KILL ;;  # nothing to keep
   *) pidfile_command "$cmd" "$dir" "$dir/redis.pid" TERM ;;
 esac
