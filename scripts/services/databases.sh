@@ -2,7 +2,7 @@
 # Every database and cache server the tests use, side by side under one directory:
 #   DIR/postgres (primary), DIR/postgres_replica (its streaming replica),
 #   DIR/pgbouncer (transaction pooling in front of the primary), DIR/mariadb,
-#   DIR/redis.
+#   DIR/redis, DIR/redis_cluster (3 masters, 3 replicas).
 #   databases.sh start DIR | destroy DIR
 # Each DIR/<name>/url tells how to reach it. CTest's `databases` fixture runs this.
 set -euo pipefail
@@ -21,7 +21,8 @@ case "$cmd" in
     "$here/pgbouncer.sh" start "$dir/pgbouncer" "$dir/postgres" >/dev/null
     "$here/mariadb.sh" start "$dir/mariadb" >/dev/null
     "$here/redis.sh" start "$dir/redis" >/dev/null
-    for name in postgres postgres_replica pgbouncer mariadb redis; do
+    "$here/redis_cluster.sh" start "$dir/redis_cluster" >/dev/null
+    for name in postgres postgres_replica pgbouncer mariadb redis redis_cluster; do
       echo "$name $(cat "$dir/$name/url")"
     done
     ;;
@@ -33,6 +34,7 @@ case "$cmd" in
     "$here/postgres.sh" destroy "$dir/postgres" || status=1
     "$here/mariadb.sh" destroy "$dir/mariadb" || status=1
     "$here/redis.sh" destroy "$dir/redis" || status=1
+    "$here/redis_cluster.sh" destroy "$dir/redis_cluster" || status=1
     exit $status
     ;;
   *) die "unknown command '$cmd'" ;;
