@@ -9,16 +9,19 @@ namespace mindme::cache {
 
 void declare_config(core::ConfigSchema& schema) {
     schema.add_string("cache.url", "memory://",
-                      "The cache: memory:// (in-process LRU with TTL, one per process) or "
-                      "redis://host:port (shared by every process; when Redis fails, "
-                      "requests go on without the cache).",
+                      "The cache: memory:// (in-process LRU with TTL, one per process), "
+                      "redis://host:port (one Redis server) or redis://host:port,host:port,... "
+                      "(any nodes of a Redis Cluster; the rest are found from them). Redis "
+                      "is shared by every process; when it fails, requests go on without "
+                      "the cache.",
                       [](const core::ConfigValue& v) -> std::optional<std::string> {
                           const auto& url = std::get<std::string>(v);
                           if (url == "memory://" || parse_redis_url(url)) return std::nullopt;
-                          return "expected memory:// or redis://host:port";
+                          return "expected memory:// or redis://host:port[,host:port...]";
                       });
     schema.add_int("cache.connections", 4, 1, 256,
-                   "redis://: connections per process, each with a thread of its own.");
+                   "redis://: threads per process for Redis commands, each with a connection to "
+                   "every node it uses.");
     schema.add_int("cache.max_bytes", 64LL << 20, 1LL << 20, 1LL << 40,
                    "memory://: the most the cache holds (keys, values and bookkeeping); the "
                    "least recently used entries make room.");
@@ -29,10 +32,9 @@ void declare_config(core::ConfigSchema& schema) {
 }
 
 std::unique_ptr<Cache> open_cache(const core::Config& config) {
-    if (auto redis = parse_redis_url(config.get_string("cache.url"))) {
+    if (auto seeds = parse_redis_url(config.get_string("cache.url"))) {
         RedisCacheOptions o;
-        o.host = redis->host;
-        o.port = redis->port;
+        o.seeds = std::move(*seeds);
         o.connections = static_cast<std::size_t>(config.get_int("cache.connections"));
         return make_redis_cache(o);
     }

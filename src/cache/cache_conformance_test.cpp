@@ -1,17 +1,15 @@
-// The Cache conformance suite: what every backend must do. The Redis backend
-// instantiates it again with a factory of its own; `advance` moves that backend's
-// clock (a real wait where the clock is the server's).
+// The Cache conformance suite: what every backend must do, run on memory://, one Redis
+// server and a Redis Cluster. `advance` moves the backend's clock (for Redis, by
+// shortening the keys' time to live on the servers).
 #include <gtest/gtest.h>
-#include <hiredis/hiredis.h>
 #include <unistd.h>
 
-#include <cstdlib>
-#include <fstream>
 #include <functional>
 #include <thread>
 
 #include "cache/cache.hpp"
 #include "cache/redis_cache.hpp"
+#include "cache/redis_test_servers.hpp"
 #include "core/await_now.hpp"
 
 namespace mindme::cache {
@@ -36,49 +34,21 @@ Backend memory_backend() {
     return {make_memory_cache(o), [](seconds s) { fake_offset_s += s.count(); }};
 }
 
-// The Redis of CTest's `databases` fixture (MINDME_TEST_SERVICES/redis/url); keys of
-// one instance share a prefix of their own.
-RedisAddress fixture_redis() {
-    const char* dir = std::getenv("MINDME_TEST_SERVICES");
-    if (!dir) throw std::runtime_error("MINDME_TEST_SERVICES is not set: run through ctest");
-    std::ifstream in(std::string(dir) + "/redis/url");
-    std::string url;
-    std::getline(in, url);
-    auto address = parse_redis_url(url);
-    if (!address) throw std::runtime_error("no Redis in " + std::string(dir));
-    return *address;
-}
-
-// Time passes on the server by shortening every key's time to live (no waiting).
-void advance_redis(const RedisAddress& a, const std::string& prefix, seconds by) {
-    static constexpr const char* kScript =
-        "for _, k in ipairs(redis.call('KEYS', ARGV[1] .. '*')) do "
-        "  local t = redis.call('PTTL', k) "
-        "  if t > 0 then "
-        "    if t <= tonumber(ARGV[2]) then redis.call('DEL', k) "
-        "    else redis.call('PEXPIRE', k, t - tonumber(ARGV[2])) end "
-        "  end "
-        "end return 0";
-    redisContext* c = redisConnect(a.host.c_str(), a.port);
-    ASSERT_TRUE(c && !c->err);
-    auto ms = std::to_string(std::chrono::milliseconds(by).count());
-    auto* reply = static_cast<redisReply*>(
-        redisCommand(c, "EVAL %s 0 %b %s", kScript, prefix.data(), prefix.size(), ms.c_str()));
-    ASSERT_TRUE(reply && reply->type == REDIS_REPLY_INTEGER);
-    freeReplyObject(reply);
-    redisFree(c);
-}
-
-Backend redis_backend() {
+// A Redis of CTest's `databases` fixture ("redis" or "redis_cluster"); keys of one
+// instance share a prefix of their own, which is no hash tag: in the cluster they
+// spread over every master.
+Backend redis_backend_named(const std::string& name) {
     static std::atomic<int> serial{0};
-    auto address = fixture_redis();
     RedisCacheOptions o;
-    o.host = address.host;
-    o.port = address.port;
+    o.seeds = test::fixture_redis(name);
     o.prefix = "t" + std::to_string(::getpid()) + "_" + std::to_string(++serial) + ":";
-    return {make_redis_cache(o),
-            [address, prefix = o.prefix](seconds s) { advance_redis(address, prefix, s); }};
+    return {make_redis_cache(o), [nodes = o.seeds, prefix = o.prefix](seconds s) {
+                test::advance_redis(nodes, prefix, s);
+            }};
 }
+
+Backend redis_backend() { return redis_backend_named("redis"); }
+Backend redis_cluster_backend() { return redis_backend_named("redis_cluster"); }
 
 class CacheConformance : public ::testing::TestWithParam<Backend (*)()> {
 protected:
@@ -172,10 +142,12 @@ TEST_P(CacheConformance, KeysAndValuesAreBinarySafe) {
     EXPECT_FALSE(get(std::string("k\0\n\xfe", 4)));
 }
 
-INSTANTIATE_TEST_SUITE_P(All, CacheConformance, ::testing::Values(&memory_backend, &redis_backend),
+INSTANTIATE_TEST_SUITE_P(All, CacheConformance,
+                         ::testing::Values(&memory_backend, &redis_backend, &redis_cluster_backend),
                          [](const auto& named) {
-                             return std::string(named.param == &memory_backend ? "memory"
-                                                                               : "redis");
+                             if (named.param == &memory_backend) return std::string("memory");
+                             if (named.param == &redis_backend) return std::string("redis");
+                             return std::string("redis_cluster");
                          });
 
 }  // namespace

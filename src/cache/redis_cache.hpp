@@ -1,26 +1,24 @@
 #pragma once
-// The Redis backend of Cache (redis_cache.cpp).
+// The Redis backend of Cache (redis_cache.cpp): one server or a Redis Cluster.
 #include <chrono>
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
+
+#include "cache/redis_slots.hpp"
 
 namespace mindme::cache {
 
 class Cache;
 
-struct RedisAddress {
-    std::string host;
-    int port = 6379;
-};
-// redis://host:port → the address; nullopt when it is not one.
-std::optional<RedisAddress> parse_redis_url(const std::string& url);
+// redis://host:port[,host:port...] → the addresses; nullopt when it is not one.
+std::optional<std::vector<RedisAddress>> parse_redis_url(const std::string& url);
 
 struct RedisCacheOptions {
-    std::string host = "127.0.0.1";
-    int port = 6379;
+    std::vector<RedisAddress> seeds{{"127.0.0.1", 6379}};  // the server, or cluster nodes
     std::string prefix;                      // before every key (tests: one per instance)
-    std::size_t connections = 4;             // threads and connections
+    std::size_t connections = 4;             // threads, each with a connection per node
     std::size_t max_waiting = 1000;          // past it a command is skipped (a miss)
     std::chrono::milliseconds timeout{200};  // connect and each command
 };
