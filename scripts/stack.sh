@@ -2,8 +2,9 @@
 # The seed architecture on one machine, on real servers:
 #   HAProxy (health-checked like the seed's ALB) in front of SERVE_PROCESSES (2)
 #   `mindme serve`, one `mindme worker`, one `mindme files`, PostgreSQL primary +
-#   streaming replica (reads, and full-text search), Redis (the shared cache),
-#   everything on loopback under DIR.
+#   streaming replica (reads, and full-text search), a Redis Cluster (the shared
+#   cache: REDIS_MASTERS (3) masters with REDIS_REPLICAS (1) replica each; the seed's
+#   shape is 6 and 1), everything on loopback under DIR.
 #   scripts/stack.sh up DIR      start (or restart) it; prints and writes DIR/env
 #   scripts/stack.sh down DIR    stop it (data kept); `down DIR --wipe` also deletes DIR
 # DIR/env holds shell lines: MINDME_URL, DATABASE_URL, REPLICA_URL, REDIS_URL,
@@ -69,7 +70,9 @@ case "$cmd" in
     else
       replica=$("$services/postgres.sh" replica "$dir/postgres_replica" "$dir/postgres" | tail -1)
     fi
-    redis=$("$services/redis.sh" start "$dir/redis" | tail -1)
+    # A cache: started afresh each time, nothing in it is kept.
+    redis=$("$services/redis_cluster.sh" start "$dir/redis_cluster" "${REDIS_MASTERS:-3}" \
+      "${REDIS_REPLICAS:-1}" | tail -1)
     common=(--set "store.url=$database" --set "store.replicas=$replica"
             --set "cache.url=$redis" --set "search.url=postgresql://"
             --set "guard.trusted_proxies=127.0.0.1/32")
@@ -98,14 +101,14 @@ ENV
     done
     curl -fsS -o /dev/null "$url/health" || die "HAProxy has no healthy server"
     echo "stack up: $processes x mindme serve behind HAProxy, worker, files," \
-      "PostgreSQL + replica, Redis"
+      "PostgreSQL + replica, Redis Cluster"
     echo "logs: $dir/logs"
     cat "$dir/env"
     ;;
   down)
     "$services/haproxy.sh" stop "$dir/haproxy"
     stop_mindme
-    "$services/redis.sh" stop "$dir/redis"
+    "$services/redis_cluster.sh" destroy "$dir/redis_cluster"
     "$services/postgres.sh" stop "$dir/postgres_replica"
     "$services/postgres.sh" stop "$dir/postgres"
     if [[ "${3:-}" == "--wipe" ]]; then

@@ -1,13 +1,14 @@
 """The shared cache (Redis) fails under a steady load: requests go on without it, with
-no error, and it serves again once it is back. The Redis is a private one started by
-scripts/services/redis.sh."""
+no error, and it serves again once it is back. A single Redis crashes and returns; in a
+Redis Cluster a master crashes and its replica takes over. Each is a private instance
+started by scripts/services/ (redis.sh, redis_cluster.sh)."""
 import os
-import shutil
 import tempfile
+import time
 import unittest
 
 from mindme_server import ApiUser, Server, until
-from test_store_faults import RECOVERY_SECONDS, SteadyReader, SteadyWriter, service
+from test_store_faults import RECOVERY_SECONDS, SteadyReader, SteadyWriter, service, tear_down
 
 
 class RedisFaultTest(unittest.TestCase):
@@ -20,11 +21,7 @@ class RedisFaultTest(unittest.TestCase):
 
     @classmethod
     def tearDownClass(cls):
-        try:
-            cls.server.stop()
-        finally:
-            service("redis", "destroy", cls.redis)
-            shutil.rmtree(cls.tmp, ignore_errors=True)
+        tear_down(cls, ("redis", cls.redis))
 
     def hits(self):
         return self.server.metric('cache_hits_total{backend="redis"}')
@@ -47,6 +44,62 @@ class RedisFaultTest(unittest.TestCase):
             hits = self.hits()
             self.assertTrue(until(lambda: self.hits() >= hits + 50, RECOVERY_SECONDS + 2),
                             "the cache did not serve again")
+        finally:
+            reader.stop()
+            writer.stop()
+        self.assertEqual(reader.failures, [])
+        self.assertEqual(writer.failures, [])
+
+
+class RedisClusterFaultTest(unittest.TestCase):
+    NODE_TIMEOUT_MS = 1000  # how soon the cluster gives up on a master (5 s in the stack)
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp(prefix="mindme-cluster-faults-")
+        cls.cluster = os.path.join(cls.tmp, "cluster")
+        url = service("redis_cluster", "start", cls.cluster,
+                      env={"REDIS_CLUSTER_NODE_TIMEOUT": str(cls.NODE_TIMEOUT_MS)})
+        cls.server = Server("cache.url=" + url.splitlines()[-1], command="all")
+
+    @classmethod
+    def tearDownClass(cls):
+        tear_down(cls, ("redis_cluster", cls.cluster))
+
+    def metric(self, name):
+        return self.server.metric(name + '{backend="redis"}')
+
+    def masters(self):
+        return service("redis_cluster", "masters", self.cluster).split()
+
+    def test_a_master_dies_its_replica_takes_over_and_the_cache_serves_again(self):
+        writer = SteadyWriter(self.server, ApiUser(self.server, "kw@example.com"))
+        reader = SteadyReader(ApiUser(self.server, "kr@example.com"))
+        try:
+            self.assertTrue(until(lambda: self.metric("cache_hits_total") >= 50, 30),
+                            "no cache hits")
+            self.assertEqual(self.metric("cache_failures_total"), 0)
+            victim = self.masters()[0]
+            service("redis_cluster", "kill-node", self.cluster, os.path.basename(victim))
+            # Keys of the dead master's slots fail (then, once the cluster marks it
+            # failed, every key until its replica is promoted): misses, not errors.
+            self.assertTrue(until(lambda: self.metric("cache_failures_total") > 0, 10))
+            self.assertTrue(until(lambda: len(self.masters()) == 3, 30),
+                            "no replica took over")
+            promoted = time.monotonic()
+            # Recovery: from RECOVERY_SECONDS after the promotion on, the cache answers
+            # every command again, while new memories spread keys over every slot.
+            self.assertTrue(until(lambda: time.monotonic() > promoted + RECOVERY_SECONDS,
+                                  RECOVERY_SECONDS + 1))
+            failures = self.metric("cache_failures_total")
+            hits = self.metric("cache_hits_total")
+            reads, writes = reader.reads, len(writer.acked)
+            self.assertTrue(until(lambda: reader.reads >= reads + 100
+                                  and len(writer.acked) >= writes + 100, 30),
+                            "requests stalled")
+            self.assertEqual(self.metric("cache_failures_total"), failures,
+                             "the cache still failed after the replica took over")
+            self.assertGreater(self.metric("cache_hits_total"), hits)
         finally:
             reader.stop()
             writer.stop()

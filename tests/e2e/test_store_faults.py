@@ -17,11 +17,24 @@ SERVICES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../scrip
 RECOVERY_SECONDS = 5
 
 
-def service(name, *args):
+def service(name, *args, env=None):
     out = subprocess.run([os.path.join(SERVICES, name + ".sh"), *args], check=True,
                          capture_output=True, text=True, timeout=120,
-                         env={**os.environ, "MINDME_SERVICES_FAST": "1"})
+                         env={**os.environ, "MINDME_SERVICES_FAST": "1", **(env or {})})
     return out.stdout.strip()
+
+
+def tear_down(cls, *services):
+    """Stops a fault test class's server, then destroys its services ((script, dir)
+    pairs, in order) and its temporary directory, each even if one before fails."""
+    try:
+        cls.server.stop()
+    finally:
+        try:
+            for name, path in services:
+                service(name, "destroy", path)
+        finally:
+            shutil.rmtree(cls.tmp, ignore_errors=True)
 
 
 class SteadyWriter:
@@ -114,12 +127,7 @@ class PostgresFaultTest(unittest.TestCase):
 
     @classmethod
     def tearDownClass(cls):
-        try:
-            cls.server.stop()
-        finally:
-            service("postgres", "destroy", cls.replica)
-            service("postgres", "destroy", cls.pg)
-            shutil.rmtree(cls.tmp, ignore_errors=True)
+        tear_down(cls, ("postgres", cls.replica), ("postgres", cls.pg))
 
     def replica_metric(self, name):
         return self.server.metric(name + '{replica="0"}')
