@@ -65,8 +65,8 @@ protected:
     }
 
     void migrate_key(const std::string& key, const RedisAddress& from, const RedisAddress& to) {
-        expect_ok(node_command(from, {"MIGRATE", to.host, std::to_string(to.port), key, "0",
-                                      "5000"}));
+        expect_ok(
+            node_command(from, {"MIGRATE", to.host, std::to_string(to.port), key, "0", "5000"}));
     }
 
     // Moves the slot's remaining keys and hands the slot to `to` on every master.

@@ -57,8 +57,8 @@ TEST(RedisSlots, AddressesAndUrlsParse) {
     ASSERT_TRUE(three);
     EXPECT_EQ(three->size(), 3u);
     EXPECT_EQ((*three)[2], (RedisAddress{"10.0.0.3", 7002}));
-    for (const char* bad : {"redis://", "redis://h:1,", "redis://h:1,,h:2", "http://h:1",
-                            "redis://h"})
+    for (const char* bad :
+         {"redis://", "redis://h:1,", "redis://h:1,,h:2", "http://h:1", "redis://h"})
         EXPECT_FALSE(parse_redis_url(bad)) << bad;
 }
 
