@@ -13,7 +13,8 @@ endfunction()
 
 if(MINDME_TESTS)
   # Fixture `databases`: PostgreSQL primary and streaming replica, PgBouncer in
-  # transaction mode, MariaDB, Redis, a Redis Cluster (scripts/services/databases.sh).
+  # transaction mode, MariaDB, Redis, a Redis Cluster, RabbitMQ
+  # (scripts/services/databases.sh).
   set(script ${PROJECT_SOURCE_DIR}/scripts/services/databases.sh)
   add_test(NAME services.databases.start COMMAND ${script} start ${MINDME_SERVICES_DIR})
   set_tests_properties(services.databases.start PROPERTIES

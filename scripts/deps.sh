@@ -13,7 +13,8 @@ build_and_test=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libssl-dev libsodium-dev libsoci-dev libsqlite3-dev sqlite3 libxapian-dev libmagic-dev
   libvips-dev libpoppler-cpp-dev libpq-dev
-  libhiredis-dev libmariadb-dev postgresql pgbouncer mariadb-server haproxy redis-server
+  libhiredis-dev libmariadb-dev librabbitmq-dev
+  postgresql pgbouncer mariadb-server haproxy redis-server rabbitmq-server
   python3 curl procps util-linux
 )
 bench=(nginx-light wrk python3-gunicorn python3-flask libvips-tools)

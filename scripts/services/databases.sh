@@ -2,7 +2,7 @@
 # Every database and cache server the tests use, side by side under one directory:
 #   DIR/postgres (primary), DIR/postgres_replica (its streaming replica),
 #   DIR/pgbouncer (transaction pooling in front of the primary), DIR/mariadb,
-#   DIR/redis, DIR/redis_cluster (3 masters, 3 replicas).
+#   DIR/redis, DIR/redis_cluster (3 masters, 3 replicas), DIR/rabbitmq.
 #   databases.sh start DIR | destroy DIR
 # Each DIR/<name>/url tells how to reach it. CTest's `databases` fixture runs this.
 set -euo pipefail
@@ -16,13 +16,17 @@ dir=${2:-}
 case "$cmd" in
   start)
     mkdir -p "$dir"
+    # RabbitMQ takes the longest to boot: it starts while the others do.
+    "$here/rabbitmq.sh" start "$dir/rabbitmq" >/dev/null &
+    rabbitmq=$!
     "$here/postgres.sh" start "$dir/postgres" >/dev/null
     "$here/postgres.sh" replica "$dir/postgres_replica" "$dir/postgres" >/dev/null
     "$here/pgbouncer.sh" start "$dir/pgbouncer" "$dir/postgres" >/dev/null
     "$here/mariadb.sh" start "$dir/mariadb" >/dev/null
     "$here/redis.sh" start "$dir/redis" >/dev/null
     "$here/redis_cluster.sh" start "$dir/redis_cluster" >/dev/null
-    for name in postgres postgres_replica pgbouncer mariadb redis redis_cluster; do
+    wait "$rabbitmq" || die "RabbitMQ did not start"
+    for name in postgres postgres_replica pgbouncer mariadb redis redis_cluster rabbitmq; do
       echo "$name $(cat "$dir/$name/url")"
     done
     ;;
@@ -35,6 +39,7 @@ case "$cmd" in
     "$here/mariadb.sh" destroy "$dir/mariadb" || status=1
     "$here/redis.sh" destroy "$dir/redis" || status=1
     "$here/redis_cluster.sh" destroy "$dir/redis_cluster" || status=1
+    "$here/rabbitmq.sh" destroy "$dir/rabbitmq" || status=1
     exit $status
     ;;
   *) die "unknown command '$cmd'" ;;
