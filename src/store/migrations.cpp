@@ -105,6 +105,12 @@ const std::vector<Migration>& schema_migrations() {
              " updated_at BIGINT NOT NULL)",
              "CREATE INDEX files_by_user_created ON files (user_id, created_at, id)",
          }},
+        // The outbox relay (queue.url=amqp://) takes due jobs of every topic, oldest first.
+        {4,
+         "jobs_due_any_topic",
+         {
+             "CREATE INDEX jobs_due_any_topic ON jobs (state, run_at)",
+         }},
     };
     return kMigrations;
 }

@@ -45,4 +45,14 @@ std::string add_job(soci::session& s, const OutboxJob& job, std::int64_t now_ms)
     return id;
 }
 
+void put_back_job(soci::session& s, const ReturningJob& job) {
+    if (job.topic.empty() || job.topic.size() > kMaxTopic)
+        throw std::invalid_argument("job topic must be 1 to 64 characters");
+    s << "DELETE FROM jobs WHERE id = :i", soci::use(job.id);
+    s << "INSERT INTO jobs (id, topic, payload, state, attempts, run_at, enqueued_at, last_error) "
+         "VALUES (:i, :t, :p, 'ready', :a, :r, :e, :l)",
+        soci::use(job.id), soci::use(job.topic), soci::use(job.payload), soci::use(job.attempts),
+        soci::use(job.run_at_ms), soci::use(job.enqueued_at_ms), soci::use(job.last_error);
+}
+
 }  // namespace mindme::store

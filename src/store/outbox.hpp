@@ -31,4 +31,19 @@ EntityRef parse_entity_payload(const std::string& payload);
 // std::invalid_argument for a topic that is empty or longer than 64 characters.
 std::string add_job(soci::session& session, const OutboxJob& job, std::int64_t now_ms);
 
+// A job that left the table (relayed to a broker) coming back to wait for a retry at
+// `run_at`, keeping its id, its enqueue time and the attempts it spent; inside the
+// session's open transaction. Replaces a row of the same id (a relay that died between
+// publishing and deleting left one).
+struct ReturningJob {
+    std::string id;
+    std::string topic;
+    std::string payload;
+    int attempts = 0;
+    std::int64_t enqueued_at_ms = 0;
+    std::int64_t run_at_ms = 0;
+    std::string last_error;
+};
+void put_back_job(soci::session& session, const ReturningJob& job);
+
 }  // namespace mindme::store
