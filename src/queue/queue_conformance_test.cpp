@@ -1,8 +1,10 @@
-// The JobQueue conformance suite: what every backend must do. The RabbitMQ backend
-// instantiates it again with a factory of its own; `advance` moves that backend's
-// clock.
+// The JobQueue conformance suite: what every backend must do, on the SQL queue (SQLite,
+// PostgreSQL, PostgreSQL through PgBouncer, MariaDB) and on RabbitMQ fed by a
+// PostgreSQL outbox. `advance` moves the backend's clock; `settle` runs the RabbitMQ
+// backend's relay once, where the background relay would.
 #include <gtest/gtest.h>
 #include <soci/soci.h>
+#include <unistd.h>
 
 #include <functional>
 #include <mutex>
@@ -10,6 +12,7 @@
 #include <thread>
 
 #include "core/await_now.hpp"
+#include "queue/amqp_queue.hpp"
 #include "queue/sql_queue.hpp"
 #include "store/outbox.hpp"
 #include "store/test_backends.hpp"
@@ -30,18 +33,17 @@ struct Backend {
     std::function<void(milliseconds)> advance;
     // Enqueues in a transaction that commits or rolls back (the outbox).
     std::function<void(const JobSpec&, bool commit)> enqueue_in_transaction;
+    std::function<void()> settle = [] {};
 };
 
 RetryPolicy test_policy() { return {3, milliseconds(1000), milliseconds(8000)}; }
 
-// The SQL queue on one of the store's databases.
-Backend sql_backend_on(store::test_backends::Backend factory) {
+// A queue made by `make` on one of the store's databases, which is also the outbox.
+Backend backend_on(store::test_backends::Backend factory,
+                   const std::function<std::unique_ptr<JobQueue>(store::SqlDatabase&)>& make) {
     std::shared_ptr<store::SqlDatabase> db = factory.open();
-    SqlQueueOptions o;
-    o.retry = test_policy();
-    o.now_ms = &fake_now_ms;
     Backend b;
-    b.queue = make_sql_queue(*db, o);
+    b.queue = make(*db);
     b.advance = [](milliseconds d) { fake_now += d.count(); };
     b.enqueue_in_transaction = [db = db.get()](const JobSpec& spec, bool commit) {
         db->run_now([&](soci::session& s) {
@@ -54,6 +56,35 @@ Backend sql_backend_on(store::test_backends::Backend factory) {
         db.reset();
         cleanup();
     });
+    return b;
+}
+
+Backend sql_backend_on(store::test_backends::Backend factory) {
+    return backend_on(std::move(factory), [](store::SqlDatabase& db) {
+        SqlQueueOptions o;
+        o.retry = test_policy();
+        o.now_ms = &fake_now_ms;
+        return make_sql_queue(db, o);
+    });
+}
+
+// RabbitMQ of the `databases` fixture, with the outbox in PostgreSQL; exchanges and
+// queues under a prefix of this instance's own.
+Backend amqp_queue() {
+    static std::atomic<int> serial{0};
+    AmqpQueueOptions o;
+    o.url = parse_amqp_url(store::test_backends::service_url("rabbitmq")).value();
+    o.prefix = "t" + std::to_string(::getpid()) + "_" + std::to_string(++serial);
+    o.retry = test_policy();
+    o.now_ms = &fake_now_ms;
+    o.relay_interval = milliseconds(0);  // the test relays, through `settle`
+    AmqpJobQueue* amqp = nullptr;
+    auto b = backend_on(store::test_backends::postgres_backend(), [&](store::SqlDatabase& db) {
+        auto q = make_amqp_queue(db, o);
+        amqp = q.get();
+        return std::unique_ptr<JobQueue>(std::move(q));
+    });
+    b.settle = [amqp] { await_now(amqp->relay_now()); };
     return b;
 }
 
@@ -76,6 +107,7 @@ protected:
     }
     std::vector<Job> lease(const std::string& topic, std::size_t max = 10,
                            seconds visibility = seconds(30)) {
+        b_.settle();
         return await_now(q().lease(topic, max, visibility));
     }
     TopicStats stats_of(const std::string& topic) {
@@ -197,6 +229,7 @@ TEST_P(QueueConformance, AJobEnqueuedInATransactionExistsOnlyIfItCommits) {
 TEST_P(QueueConformance, ConcurrentWorkersNeverShareAJob) {
     constexpr int kJobs = 200;
     for (int i = 0; i < kJobs; ++i) enqueue("many", std::to_string(i));
+    b_.settle();
     std::mutex mutex;
     std::multiset<std::string> done;
     std::vector<std::thread> workers;
@@ -217,13 +250,14 @@ TEST_P(QueueConformance, ConcurrentWorkersNeverShareAJob) {
     for (const auto& p : done) EXPECT_EQ(done.count(p), 1u) << p;
 }
 
-INSTANTIATE_TEST_SUITE_P(Sql, QueueConformance,
+INSTANTIATE_TEST_SUITE_P(All, QueueConformance,
                          ::testing::Values(&sqlite_queue, &postgres_queue, &pgbouncer_queue,
-                                           &mariadb_queue),
+                                           &mariadb_queue, &amqp_queue),
                          [](const auto& named) {
                              if (named.param == &sqlite_queue) return std::string("sqlite");
                              if (named.param == &postgres_queue) return std::string("postgresql");
                              if (named.param == &pgbouncer_queue) return std::string("pgbouncer");
+                             if (named.param == &amqp_queue) return std::string("rabbitmq");
                              return std::string("mariadb");
                          });
 
