@@ -2,6 +2,9 @@
 
 #include <amqp.h>
 #include <amqp_tcp_socket.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
 
 #include <set>
 
@@ -13,7 +16,6 @@ constexpr amqp_channel_t kChannel = 1;
 constexpr const char* kAttemptsHeader = "x-mindme-attempts";
 constexpr const char* kEnqueuedHeader = "x-mindme-enqueued-ms";
 constexpr const char* kErrorHeader = "x-mindme-error";
-constexpr const char* kDeliveryCountHeader = "x-delivery-count";
 
 timeval to_timeval(std::chrono::milliseconds d) {
     return {static_cast<time_t>(d.count() / 1000),
@@ -84,7 +86,11 @@ std::optional<AmqpUrl> parse_amqp_url(const std::string& url) {
     amqp_default_connection_info(&info);
     if (amqp_parse_url(buffer.data(), &info) != AMQP_STATUS_OK || info.ssl) return std::nullopt;
     if (!info.host || !*info.host) return std::nullopt;
-    return AmqpUrl{info.host, info.port, info.user, info.password, info.vhost};
+    AmqpUrl parsed{info.host, info.port, info.user, info.password, info.vhost};
+    // A bare trailing slash names the empty vhost, which RabbitMQ cannot have: it is
+    // meant as the default one, as most clients take it.
+    if (parsed.vhost.empty()) parsed.vhost = "/";
+    return parsed;
 }
 
 struct AmqpConnection::Impl {
@@ -176,6 +182,10 @@ AmqpConnection::AmqpConnection(const AmqpUrl& url, std::chrono::milliseconds tim
     auto tv = to_timeval(timeout);
     m.check_status(amqp_socket_open_noblock(socket, url.host.c_str(), url.port, &tv),
                    ("connecting to " + url.host + ":" + std::to_string(url.port)).c_str());
+    // An ack followed by the next basic.get are two small writes: without this, Nagle's
+    // algorithm holds the second until the broker's delayed ACK of the first (~40 ms).
+    int on = 1;
+    setsockopt(amqp_socket_get_sockfd(socket), IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);
     amqp_set_handshake_timeout(m.conn, &tv);
     amqp_set_rpc_timeout(m.conn, &tv);
     // No heartbeats: this client only reads when it calls, and a dead peer shows up as
@@ -267,7 +277,9 @@ std::optional<AmqpDelivery> AmqpConnection::get(const std::string& queue) {
         return std::nullopt;  // get-empty
     }
     AmqpDelivery d;
-    d.tag = static_cast<amqp_basic_get_ok_t*>(reply.reply.decoded)->delivery_tag;
+    const auto* ok = static_cast<amqp_basic_get_ok_t*>(reply.reply.decoded);
+    d.tag = ok->delivery_tag;
+    d.redelivered = ok->redelivered != 0;
     amqp_message_t message;
     m.check(amqp_read_message(m.conn, kChannel, &message, 0), "reading a message");
     d.body = string_of(message.body);
@@ -284,7 +296,6 @@ std::optional<AmqpDelivery> AmqpConnection::get(const std::string& queue) {
             if (!value) continue;
             if (key == kAttemptsHeader) d.attempts = *value;
             if (key == kEnqueuedHeader) d.timestamp_ms = *value;
-            if (key == kDeliveryCountHeader) d.delivery_count = *value;
         }
     }
     amqp_destroy_message(&message);

@@ -26,11 +26,10 @@ struct AmqpUrl {
     std::string vhost = "/";
 };
 // amqp://[user[:password]@]host[:port][/vhost]; nullopt when it is not one (amqps:// is
-// not supported). As the AMQP URI specification says, no path is the vhost "/", and a
-// bare "/" the empty vhost name: write /%2f or nothing for the default one.
+// not supported). No path, a bare "/" and "/%2f" all name the default vhost "/".
 std::optional<AmqpUrl> parse_amqp_url(const std::string& url);
 
-// A queue argument (x-queue-type, x-dead-letter-exchange, x-delivery-limit, ...).
+// A queue argument (x-dead-letter-exchange, x-max-length, ...).
 using AmqpArgument = std::pair<std::string, std::variant<std::string, std::int64_t>>;
 
 struct AmqpOutgoing {
@@ -49,9 +48,9 @@ struct AmqpDelivery {
     std::string body;
     std::string message_id;
     std::int64_t timestamp_ms = 0;
-    std::int64_t attempts = 0;        // the x-mindme-attempts header
-    std::int64_t delivery_count = 0;  // x-delivery-count: returns to the queue (quorum queues)
-    std::string error;                // x-mindme-error: why a dead letter died
+    std::int64_t attempts = 0;  // the x-mindme-attempts header
+    bool redelivered = false;   // handed out before, to a consumer that did not settle it
+    std::string error;          // x-mindme-error: why a dead letter died
 };
 
 class AmqpConnection {

@@ -79,14 +79,23 @@ public:
             return with_connection([&](AmqpConnection& c) {
                 auto now = now_ms_();
                 return_expired(c, now);
-                declare_topic(c, topic);
+                ensure_topic(c, topic);
                 std::vector<Job> leased;
-                while (leased.size() < max) {
+                // Bounded: a redelivered message is put back once, as a copy.
+                for (std::size_t gets = 0; leased.size() < max && gets < 2 * max + 1; ++gets) {
                     auto d = c.get(queue_name(topic));
                     if (!d) break;
                     Job job{d->message_id,   topic,
-                            d->body,         static_cast<int>(d->attempts + d->delivery_count + 1),
+                            d->body,         static_cast<int>(d->attempts + 1),
                             d->timestamp_ms, core::random_id(kTokenBytes)};
+                    if (d->redelivered) {
+                        // Its holder lost its connection (a worker that died): that
+                        // attempt counts. RabbitMQ only says "redelivered", not how often,
+                        // so the count goes into a copy, which then waits its turn.
+                        c.publish_confirmed({outgoing(job, exchange("jobs"), job.attempts, {})});
+                        c.ack(d->tag);
+                        continue;
+                    }
                     if (job.attempts > options_.retry.max_attempts) {
                         // Its last lease ran out: the worker died on it every time.
                         job.attempts -= 1;
@@ -198,7 +207,8 @@ public:
             return with_connection([&](AmqpConnection& c) {
                 for (const auto& topic : declared_) by_topic.try_emplace(topic, TopicStats{topic});
                 for (auto& [topic, t] : by_topic) {
-                    auto [ready, dead] = declare_topic(c, topic);
+                    ensure_topic(c, topic);
+                    auto [ready, dead] = declare_queues(c, topic);
                     t.ready += ready;
                     t.dead += dead;
                 }
@@ -239,22 +249,33 @@ private:
                 throw AmqpError("RabbitMQ: unreachable a moment ago; not retried yet");
             try {
                 connection_ = std::make_unique<AmqpConnection>(options_.url, options_.timeout);
-            } catch (const AmqpError&) {
-                paused_until_ = std::chrono::steady_clock::now() + kPauseAfterFailure;
+            } catch (const AmqpError& e) {
+                went_down(e);
                 throw;
+            }
+            if (down_) {
+                down_ = false;
+                core::log::info("RabbitMQ reachable again", core::log::Fields());
             }
         }
         try {
             return f(*connection_);
         } catch (const AmqpError& e) {
-            core::log::warn("RabbitMQ connection lost", core::log::Fields().add("error", e.what()));
             connection_.reset();
             declared_.clear();
             exchanges_declared_ = false;
             held_.clear();  // RabbitMQ requeues them with the connection
-            paused_until_ = std::chrono::steady_clock::now() + kPauseAfterFailure;
+            went_down(e);
             throw;
         }
+    }
+
+    // Said once per outage; calls fail fast for a second after each failure.
+    void went_down(const AmqpError& e) {
+        paused_until_ = std::chrono::steady_clock::now() + kPauseAfterFailure;
+        if (down_) return;
+        down_ = true;
+        core::log::warn("RabbitMQ unreachable", core::log::Fields().add("error", e.what()));
     }
 
     bool holds(const Job& job) {
@@ -262,25 +283,26 @@ private:
         return held_.count(job.lease_token) > 0;
     }
 
-    // Declares the topic's queues (once per connection, and again to read their depths):
-    // {ready, dead} messages.
-    std::pair<std::int64_t, std::int64_t> declare_topic(AmqpConnection& c,
-                                                        const std::string& topic) {
+    // Declares the topic's exchanges, queues and bindings, once per connection.
+    void ensure_topic(AmqpConnection& c, const std::string& topic) {
+        if (declared_.count(topic)) return;
+        declare_queues(c, topic);
+        c.bind(queue_name(topic), exchange("jobs"), topic);
+        c.bind(dead_queue_name(topic), exchange("dead"), topic);
+        declared_.insert(topic);
+    }
+
+    // Declaring a queue again is how AMQP tells its depth: {ready, dead} messages.
+    std::pair<std::int64_t, std::int64_t> declare_queues(AmqpConnection& c,
+                                                         const std::string& topic) {
         if (!exchanges_declared_) {
             c.declare_exchange(exchange("jobs"));
             c.declare_exchange(exchange("dead"));
             exchanges_declared_ = true;
         }
-        auto ready = c.declare_queue(queue_name(topic),
-                                     {{"x-queue-type", std::string("quorum")},
-                                      {"x-dead-letter-exchange", exchange("dead")},
-                                      {"x-dead-letter-strategy", std::string("at-least-once")},
-                                      {"x-overflow", std::string("reject-publish")}});
+        auto ready =
+            c.declare_queue(queue_name(topic), {{"x-dead-letter-exchange", exchange("dead")}});
         auto dead = c.declare_queue(dead_queue_name(topic), {});
-        if (declared_.insert(topic).second) {
-            c.bind(queue_name(topic), exchange("jobs"), topic);
-            c.bind(dead_queue_name(topic), exchange("dead"), topic);
-        }
         return {ready, dead};
     }
 
@@ -307,12 +329,14 @@ private:
     }
 
     std::size_t relay_once() {
-        return relay_due_jobs(db_, now_ms_(), options_.relay_batch,
+        // A claim outlives any publish (connect + publish + confirms each bounded by
+        // the timeout).
+        return relay_due_jobs(db_, now_ms_(), options_.relay_batch, 4 * options_.timeout,
                               [this](const std::vector<OutboxRow>& rows) {
                                   with_connection([&](AmqpConnection& c) {
                                       std::vector<AmqpOutgoing> out;
                                       for (const auto& r : rows) {
-                                          declare_topic(c, r.topic);
+                                          ensure_topic(c, r.topic);
                                           out.push_back(AmqpOutgoing{exchange("jobs"),
                                                                      r.topic,
                                                                      r.payload,
@@ -328,14 +352,21 @@ private:
     }
 
     void relay_loop() {
+        bool relay_failing = false;  // the database failed it: said once
         std::unique_lock stop_lock(stop_mutex_);
         while (!stopping_) {
             stop_lock.unlock();
             std::size_t relayed = 0;
             try {
                 relayed = relay_once();
+                relay_failing = false;
+            } catch (const AmqpError&) {
+                // with_connection said so.
             } catch (const std::exception& e) {
-                core::log::warn("outbox relay failed", core::log::Fields().add("error", e.what()));
+                if (!relay_failing)
+                    core::log::warn("outbox relay failed",
+                                    core::log::Fields().add("error", e.what()));
+                relay_failing = true;
             }
             stop_lock.lock();
             // A full batch: more may be due at once.
@@ -353,6 +384,7 @@ private:
     std::unique_ptr<AmqpConnection> connection_;
     std::chrono::steady_clock::time_point paused_until_{};
     bool exchanges_declared_ = false;
+    bool down_ = false;
     std::set<std::string> declared_;
     std::map<std::string, Held> held_;  // by lease token
 

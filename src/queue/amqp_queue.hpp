@@ -4,17 +4,20 @@
 // transaction, and a relay moves due rows to RabbitMQ (publisher confirms, then the rows
 // are deleted), so a write succeeds while RabbitMQ is down and its job is published
 // once RabbitMQ is back. Per topic, on RabbitMQ:
-//   <prefix>.<topic>       durable quorum queue, bound to the direct exchange
-//                          <prefix>.jobs; its dead-letter exchange is <prefix>.dead
+//   <prefix>.<topic>       durable queue, bound to the direct exchange <prefix>.jobs;
+//                          its dead-letter exchange is <prefix>.dead
 //   <prefix>.<topic>.dead  durable queue bound to <prefix>.dead: jobs past max_attempts
+// Messages are persistent and published with confirms. Classic queues, not quorum
+// ones: a quorum queue declared just before RabbitMQ is killed can come back as a
+// follower that never elects itself, and every basic.get on it then times out.
 // Leases are basic.get with manual acks, held by this process until ack, fail or
 // release, or until their visibility runs out (then published again, the attempt
 // counted, and acked); a process that dies loses its connection and RabbitMQ requeues
-// what it held. Attempts are the x-mindme-attempts header plus the quorum queue's
-// x-delivery-count (what RabbitMQ requeued after a lost connection). A failed
-// job waiting for its retry goes back to the outbox with its run_at (the delay follows
-// the queue's clock and survives a RabbitMQ restart); a dead one is published to the
-// dead-letter exchange, with its error, before its ack.
+// what it held, marked redelivered: the next lease counts that attempt (in the
+// x-mindme-attempts header) into a copy. A failed job waiting for its retry goes back to
+// the outbox with its run_at (the delay follows the queue's clock and survives a
+// RabbitMQ restart); a dead one is published to the dead-letter exchange, with its
+// error, before its ack.
 #include <boost/asio/awaitable.hpp>
 #include <chrono>
 #include <memory>

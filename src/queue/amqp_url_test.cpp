@@ -19,8 +19,9 @@ TEST(AmqpUrl, PartsAndDefaults) {
     EXPECT_EQ(bare->port, 5672);
     EXPECT_EQ(bare->user, "guest");
     EXPECT_EQ(bare->vhost, "/");
-    // The default vhost "/" written out, percent-encoded.
+    // The default vhost "/" written out, percent-encoded, or as a bare slash.
     EXPECT_EQ(parse_amqp_url("amqp://h:1/%2f")->vhost, "/");
+    EXPECT_EQ(parse_amqp_url("amqp://h:1/")->vhost, "/");
 }
 
 TEST(AmqpUrl, RefusesWhatItCannotUse) {

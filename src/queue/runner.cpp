@@ -86,10 +86,14 @@ struct JobRunner::Impl {
                     next = (next + i + 1) % topics.size();
                     break;
                 }
+                if (unavailable.exchange(false))
+                    core::log::info("job queue available again", core::log::Fields());
             } catch (const std::exception& e) {
-                // The queue is unreachable (database down): wait and try again.
-                core::log::warn("job queue unavailable",
-                                core::log::Fields().add("error", e.what()));
+                // The queue is unreachable (database or RabbitMQ down): wait and try
+                // again; said once per outage, not once per poll.
+                if (!unavailable.exchange(true))
+                    core::log::warn("job queue unavailable",
+                                    core::log::Fields().add("error", e.what()));
             }
             if (!ran && !stopping) co_await pause(timer, options.poll);
         }
@@ -132,7 +136,8 @@ struct JobRunner::Impl {
     std::list<asio::steady_timer> timers;  // one per worker, stable addresses
     asio::steady_timer stats_timer{ioc};
     std::atomic<bool> stopping{false};
-    std::size_t running = 0;  // touched only on ioc's thread
+    std::atomic<bool> unavailable{false};  // the last lease failed
+    std::size_t running = 0;               // touched only on ioc's thread
     std::promise<void> finished;
     std::thread thread;
 };

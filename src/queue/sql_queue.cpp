@@ -5,6 +5,7 @@
 
 #include <soci/soci.h>
 
+#include <algorithm>
 #include <random>
 #include <stdexcept>
 
@@ -61,14 +62,16 @@ public:
             std::vector<Job> leased;
             store::SqlDatabase::WriteTransaction tx(db_, s);
             // Due: ready and past run_at, or leased and past its lease (run_at holds
-            // the lease's end while leased).
+            // the lease's end while leased), or claimed by a RabbitMQ relay that is gone
+            // (queue.url was amqp:// before).
             std::vector<Job> due;
             {
                 Job j;
                 int limit = static_cast<int>(max);
                 std::string sql =
                     "SELECT id, payload, attempts, enqueued_at FROM jobs "
-                    "WHERE topic = :t AND state IN ('ready', 'leased') AND run_at <= :n "
+                    "WHERE topic = :t AND state IN ('ready', 'leased', 'relaying') "
+                    "AND run_at <= :n "
                     "ORDER BY run_at LIMIT :m";
                 sql += db_.claim_rows_clause();
                 soci::statement st = store::detail::statement(
@@ -151,9 +154,10 @@ public:
             while (st.fetch()) {
                 if (out.empty() || out.back().topic != topic) out.push_back(TopicStats{topic});
                 auto& t = out.back();
-                if (state == "ready") {
-                    t.ready = count;
-                    t.oldest_ready_age_seconds = static_cast<double>(now - oldest) / 1000.0;
+                if (state == "ready" || state == "relaying") {
+                    t.ready += count;
+                    auto age = static_cast<double>(now - oldest) / 1000.0;
+                    t.oldest_ready_age_seconds = std::max(t.oldest_ready_age_seconds, age);
                 } else if (state == "leased") {
                     t.leased = count;
                 } else {
