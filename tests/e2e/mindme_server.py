@@ -23,6 +23,9 @@ START_TIMEOUT = 20.0
 # per data directory: processes sharing a data directory share a database, as in the
 # stack.
 E2E_STORE = os.environ.get("MINDME_E2E_STORE", "sqlite")
+# MINDME_E2E_QUEUE=rabbitmq runs the job queue on the fixture's RabbitMQ, with exchange
+# and queue names of the data directory's own (processes sharing one share the queues).
+E2E_QUEUE = os.environ.get("MINDME_E2E_QUEUE", "sql")
 
 
 def service_url(name):
@@ -30,11 +33,27 @@ def service_url(name):
         return f.read().strip()
 
 
+def data_name(data):
+    return "e2e_" + hashlib.sha1(os.path.abspath(data).encode()).hexdigest()[:16]
+
+
+def backend_sets(data):
+    """The --set arguments that put a server's store and queue where this run wants."""
+    return store_sets(data) + queue_sets(data)
+
+
+def queue_sets(data):
+    if E2E_QUEUE == "sql":
+        return []
+    if E2E_QUEUE == "rabbitmq":
+        return ["queue.url=" + service_url("rabbitmq"), "queue.amqp_prefix=" + data_name(data)]
+    raise RuntimeError("MINDME_E2E_QUEUE must be sql or rabbitmq")
+
+
 def store_sets(data):
-    """The --set arguments that put a server's store where this run wants it."""
     if E2E_STORE == "sqlite":
         return []
-    name = "e2e_" + hashlib.sha1(os.path.abspath(data).encode()).hexdigest()[:16]
+    name = data_name(data)
     if E2E_STORE == "postgresql":
         url = service_url("postgres")
         subprocess.run(["psql", "-qAt", "-v", "ON_ERROR_STOP=1", url, "-c",
@@ -124,7 +143,7 @@ class Server(HttpTarget):
         args = [BIN, command, *args, "--listen", "127.0.0.1:0", "--data", self.data]
         if static_dir:
             args += ["--set", "http.static_dir=" + static_dir]
-        for s in [*store_sets(self.data), *sets]:
+        for s in [*backend_sets(self.data), *sets]:
             args += ["--set", s]
         self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                      env={**os.environ, **(env or {})})

@@ -3,20 +3,18 @@ no error, and it serves again once it is back. A single Redis crashes and return
 Redis Cluster a master crashes and its replica takes over. Each is a private instance
 started by scripts/services/ (redis.sh, redis_cluster.sh)."""
 import os
-import tempfile
 import time
 import unittest
 
 from mindme_server import ApiUser, Server, until
-from test_store_faults import RECOVERY_SECONDS, SteadyReader, SteadyWriter, service, tear_down
+from test_store_faults import (RECOVERY_SECONDS, SteadyReader, SteadyWriter, private_service,
+                               service, tear_down)
 
 
 class RedisFaultTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.tmp = tempfile.mkdtemp(prefix="mindme-cache-faults-")
-        cls.redis = os.path.join(cls.tmp, "redis")
-        url = service("redis", "start", cls.redis).splitlines()[-1]
+        cls.redis, url = private_service(cls, "redis")
         cls.server = Server("cache.url=" + url, command="all")
 
     @classmethod
@@ -56,11 +54,9 @@ class RedisClusterFaultTest(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
-        cls.tmp = tempfile.mkdtemp(prefix="mindme-cluster-faults-")
-        cls.cluster = os.path.join(cls.tmp, "cluster")
-        url = service("redis_cluster", "start", cls.cluster,
-                      env={"REDIS_CLUSTER_NODE_TIMEOUT": str(cls.NODE_TIMEOUT_MS)})
-        cls.server = Server("cache.url=" + url.splitlines()[-1], command="all")
+        cls.cluster, url = private_service(
+            cls, "redis_cluster", env={"REDIS_CLUSTER_NODE_TIMEOUT": str(cls.NODE_TIMEOUT_MS)})
+        cls.server = Server("cache.url=" + url, command="all")
 
     @classmethod
     def tearDownClass(cls):

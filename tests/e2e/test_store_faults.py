@@ -24,6 +24,14 @@ def service(name, *args, env=None):
     return out.stdout.strip()
 
 
+def private_service(cls, name, env=None):
+    """Starts a private `name` server (scripts/services/<name>.sh) for a fault test class,
+    in a temporary directory of the class's own (cls.tmp); returns its directory and URL."""
+    cls.tmp = tempfile.mkdtemp(prefix="mindme-%s-faults-" % name)
+    path = os.path.join(cls.tmp, name)
+    return path, service(name, "start", path, env=env).splitlines()[-1]
+
+
 def tear_down(cls, *services):
     """Stops a fault test class's server, then destroys its services ((script, dir)
     pairs, in order) and its temporary directory, each even if one before fails."""
