@@ -4,12 +4,12 @@
 #   `mindme serve`, one `mindme worker`, one `mindme files`, PostgreSQL primary +
 #   streaming replica (reads, and full-text search), a Redis Cluster (the shared
 #   cache: REDIS_MASTERS (3) masters with REDIS_REPLICAS (1) replica each; the seed's
-#   shape is 6 and 1), everything on loopback under DIR.
+#   shape is 6 and 1), RabbitMQ (the job queue, fed from PostgreSQL's outbox), everything
+#   on loopback under DIR.
 #   scripts/stack.sh up DIR      start (or restart) it; prints and writes DIR/env
 #   scripts/stack.sh down DIR    stop it (data kept); `down DIR --wipe` also deletes DIR
-# DIR/env holds shell lines: MINDME_URL, DATABASE_URL, REPLICA_URL, REDIS_URL,
-# HAPROXY_STATS_URL, and AMQP_URL empty until the stack runs RabbitMQ (jobs go through
-# the SQL queue in PostgreSQL meanwhile).
+# DIR/env holds shell lines: MINDME_URL, DATABASE_URL, REPLICA_URL, REDIS_URL, AMQP_URL,
+# HAPROXY_STATS_URL.
 # HEALTH_INTERVAL, HEALTH_RISE, HEALTH_FALL: HAProxy's check (default the seed's
 # 30s / 2 / 5). MINDME: the binary (default build/mindme). MINDME_STACK_SETS: more
 # configuration for every mindme process, as space-separated key=value.
@@ -64,6 +64,9 @@ case "$cmd" in
     [[ -x "$mindme" ]] || die "no mindme binary at $mindme (make build)"
     stop_mindme
     mkdir -p "$dir/run" "$dir/logs" "$dir/data"
+    # RabbitMQ takes the longest to boot: it starts while the others do.
+    "$services/rabbitmq.sh" start "$dir/rabbitmq" >/dev/null &
+    rabbitmq=$!
     database=$("$services/postgres.sh" start "$dir/postgres" | tail -1)
     if [[ -f "$dir/postgres_replica/port" ]]; then
       replica=$("$services/postgres.sh" start "$dir/postgres_replica" | tail -1)
@@ -73,8 +76,10 @@ case "$cmd" in
     # A cache: started afresh each time, nothing in it is kept.
     redis=$("$services/redis_cluster.sh" start "$dir/redis_cluster" "${REDIS_MASTERS:-3}" \
       "${REDIS_REPLICAS:-1}" | tail -1)
+    wait "$rabbitmq" || die "RabbitMQ did not start (see $dir/rabbitmq/server.log)"
+    amqp=$(cat "$dir/rabbitmq/url")
     common=(--set "store.url=$database" --set "store.replicas=$replica"
-            --set "cache.url=$redis" --set "search.url=postgresql://"
+            --set "cache.url=$redis" --set "search.url=postgresql://" --set "queue.url=$amqp"
             --set "guard.trusted_proxies=127.0.0.1/32")
     for extra in ${MINDME_STACK_SETS:-}; do common+=(--set "$extra"); done
     ports=()
@@ -91,7 +96,7 @@ MINDME_URL=$url
 DATABASE_URL=$database
 REPLICA_URL=$replica
 REDIS_URL=$redis
-AMQP_URL=
+AMQP_URL=$amqp
 HAPROXY_STATS_URL=$(cat "$dir/haproxy/stats_url")
 ENV
     # Ready when HAProxy has seen a server pass its checks (the first passes at once).
@@ -101,7 +106,7 @@ ENV
     done
     curl -fsS -o /dev/null "$url/health" || die "HAProxy has no healthy server"
     echo "stack up: $processes x mindme serve behind HAProxy, worker, files," \
-      "PostgreSQL + replica, Redis Cluster"
+      "PostgreSQL + replica, Redis Cluster, RabbitMQ"
     echo "logs: $dir/logs"
     cat "$dir/env"
     ;;
@@ -109,11 +114,13 @@ ENV
     "$services/haproxy.sh" stop "$dir/haproxy"
     stop_mindme
     "$services/redis_cluster.sh" destroy "$dir/redis_cluster"
+    "$services/rabbitmq.sh" stop "$dir/rabbitmq"
     "$services/postgres.sh" stop "$dir/postgres_replica"
     "$services/postgres.sh" stop "$dir/postgres"
     if [[ "${3:-}" == "--wipe" ]]; then
       "$services/postgres.sh" destroy "$dir/postgres_replica"
       "$services/postgres.sh" destroy "$dir/postgres"
+      "$services/rabbitmq.sh" destroy "$dir/rabbitmq"
       rm -rf "$dir"
     fi
     echo "stack down"
