@@ -136,7 +136,8 @@ class CommandLineTest(unittest.TestCase):
         holder.listen()
         try:
             port = holder.getsockname()[1]
-            out = self.run_mindme("serve", "--listen", "127.0.0.1:%d" % port)
+            with tempfile.TemporaryDirectory() as data:
+                out = self.run_mindme("serve", "--data", data, "--listen", "127.0.0.1:%d" % port)
             self.assertEqual(out.returncode, 1)
             self.assertIn("cannot listen on 127.0.0.1:%d" % port, out.stderr)
         finally:
