@@ -9,7 +9,7 @@
 #   scripts/stack.sh up DIR      start (or restart) it; prints and writes DIR/env
 #   scripts/stack.sh down DIR    stop it (data kept); `down DIR --wipe` also deletes DIR
 # DIR/env holds shell lines: MINDME_URL, DATABASE_URL, REPLICA_URL, REDIS_URL, AMQP_URL,
-# HAPROXY_STATS_URL.
+# HAPROXY_STATS_URL, and WORKER_URL, FILES_URL (their /health and /metrics).
 # HEALTH_INTERVAL, HEALTH_RISE, HEALTH_FALL: HAProxy's check (default the seed's
 # 30s / 2 / 5). MINDME: the binary (default build/mindme). MINDME_STACK_SETS: more
 # configuration for every mindme process, as space-separated key=value.
@@ -88,8 +88,10 @@ case "$cmd" in
       start_mindme "serve$n" serve "$port" "${common[@]}"
       ports+=("$port")
     done
-    start_mindme worker worker "$(free_port)" "${common[@]}"
-    start_mindme files files "$(free_port)" "${common[@]}"
+    worker_port=$(free_port)
+    start_mindme worker worker "$worker_port" "${common[@]}"
+    files_port=$(free_port)
+    start_mindme files files "$files_port" "${common[@]}"
     url=$("$services/haproxy.sh" start "$dir/haproxy" "${ports[@]}" | tail -1)
     cat >"$dir/env" <<ENV
 MINDME_URL=$url
@@ -98,6 +100,8 @@ REPLICA_URL=$replica
 REDIS_URL=$redis
 AMQP_URL=$amqp
 HAPROXY_STATS_URL=$(cat "$dir/haproxy/stats_url")
+WORKER_URL=http://127.0.0.1:$worker_port
+FILES_URL=http://127.0.0.1:$files_port
 ENV
     # Ready when HAProxy has seen a server pass its checks (the first passes at once).
     for ((i = 0; i < 600; i++)); do

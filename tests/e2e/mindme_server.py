@@ -106,17 +106,30 @@ class HttpTarget:
 RUN_TAG = "%d-%d" % (os.getpid(), int(time.time()))
 
 
-def remote_url():
-    """The mindme to test instead of starting one: MINDME_E2E_URL, or MINDME_URL from
-    the env file of a stack (MINDME_E2E_STACK: the directory scripts/stack.sh made)."""
+def stack_env(key):
+    """A line of the env file of the stack under test (MINDME_E2E_STACK: the directory
+    scripts/stack.sh made); None when no stack is under test."""
     stack = os.environ.get("MINDME_E2E_STACK")
-    if stack:
-        with open(os.path.join(stack, "env")) as f:
-            for line in f:
-                if line.startswith("MINDME_URL="):
-                    return line.strip().split("=", 1)[1]
-        raise RuntimeError("no MINDME_URL in %s/env" % stack)
-    return os.environ.get("MINDME_E2E_URL")
+    if not stack:
+        return None
+    with open(os.path.join(stack, "env")) as f:
+        for line in f:
+            if line.startswith(key + "="):
+                return line.strip().split("=", 1)[1]
+    raise RuntimeError("no %s in %s/env" % (key, stack))
+
+
+def remote_url():
+    """The mindme to test instead of starting one: MINDME_E2E_URL, or the stack's
+    MINDME_URL (HAProxy)."""
+    return stack_env("MINDME_URL") or os.environ.get("MINDME_E2E_URL")
+
+
+def jobs_target(server):
+    """Where the jobs run, to read their metrics: the stack's `mindme worker`, or the
+    server itself (embedded: one process does everything)."""
+    worker = stack_env("WORKER_URL")
+    return RemoteServer(worker) if worker else server
 
 
 class RemoteServer(HttpTarget):

@@ -1,6 +1,7 @@
 """Real-time events (API.md): a WebSocket per device that receives the user's changes,
 from this process or another one on the same data; pings, revocation, slow readers
 and the drain."""
+import json
 import socket
 import time
 import unittest
@@ -81,9 +82,11 @@ class EventsTest(ServerTestCase):
     def test_a_revoked_token_closes_its_sockets_only(self):
         user = ApiUser(self.server, "events-revoked@example.com")
         status, _, body = self.server.request(
-            "POST", "/v1/sessions", body='{"email":"events-revoked@example.com",'
-            '"password":"correct horse"}', headers={"Content-Type": "application/json"})
-        other_token = __import__("json").loads(body)["token"]
+            "POST", "/v1/sessions",
+            body=json.dumps({"email": user.email, "password": "correct horse"}),
+            headers={"Content-Type": "application/json"})
+        self.assertEqual(status, 200, body)
+        other_token = json.loads(body)["token"]
         revoked = connect(self.server, user)
         kept = WebSocket(self.server.port, "/v1/events",
                          {"Authorization": "Bearer " + other_token})

@@ -4,7 +4,7 @@ import json
 import unittest
 from urllib.parse import quote
 
-from mindme_server import ApiUser, ServerTestCase, error_code, until
+from mindme_server import ApiUser, ServerTestCase, error_code, jobs_target, until
 
 
 class SearchTest(ServerTestCase):
@@ -73,7 +73,8 @@ class SearchTest(ServerTestCase):
         _, _, body = self.server.request("GET", "/openapi.json")
         self.assertIn("get", json.loads(body)["paths"]["/v1/search"])
         self.ann.create(title="metrics")
-        text = lambda: self.server.request("GET", "/metrics")[2].decode()
+        jobs = jobs_target(self.server)
+        text = lambda: jobs.request("GET", "/metrics")[2].decode()
         self.assertTrue(until(lambda: 'jobs_total{topic="memory.changed",outcome="done"}' in text()))
         self.assertIn('queue_depth{topic="memory.changed",state="ready"}', text())
 
