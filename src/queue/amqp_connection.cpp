@@ -225,7 +225,9 @@ std::uint32_t AmqpConnection::declare_queue(const std::string& name,
     auto* ok = amqp_queue_declare(impl_->conn, kChannel, bytes_of(name), 0, 1, 0, 0, table);
     impl_->check_last("declaring a queue");
     if (!ok) impl_->fail("declaring a queue: no answer");
-    return ok->message_count;
+    auto ready = ok->message_count;
+    amqp_maybe_release_buffers(impl_->conn);  // the answer lives in the connection's pool
+    return ready;
 }
 
 void AmqpConnection::bind(const std::string& queue, const std::string& exchange,
