@@ -44,6 +44,7 @@ public:
     // group's DefaultInstanceWarmup, else its DefaultCooldown.
     std::int64_t warmup_for(std::optional<std::int64_t> policy_warmup) const;
     std::int64_t default_cooldown() const { return spec_.default_cooldown; }
+    std::int64_t launch_seconds() const { return spec_.launch_seconds; }
 
 private:
     struct Instance {

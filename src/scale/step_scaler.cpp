@@ -1,0 +1,56 @@
+#include "scale/step_scaler.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace mindme::scale {
+
+StepScaler::StepScaler(Group& group, StepScalingSpec spec)
+    : group_(group), spec_(std::move(spec)), alarm_(spec_.alarm) {
+    validate(spec_.policy);
+}
+
+void StepScaler::record(std::int64_t t, double value) {
+    alarm_.record(t, value);
+    latest_ = value;
+}
+
+int StepScaler::evaluate(std::int64_t now) {
+    alarm_.evaluate(now);
+    if (!alarm_.take_action(now) || !latest_) return group_.desired();
+    const auto* step = matching_step(spec_.policy, *latest_, spec_.alarm.threshold);
+    if (!step) return group_.desired();
+    int base = group_.capacity(now);  // warming instances excluded
+    int target = group_.clamp(requested_capacity(spec_.policy, step->adjustment, base));
+    int desired = group_.desired();
+    auto warmup = group_.warmup_for(spec_.warmup);
+    if (target > desired) return group_.set_desired(target, now, warmup);
+    if (target < desired && group_.warming(now) == 0 && group_.pending(now) == 0)
+        return group_.set_desired(target, now, warmup);
+    return desired;
+}
+
+SimpleScaler::SimpleScaler(Group& group, SimpleScalingSpec spec)
+    : group_(group), spec_(std::move(spec)), alarm_(spec_.alarm) {
+    StepPolicy check{
+        spec_.type, {{0.0, std::nullopt, spec_.adjustment}}, spec_.min_adjustment_magnitude};
+    validate(check);
+}
+
+void SimpleScaler::record(std::int64_t t, double value) { alarm_.record(t, value); }
+
+int SimpleScaler::evaluate(std::int64_t now) {
+    alarm_.evaluate(now);
+    if (now < ignore_until_ || !alarm_.take_action(now)) return group_.desired();
+    StepPolicy policy{spec_.type, {}, spec_.min_adjustment_magnitude};
+    int desired = group_.desired();
+    int target = group_.clamp(requested_capacity(policy, spec_.adjustment, desired));
+    if (target == desired) return desired;
+    group_.set_desired(target, now, group_.warmup_for(std::nullopt));
+    // The activity completes when its launches are in service (a scale-in at once).
+    auto completes = target > desired ? now + group_.launch_seconds() : now;
+    ignore_until_ = completes + spec_.cooldown.value_or(group_.default_cooldown());
+    return group_.desired();
+}
+
+}  // namespace mindme::scale

@@ -1,0 +1,61 @@
+#pragma once
+// Step and simple scaling policies acting on a group through their alarm
+// (../shared/SCALING.md, "Step scaling"). Step scaling (with warm-up): the base is the
+// capacity without warming instances, so a scale-out takes desired to max(desired,
+// base + Δ) and repeated alarms within one step make one activity; scale-in waits while
+// instances warm. Simple scaling: after an activity starts, alarms are ignored until it
+// completes (its launches in service) and the cooldown — the policy's, else the group's
+// DefaultCooldown — has passed.
+#include <cstdint>
+#include <optional>
+
+#include "scale/alarm.hpp"
+#include "scale/group.hpp"
+#include "scale/step_scaling.hpp"
+
+namespace mindme::scale {
+
+struct StepScalingSpec {
+    StepPolicy policy;
+    AlarmSpec alarm;
+    std::optional<std::int64_t> warmup;  // EstimatedInstanceWarmup
+};
+
+struct SimpleScalingSpec {
+    AdjustmentType type = AdjustmentType::kChangeInCapacity;
+    int adjustment = 0;
+    std::optional<int> min_adjustment_magnitude;
+    AlarmSpec alarm;
+    std::optional<std::int64_t> cooldown;  // Cooldown; else the group's DefaultCooldown
+};
+
+class StepScaler {
+public:
+    // Throws std::invalid_argument for steps or an alarm that cannot be.
+    StepScaler(Group& group, StepScalingSpec spec);
+    void record(std::int64_t t, double value);
+    int evaluate(std::int64_t now);
+    AlarmState state() const { return alarm_.state(); }
+
+private:
+    Group& group_;
+    StepScalingSpec spec_;
+    Alarm alarm_;
+    std::optional<double> latest_;
+};
+
+class SimpleScaler {
+public:
+    SimpleScaler(Group& group, SimpleScalingSpec spec);
+    void record(std::int64_t t, double value);
+    int evaluate(std::int64_t now);
+    AlarmState state() const { return alarm_.state(); }
+
+private:
+    Group& group_;
+    SimpleScalingSpec spec_;
+    Alarm alarm_;
+    std::int64_t ignore_until_ = INT64_MIN;
+};
+
+}  // namespace mindme::scale
