@@ -18,6 +18,7 @@
 #include "core/clock.hpp"
 #include "core/ids.hpp"
 #include "core/log.hpp"
+#include "queue/outbox_enqueue.hpp"
 #include "queue/outbox_relay.hpp"
 #include "store/outbox.hpp"
 #include "store/sql_database.hpp"
@@ -64,13 +65,7 @@ public:
     }
 
     boost::asio::awaitable<std::string> enqueue(JobSpec spec) override {
-        auto now = now_ms_();
-        co_return co_await db_.run([&](soci::session& s) {
-            store::SqlDatabase::WriteTransaction tx(db_, s);
-            auto id = store::add_job(s, {spec.topic, spec.payload, spec.delay.count()}, now);
-            tx.commit();
-            return id;
-        });
+        co_return co_await enqueue_in_outbox(db_, std::move(spec), now_ms_());
     }
 
     boost::asio::awaitable<std::vector<Job>> lease(std::string topic, std::size_t max,
@@ -112,15 +107,8 @@ public:
     }
 
     boost::asio::awaitable<bool> ack(Job job) override {
-        co_return co_await pool_.run([&] {
-            return with_connection([&](AmqpConnection& c) {
-                auto held = held_.find(job.lease_token);
-                if (held == held_.end()) return false;
-                c.ack(held->second.tag);
-                held_.erase(held);
-                return true;
-            });
-        });
+        co_return co_await pool_.run(
+            [&] { return with_connection([&](AmqpConnection& c) { return settle(c, job); }); });
     }
 
     boost::asio::awaitable<FailOutcome> fail(Job job, std::string error) override {
@@ -152,15 +140,8 @@ public:
             store::put_back_job(s, back);
             tx.commit();
         });
-        co_await pool_.run([&] {
-            return with_connection([&](AmqpConnection& c) {
-                auto held = held_.find(job.lease_token);
-                if (held == held_.end()) return false;
-                c.ack(held->second.tag);
-                held_.erase(held);
-                return true;
-            });
-        });
+        co_await pool_.run(
+            [&] { return with_connection([&](AmqpConnection& c) { return settle(c, job); }); });
         co_return FailOutcome::kRetried;
     }
 
@@ -276,6 +257,16 @@ private:
         if (down_) return;
         down_ = true;
         core::log::warn("RabbitMQ unreachable", core::log::Fields().add("error", e.what()));
+    }
+
+    // Acks the delivery behind the job's lease; false when this process no longer
+    // holds it (its visibility ran out, or the connection it came on is gone).
+    bool settle(AmqpConnection& c, const Job& job) {
+        auto held = held_.find(job.lease_token);
+        if (held == held_.end()) return false;
+        c.ack(held->second.tag);
+        held_.erase(held);
+        return true;
     }
 
     bool holds(const Job& job) {

@@ -11,7 +11,7 @@
 
 #include "core/clock.hpp"
 #include "core/ids.hpp"
-#include "store/outbox.hpp"
+#include "queue/outbox_enqueue.hpp"
 #include "store/sql_database.hpp"
 #include "store/sql_statements.hpp"
 
@@ -44,13 +44,7 @@ public:
           now_ms_(options.now_ms ? options.now_ms : &core::now_ms) {}
 
     boost::asio::awaitable<std::string> enqueue(JobSpec spec) override {
-        auto now = now_ms_();
-        co_return co_await db_.run([&](soci::session& s) {
-            store::SqlDatabase::WriteTransaction tx(db_, s);
-            auto id = store::add_job(s, {spec.topic, spec.payload, spec.delay.count()}, now);
-            tx.commit();
-            return id;
-        });
+        co_return co_await enqueue_in_outbox(db_, std::move(spec), now_ms_());
     }
 
     boost::asio::awaitable<std::vector<Job>> lease(std::string topic, std::size_t max,
