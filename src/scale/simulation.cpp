@@ -1,0 +1,142 @@
+#include "scale/simulation.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <memory>
+#include <sstream>
+#include <stdexcept>
+
+namespace mindme::scale {
+
+namespace {
+
+std::string trim(std::string_view s) {
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
+        s.remove_suffix(1);
+    return std::string(s);
+}
+
+// A step or simple policy with the alarm that invokes it, and the metric it reads.
+struct AlarmedScaler {
+    std::string column;
+    std::string metric;
+    std::unique_ptr<StepScaler> step;
+    std::unique_ptr<SimpleScaler> simple;
+    void record(std::int64_t t, double v) { step ? step->record(t, v) : simple->record(t, v); }
+    void evaluate(std::int64_t now) { step ? step->evaluate(now) : simple->evaluate(now); }
+    AlarmState state() const { return step ? step->state() : simple->state(); }
+};
+
+std::string policy_name(const AwsPolicy& p) {
+    if (const auto* t = std::get_if<AwsTargetTracking>(&p)) return t->spec.name;
+    if (const auto* s = std::get_if<AwsStepPolicy>(&p)) return s->name;
+    return std::get<AwsSimplePolicy>(p).name;
+}
+
+}  // namespace
+
+std::vector<TracePoint> parse_trace(const std::string& csv, const std::string& origin) {
+    std::vector<TracePoint> points;
+    std::istringstream in(csv);
+    std::string line;
+    for (int number = 1; std::getline(in, line); ++number) {
+        if (trim(line).empty()) continue;
+        auto where = origin + ":" + std::to_string(number);
+        std::vector<std::string> cells;
+        std::string cell;
+        std::istringstream fields(line);
+        while (std::getline(fields, cell, ',')) cells.push_back(trim(cell));
+        if (cells.size() != 3)
+            throw std::invalid_argument(where + ": expected t_seconds,metric,value");
+        if (number == 1 && cells[0] == "t_seconds") continue;
+        TracePoint p;
+        auto [t_end, t_error] =
+            std::from_chars(cells[0].data(), cells[0].data() + cells[0].size(), p.t);
+        if (t_error != std::errc() || t_end != cells[0].data() + cells[0].size() || p.t < 0)
+            throw std::invalid_argument(where + ": t_seconds must be a whole number ≥ 0");
+        if (cells[1].empty()) throw std::invalid_argument(where + ": the metric name is empty");
+        p.metric = cells[1];
+        try {
+            std::size_t used = 0;
+            p.value = std::stod(cells[2], &used);
+            if (used != cells[2].size()) throw std::invalid_argument("trailing text");
+        } catch (const std::exception&) {
+            throw std::invalid_argument(where + ": value must be a number");
+        }
+        points.push_back(std::move(p));
+    }
+    std::stable_sort(points.begin(), points.end(),
+                     [](const TracePoint& a, const TracePoint& b) { return a.t < b.t; });
+    return points;
+}
+
+std::string simulate(const Simulation& sim, const std::vector<TracePoint>& trace) {
+    Group group(sim.group, 0);
+    std::vector<TargetTrackingSpec> tracking;
+    std::vector<std::string> tracking_metrics;
+    for (const auto& p : sim.policies)
+        if (const auto* t = std::get_if<AwsTargetTracking>(&p)) {
+            tracking.push_back(t->spec);
+            tracking_metrics.push_back(t->metric);
+        }
+    TargetTrackingScaler tracker(group, tracking, sim.cooldowns);
+
+    std::vector<AlarmedScaler> alarmed;
+    std::int64_t step = 60;
+    for (const auto& a : sim.alarms) {
+        step = std::min(step, a.spec.period_seconds);
+        for (const auto& action : a.actions) {
+            auto named = std::find_if(sim.policies.begin(), sim.policies.end(),
+                                      [&](const AwsPolicy& p) { return policy_name(p) == action; });
+            if (named == sim.policies.end())
+                throw std::invalid_argument("alarm " + a.spec.name + " acts on policy " + action +
+                                            ", which is not given");
+            AlarmedScaler s;
+            s.column = a.actions.size() == 1 ? a.spec.name : a.spec.name + "/" + action;
+            s.metric = a.metric;
+            if (const auto* st = std::get_if<AwsStepPolicy>(&*named)) {
+                s.step = std::make_unique<StepScaler>(
+                    group, StepScalingSpec{st->policy, a.spec, st->warmup});
+            } else if (const auto* si = std::get_if<AwsSimplePolicy>(&*named)) {
+                auto spec = si->spec;
+                spec.alarm = a.spec;
+                s.simple = std::make_unique<SimpleScaler>(group, spec);
+            } else {
+                throw std::invalid_argument("alarm " + a.spec.name + " acts on " + action +
+                                            ", a target tracking policy, whose alarms are its "
+                                            "own");
+            }
+            alarmed.push_back(std::move(s));
+        }
+    }
+
+    std::ostringstream out;
+    out << "t_seconds,desired,in_service,warming";
+    for (const auto& t : tracking) out << ',' << t.name << "-AlarmHigh," << t.name << "-AlarmLow";
+    for (const auto& s : alarmed) out << ',' << s.column;
+    out << '\n';
+    std::int64_t last = trace.empty() ? 0 : trace.back().t;
+    std::size_t next = 0;
+    for (std::int64_t now = step; now <= last + step; now += step) {
+        for (; next < trace.size() && trace[next].t < now; ++next) {
+            const auto& p = trace[next];
+            for (std::size_t i = 0; i < tracking_metrics.size(); ++i)
+                if (tracking_metrics[i] == p.metric) tracker.record(i, p.t, p.value);
+            for (auto& s : alarmed)
+                if (s.metric == p.metric) s.record(p.t, p.value);
+        }
+        if (!tracking.empty()) tracker.evaluate(now);
+        for (auto& s : alarmed) s.evaluate(now);
+        out << now << ',' << group.desired() << ',' << group.in_service(now) << ','
+            << group.warming(now);
+        for (std::size_t i = 0; i < tracking.size(); ++i)
+            out << ',' << alarm_state_name(tracker.high_state(i)) << ','
+                << alarm_state_name(tracker.low_state(i));
+        for (const auto& s : alarmed) out << ',' << alarm_state_name(s.state());
+        out << '\n';
+    }
+    return out.str();
+}
+
+}  // namespace mindme::scale

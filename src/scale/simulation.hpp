@@ -1,0 +1,36 @@
+#pragma once
+// Replays a metric trace through a group and its AWS policies and alarms, on the
+// simulated clock: `mindme scale simulate`. The trace is CSV `t_seconds,metric,value`,
+// one row per datapoint; target tracking policies read the rows of their metric
+// (PredefinedMetricType or MetricName), alarms those of their MetricName. Evaluations
+// come every 60 s (or the shortest alarm period) through the end of the trace; each
+// writes a row `t_seconds,desired,in_service,warming,` then every alarm's state.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "scale/aws_input.hpp"
+
+namespace mindme::scale {
+
+struct TracePoint {
+    std::int64_t t = 0;
+    std::string metric;
+    double value = 0;
+};
+
+// A header line is allowed; errors (std::invalid_argument) name the line.
+std::vector<TracePoint> parse_trace(const std::string& csv, const std::string& origin);
+
+struct Simulation {
+    GroupSpec group;
+    std::vector<AwsPolicy> policies;
+    std::vector<AwsAlarm> alarms;
+    std::optional<Cooldowns> cooldowns;  // Application Auto Scaling's; none: EC2's rules
+};
+
+// The CSV of evaluations. Throws std::invalid_argument for an alarm that names a policy
+// not given (or a target tracking one, whose alarms are its own).
+std::string simulate(const Simulation& simulation, const std::vector<TracePoint>& trace);
+
+}  // namespace mindme::scale
