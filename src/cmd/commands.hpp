@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "cmd/loadtest_command.hpp"
+#include "cmd/scale_command.hpp"
 
 namespace mindme::cmd {
 
@@ -21,6 +22,7 @@ struct Options {
     std::string seed_password = "load test password";
     std::string seed_prefix = "user";
     LoadtestOptions loadtest;
+    ScaleOptions scale;
 };
 
 void define_cli(CLI::App& cli, Options& options);

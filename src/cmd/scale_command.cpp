@@ -1,0 +1,83 @@
+#include "cmd/scale_command.hpp"
+
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "cmd/exit_codes.hpp"
+#include "scale/simulation.hpp"
+
+namespace mindme::cmd {
+
+namespace {
+
+std::string read_file(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw std::invalid_argument("cannot read " + path);
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+}  // namespace
+
+void define_scale(CLI::App& cli, ScaleOptions& o, std::string& command) {
+    auto* scale = cli.add_subcommand("scale", "the auto scaling engine (docs/scaling.md)");
+    scale->require_subcommand(1);
+    auto* simulate = scale->add_subcommand(
+        "simulate",
+        "replay a metric trace through a group and its policies and alarms, as AWS "
+        "parameters in JSON or YAML, and write one CSV row per evaluation");
+    simulate->add_option("--group", o.group, "create-auto-scaling-group parameters")->required();
+    simulate->add_option("--policy", o.policies, "put-scaling-policy parameters (repeatable)");
+    simulate->add_option("--alarm", o.alarms, "put-metric-alarm parameters (repeatable)");
+    simulate->add_option("--trace", o.trace, "CSV t_seconds,metric,value")->required();
+    simulate->add_option("--out", o.out, "the CSV to write; - for standard output")->required();
+    simulate
+        ->add_option("--launch-seconds", o.launch_seconds,
+                     "how long a launched instance takes to be InService")
+        ->check(CLI::Range(std::int64_t{0}, std::int64_t{86400}))
+        ->capture_default_str();
+    simulate
+        ->add_option("--scale-out-cooldown", o.scale_out_cooldown,
+                     "Application Auto Scaling's scale-out cooldown in seconds (with "
+                     "--scale-in-cooldown; without them, EC2's rules)")
+        ->check(CLI::Range(std::int64_t{0}, std::int64_t{86400}));
+    simulate
+        ->add_option("--scale-in-cooldown", o.scale_in_cooldown,
+                     "Application Auto Scaling's scale-in cooldown in seconds")
+        ->check(CLI::Range(std::int64_t{0}, std::int64_t{86400}));
+    simulate->callback([&command] { command = "scale-simulate"; });
+}
+
+int run_scale_simulate(const ScaleOptions& o) {
+    try {
+        scale::Simulation sim;
+        sim.group = scale::parse_aws_group(read_file(o.group), o.group);
+        sim.group.launch_seconds = o.launch_seconds;
+        for (const auto& p : o.policies)
+            sim.policies.push_back(scale::parse_aws_policy(read_file(p), p));
+        for (const auto& a : o.alarms)
+            sim.alarms.push_back(scale::parse_aws_alarm(read_file(a), a));
+        if (o.scale_out_cooldown || o.scale_in_cooldown)
+            sim.cooldowns = scale::Cooldowns{o.scale_out_cooldown.value_or(300),
+                                             o.scale_in_cooldown.value_or(300), 0};
+        auto csv = scale::simulate(sim, scale::parse_trace(read_file(o.trace), o.trace));
+        if (o.out == "-") {
+            std::cout << csv << std::flush;
+            return 0;
+        }
+        std::ofstream out(o.out, std::ios::trunc);
+        out << csv;
+        if (!out.flush()) throw std::runtime_error("cannot write " + o.out);
+        return 0;
+    } catch (const std::invalid_argument& e) {
+        std::cerr << "mindme scale simulate: " << e.what() << "\n";
+        return kExitUsage;
+    } catch (const std::exception& e) {
+        std::cerr << "mindme scale simulate: " << e.what() << "\n";
+        return kExitFailure;
+    }
+}
+
+}  // namespace mindme::cmd

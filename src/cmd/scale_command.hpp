@@ -1,0 +1,26 @@
+#pragma once
+// `mindme scale simulate`: replays a metric trace through a group and its AWS policies and
+// alarms (src/scale, docs/scaling.md).
+#include <CLI/CLI.hpp>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace mindme::cmd {
+
+struct ScaleOptions {
+    std::string group;
+    std::vector<std::string> policies;
+    std::vector<std::string> alarms;
+    std::string trace;
+    std::string out;
+    std::int64_t launch_seconds = 0;
+    std::optional<std::int64_t> scale_out_cooldown;
+    std::optional<std::int64_t> scale_in_cooldown;
+};
+
+void define_scale(CLI::App& cli, ScaleOptions& options, std::string& command);
+int run_scale_simulate(const ScaleOptions& options);
+
+}  // namespace mindme::cmd
