@@ -2,23 +2,17 @@
 
 #include <hiredis/hiredis.h>
 
-#include <cstdlib>
-#include <fstream>
 #include <memory>
 #include <stdexcept>
 
 #include "cache/redis_cache.hpp"
+#include "core/test_services.hpp"
 
 namespace mindme::cache::test {
 
 std::vector<RedisAddress> fixture_redis(const std::string& name) {
-    const char* dir = std::getenv("MINDME_TEST_SERVICES");
-    if (!dir) throw std::runtime_error("MINDME_TEST_SERVICES is not set: run through ctest");
-    std::ifstream in(std::string(dir) + "/" + name + "/url");
-    std::string url;
-    std::getline(in, url);
-    auto seeds = parse_redis_url(url);
-    if (!seeds) throw std::runtime_error("no " + name + " in " + std::string(dir));
+    auto seeds = parse_redis_url(core::test_service_url(name));
+    if (!seeds) throw std::runtime_error("the fixture's " + name + " URL is not a Redis one");
     return *seeds;
 }
 

@@ -16,6 +16,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "core/test_services.hpp"
 #include "store/accounts.hpp"
 #include "store/migrations.hpp"
 #include "store/sql_database.hpp"
@@ -45,20 +46,8 @@ inline Backend sqlite_backend() {
             [dir] { std::filesystem::remove_all(dir); }};
 }
 
-// The URL of a server that CTest's fixture started: MINDME_TEST_SERVICES names the
-// directory holding <name>/url ("postgres", "postgres_replica").
-inline std::string service_url(const std::string& name) {
-    const char* dir = std::getenv("MINDME_TEST_SERVICES");
-    if (!dir || !*dir)
-        throw std::runtime_error(
-            "MINDME_TEST_SERVICES is not set: run through ctest, whose fixtures start the "
-            "servers (scripts/services/)");
-    std::ifstream in(std::string(dir) + "/" + name + "/url");
-    std::string url;
-    if (!std::getline(in, url) || url.empty())
-        throw std::runtime_error("no " + name + " server in " + dir);
-    return url;
-}
+// The URL of a server that CTest's fixture started ("postgres", "postgres_replica", ...).
+inline std::string service_url(const std::string& name) { return core::test_service_url(name); }
 
 inline std::string postgres_test_url() { return service_url("postgres"); }
 
