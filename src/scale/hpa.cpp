@@ -1,7 +1,6 @@
 #include "scale/hpa.hpp"
 
 #include <algorithm>
-#include <climits>
 #include <cmath>
 #include <numeric>
 
@@ -118,44 +117,42 @@ int Hpa::start_of(std::int64_t now, int current, std::int64_t period) const {
     return current - added + removed;
 }
 
+std::optional<int> Hpa::rate_limit(const HpaRules& rules, bool up, std::int64_t now,
+                                   int current) const {
+    std::optional<int> allowed;
+    for (const auto& p : rules.policies) {
+        int start = start_of(now, current, p.period_seconds);
+        int bound = 0;
+        if (p.kind == HpaPolicy::Kind::kPods) {
+            bound = up ? start + p.value : start - p.value;
+        } else {
+            double scaled = start * (1.0 + (up ? p.value : -p.value) / 100.0);
+            bound = static_cast<int>(up ? std::ceil(scaled) : std::floor(scaled));
+        }
+        // Max: the policy that allows the largest change (the highest bound up, the lowest
+        // down); Min: the smallest.
+        bool wider = allowed && (up ? bound > *allowed : bound < *allowed);
+        bool narrower = allowed && (up ? bound < *allowed : bound > *allowed);
+        if (!allowed || (rules.select == HpaRules::Select::kMax ? wider : narrower))
+            allowed = bound;
+    }
+    return allowed;
+}
+
 int Hpa::limit(std::int64_t now, int current, int stabilized) const {
     int lo = spec_.min_replicas, hi = spec_.max_replicas;
     if (!spec_.behavior) {
         hi = std::min(hi, std::max(2 * current, 4));
         return std::clamp(stabilized, lo, std::max(lo, hi));
     }
-    if (stabilized > current) {
-        const auto& rules = spec_.behavior->scale_up;
-        if (rules.select == HpaRules::Select::kDisabled) return std::clamp(current, lo, hi);
-        int allowed = rules.select == HpaRules::Select::kMax ? INT_MIN : INT_MAX;
-        for (const auto& p : rules.policies) {
-            int start = start_of(now, current, p.period_seconds);
-            int bound = p.kind == HpaPolicy::Kind::kPods
-                            ? start + p.value
-                            : static_cast<int>(std::ceil(start * (1.0 + p.value / 100.0)));
-            allowed = rules.select == HpaRules::Select::kMax ? std::max(allowed, bound)
-                                                             : std::min(allowed, bound);
-        }
-        if (rules.policies.empty()) allowed = stabilized;
-        return std::clamp(std::min(stabilized, allowed), lo, hi);
-    }
-    if (stabilized < current) {
-        const auto& rules = spec_.behavior->scale_down;
-        if (rules.select == HpaRules::Select::kDisabled) return std::clamp(current, lo, hi);
-        // Max: the policy that allows the largest change, i.e. the lowest floor.
-        int allowed = rules.select == HpaRules::Select::kMax ? INT_MAX : INT_MIN;
-        for (const auto& p : rules.policies) {
-            int start = start_of(now, current, p.period_seconds);
-            int bound = p.kind == HpaPolicy::Kind::kPods
-                            ? start - p.value
-                            : static_cast<int>(std::floor(start * (1.0 - p.value / 100.0)));
-            allowed = rules.select == HpaRules::Select::kMax ? std::min(allowed, bound)
-                                                             : std::max(allowed, bound);
-        }
-        if (rules.policies.empty()) allowed = stabilized;
-        return std::clamp(std::max(stabilized, allowed), lo, hi);
-    }
-    return std::clamp(current, lo, hi);
+    if (stabilized == current) return std::clamp(current, lo, hi);
+    bool up = stabilized > current;
+    const auto& rules = up ? spec_.behavior->scale_up : spec_.behavior->scale_down;
+    if (rules.select == HpaRules::Select::kDisabled) return std::clamp(current, lo, hi);
+    int limited = stabilized;
+    if (auto allowed = rate_limit(rules, up, now, current))
+        limited = up ? std::min(stabilized, *allowed) : std::max(stabilized, *allowed);
+    return std::clamp(limited, lo, hi);
 }
 
 }  // namespace mindme::scale

@@ -74,6 +74,10 @@ private:
     };
     int stabilize(std::int64_t now, int current, int proposal);
     int limit(std::int64_t now, int current, int stabilized) const;
+    // The furthest the rules' policies let the replicas move from `current` in one
+    // direction (up: the highest count, down: the lowest); nullopt without policies.
+    std::optional<int> rate_limit(const HpaRules& rules, bool up, std::int64_t now,
+                                  int current) const;
     int start_of(std::int64_t now, int current, std::int64_t period) const;
 
     HpaSpec spec_;

@@ -18,14 +18,10 @@ std::string trim(std::string_view s) {
 }
 
 // A step or simple policy with the alarm that invokes it, and the metric it reads.
-struct AlarmedScaler {
+struct Alarmed {
     std::string column;
     std::string metric;
-    std::unique_ptr<StepScaler> step;
-    std::unique_ptr<SimpleScaler> simple;
-    void record(std::int64_t t, double v) { step ? step->record(t, v) : simple->record(t, v); }
-    void evaluate(std::int64_t now) { step ? step->evaluate(now) : simple->evaluate(now); }
-    AlarmState state() const { return step ? step->state() : simple->state(); }
+    std::unique_ptr<AlarmedScaler> scaler;
 };
 
 std::string policy_name(const AwsPolicy& p) {
@@ -82,7 +78,7 @@ std::string simulate(const Simulation& sim, const std::vector<TracePoint>& trace
         }
     TargetTrackingScaler tracker(group, tracking, sim.cooldowns);
 
-    std::vector<AlarmedScaler> alarmed;
+    std::vector<Alarmed> alarmed;
     std::int64_t step = 60;
     for (const auto& a : sim.alarms) {
         step = std::min(step, a.spec.period_seconds);
@@ -92,16 +88,16 @@ std::string simulate(const Simulation& sim, const std::vector<TracePoint>& trace
             if (named == sim.policies.end())
                 throw std::invalid_argument("alarm " + a.spec.name + " acts on policy " + action +
                                             ", which is not given");
-            AlarmedScaler s;
+            Alarmed s;
             s.column = a.actions.size() == 1 ? a.spec.name : a.spec.name + "/" + action;
             s.metric = a.metric;
             if (const auto* st = std::get_if<AwsStepPolicy>(&*named)) {
-                s.step = std::make_unique<StepScaler>(
+                s.scaler = std::make_unique<StepScaler>(
                     group, StepScalingSpec{st->policy, a.spec, st->warmup});
             } else if (const auto* si = std::get_if<AwsSimplePolicy>(&*named)) {
                 auto spec = si->spec;
                 spec.alarm = a.spec;
-                s.simple = std::make_unique<SimpleScaler>(group, spec);
+                s.scaler = std::make_unique<SimpleScaler>(group, spec);
             } else {
                 throw std::invalid_argument("alarm " + a.spec.name + " acts on " + action +
                                             ", a target tracking policy, whose alarms are its "
@@ -124,16 +120,16 @@ std::string simulate(const Simulation& sim, const std::vector<TracePoint>& trace
             for (std::size_t i = 0; i < tracking_metrics.size(); ++i)
                 if (tracking_metrics[i] == p.metric) tracker.record(i, p.t, p.value);
             for (auto& s : alarmed)
-                if (s.metric == p.metric) s.record(p.t, p.value);
+                if (s.metric == p.metric) s.scaler->record(p.t, p.value);
         }
         if (!tracking.empty()) tracker.evaluate(now);
-        for (auto& s : alarmed) s.evaluate(now);
+        for (auto& s : alarmed) s.scaler->evaluate(now);
         out << now << ',' << group.desired() << ',' << group.in_service(now) << ','
             << group.warming(now);
         for (std::size_t i = 0; i < tracking.size(); ++i)
             out << ',' << alarm_state_name(tracker.high_state(i)) << ','
                 << alarm_state_name(tracker.low_state(i));
-        for (const auto& s : alarmed) out << ',' << alarm_state_name(s.state());
+        for (const auto& s : alarmed) out << ',' << alarm_state_name(s.scaler->state());
         out << '\n';
     }
     return out.str();

@@ -29,13 +29,23 @@ struct SimpleScalingSpec {
     std::optional<std::int64_t> cooldown;  // Cooldown; else the group's DefaultCooldown
 };
 
-class StepScaler {
+// A policy that its alarm invokes: fed the alarm's metric, evaluated on the clock.
+class AlarmedScaler {
+public:
+    virtual ~AlarmedScaler() = default;
+    virtual void record(std::int64_t t, double value) = 0;
+    // Evaluates the alarm at `now` and acts on the group: its desired capacity.
+    virtual int evaluate(std::int64_t now) = 0;
+    virtual AlarmState state() const = 0;
+};
+
+class StepScaler final : public AlarmedScaler {
 public:
     // Throws std::invalid_argument for steps or an alarm that cannot be.
     StepScaler(Group& group, StepScalingSpec spec);
-    void record(std::int64_t t, double value);
-    int evaluate(std::int64_t now);
-    AlarmState state() const { return alarm_.state(); }
+    void record(std::int64_t t, double value) override;
+    int evaluate(std::int64_t now) override;
+    AlarmState state() const override { return alarm_.state(); }
 
 private:
     Group& group_;
@@ -44,12 +54,12 @@ private:
     std::optional<double> latest_;
 };
 
-class SimpleScaler {
+class SimpleScaler final : public AlarmedScaler {
 public:
     SimpleScaler(Group& group, SimpleScalingSpec spec);
-    void record(std::int64_t t, double value);
-    int evaluate(std::int64_t now);
-    AlarmState state() const { return alarm_.state(); }
+    void record(std::int64_t t, double value) override;
+    int evaluate(std::int64_t now) override;
+    AlarmState state() const override { return alarm_.state(); }
 
 private:
     Group& group_;
