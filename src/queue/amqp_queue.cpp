@@ -188,8 +188,8 @@ public:
             return with_connection([&](AmqpConnection& c) {
                 for (const auto& topic : declared_) by_topic.try_emplace(topic, TopicStats{topic});
                 for (auto& [topic, t] : by_topic) {
-                    ensure_topic(c, topic);
                     auto [ready, dead] = declare_queues(c, topic);
+                    bind_once(c, topic);
                     t.ready += ready;
                     t.dead += dead;
                 }
@@ -278,9 +278,13 @@ private:
     void ensure_topic(AmqpConnection& c, const std::string& topic) {
         if (declared_.count(topic)) return;
         declare_queues(c, topic);
+        bind_once(c, topic);
+    }
+
+    void bind_once(AmqpConnection& c, const std::string& topic) {
+        if (!declared_.insert(topic).second) return;
         c.bind(queue_name(topic), exchange("jobs"), topic);
         c.bind(dead_queue_name(topic), exchange("dead"), topic);
-        declared_.insert(topic);
     }
 
     // Declaring a queue again is how AMQP tells its depth: {ready, dead} messages.
