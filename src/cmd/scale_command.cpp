@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "cmd/exit_codes.hpp"
+#include "scale/policy_file.hpp"
 #include "scale/simulation.hpp"
 
 namespace mindme::cmd {
@@ -28,16 +29,19 @@ void define_scale(CLI::App& cli, ScaleOptions& o, std::string& command) {
         "simulate",
         "replay a metric trace through a group and its policies and alarms, as AWS "
         "parameters in JSON or YAML, and write one CSV row per evaluation");
-    simulate->add_option("--group", o.group, "create-auto-scaling-group parameters")->required();
-    simulate->add_option("--policy", o.policies, "put-scaling-policy parameters (repeatable)");
+    simulate->add_option("--group", o.group,
+                         "create-auto-scaling-group parameters (not with a policy file)");
+    simulate->add_option("--policy", o.policies,
+                         "put-scaling-policy parameters (repeatable), or one MindMe policy "
+                         "file, which holds the group too");
     simulate->add_option("--alarm", o.alarms, "put-metric-alarm parameters (repeatable)");
     simulate->add_option("--trace", o.trace, "CSV t_seconds,metric,value")->required();
     simulate->add_option("--out", o.out, "the CSV to write; - for standard output")->required();
     simulate
         ->add_option("--launch-seconds", o.launch_seconds,
-                     "how long a launched instance takes to be InService")
-        ->check(CLI::Range(std::int64_t{0}, std::int64_t{86400}))
-        ->capture_default_str();
+                     "how long a launched instance takes to be InService (default: the policy "
+                     "file's Launch Time, else 0)")
+        ->check(CLI::Range(std::int64_t{0}, std::int64_t{86400}));
     simulate
         ->add_option("--scale-out-cooldown", o.scale_out_cooldown,
                      "Application Auto Scaling's scale-out cooldown in seconds (with "
@@ -53,10 +57,30 @@ void define_scale(CLI::App& cli, ScaleOptions& o, std::string& command) {
 int run_scale_simulate(const ScaleOptions& o) {
     try {
         scale::Simulation sim;
-        sim.group = scale::parse_aws_group(read_file(o.group), o.group);
-        sim.group.launch_seconds = o.launch_seconds;
-        for (const auto& p : o.policies)
-            sim.policies.push_back(scale::parse_aws_policy(read_file(p), p));
+        std::optional<std::string> policy_file;
+        std::vector<scale::AwsPolicy> aws_policies;
+        for (const auto& p : o.policies) {
+            auto text = read_file(p);
+            if (!scale::looks_like_policy_file(text)) {
+                aws_policies.push_back(scale::parse_aws_policy(text, p));
+                continue;
+            }
+            if (policy_file)
+                throw std::invalid_argument("one policy file at a time: " + *policy_file + " and " +
+                                            p);
+            policy_file = p;
+            sim = scale::to_simulation(scale::parse_policy_file(text, p));
+        }
+        if (policy_file && !o.group.empty())
+            throw std::invalid_argument("--group and the policy file " + *policy_file +
+                                        " both describe the group; give one");
+        if (!policy_file) {
+            if (o.group.empty())
+                throw std::invalid_argument("--group is required without a policy file");
+            sim.group = scale::parse_aws_group(read_file(o.group), o.group);
+        }
+        if (o.launch_seconds) sim.group.launch_seconds = *o.launch_seconds;
+        for (auto& p : aws_policies) sim.policies.push_back(std::move(p));
         for (const auto& a : o.alarms)
             sim.alarms.push_back(scale::parse_aws_alarm(read_file(a), a));
         if (o.scale_out_cooldown || o.scale_in_cooldown)

@@ -15,7 +15,7 @@ struct ScaleOptions {
     std::vector<std::string> alarms;
     std::string trace;
     std::string out;
-    std::int64_t launch_seconds = 0;
+    std::optional<std::int64_t> launch_seconds;
     std::optional<std::int64_t> scale_out_cooldown;
     std::optional<std::int64_t> scale_in_cooldown;
 };

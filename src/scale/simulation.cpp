@@ -24,6 +24,21 @@ struct Alarmed {
     std::unique_ptr<AlarmedScaler> scaler;
 };
 
+// An alarm without actions: evaluated and reported, acting on nothing.
+class AlarmOnly final : public AlarmedScaler {
+public:
+    explicit AlarmOnly(const AlarmSpec& spec) : alarm_(spec) {}
+    void record(std::int64_t t, double value) override { alarm_.record(t, value); }
+    int evaluate(std::int64_t now) override {
+        alarm_.evaluate(now);
+        return 0;
+    }
+    AlarmState state() const override { return alarm_.state(); }
+
+private:
+    Alarm alarm_;
+};
+
 std::string policy_name(const AwsPolicy& p) {
     if (const auto* t = std::get_if<AwsTargetTracking>(&p)) return t->spec.name;
     if (const auto* s = std::get_if<AwsStepPolicy>(&p)) return s->name;
@@ -71,17 +86,22 @@ std::string simulate(const Simulation& sim, const std::vector<TracePoint>& trace
     Group group(sim.group, 0);
     std::vector<TargetTrackingSpec> tracking;
     std::vector<std::string> tracking_metrics;
+    std::int64_t step = 60;
     for (const auto& p : sim.policies)
         if (const auto* t = std::get_if<AwsTargetTracking>(&p)) {
             tracking.push_back(t->spec);
             tracking_metrics.push_back(t->metric);
+            step = std::min(step, t->spec.period_seconds);
         }
     TargetTrackingScaler tracker(group, tracking, sim.cooldowns);
 
     std::vector<Alarmed> alarmed;
-    std::int64_t step = 60;
     for (const auto& a : sim.alarms) {
         step = std::min(step, a.spec.period_seconds);
+        if (a.actions.empty()) {
+            alarmed.push_back({a.spec.name, a.metric, std::make_unique<AlarmOnly>(a.spec)});
+            continue;
+        }
         for (const auto& action : a.actions) {
             auto named = std::find_if(sim.policies.begin(), sim.policies.end(),
                                       [&](const AwsPolicy& p) { return policy_name(p) == action; });
