@@ -82,20 +82,28 @@ std::vector<TracePoint> parse_trace(const std::string& csv, const std::string& o
     return points;
 }
 
-std::string simulate(const Simulation& sim, const std::vector<TracePoint>& trace) {
-    Group group(sim.group, 0);
+struct Replay::Engine {
+    explicit Engine(const Simulation& sim);
+
+    Group group;
     std::vector<TargetTrackingSpec> tracking;
     std::vector<std::string> tracking_metrics;
+    std::unique_ptr<TargetTrackingScaler> tracker;
+    std::vector<Alarmed> alarmed;
+    std::vector<std::string> names;
     std::int64_t step = 60;
+};
+
+Replay::Engine::Engine(const Simulation& sim) : group(sim.group, 0) {
     for (const auto& p : sim.policies)
         if (const auto* t = std::get_if<AwsTargetTracking>(&p)) {
             tracking.push_back(t->spec);
             tracking_metrics.push_back(t->metric);
             step = std::min(step, t->spec.period_seconds);
+            names.push_back(t->spec.name + "-AlarmHigh");
+            names.push_back(t->spec.name + "-AlarmLow");
         }
-    TargetTrackingScaler tracker(group, tracking, sim.cooldowns);
-
-    std::vector<Alarmed> alarmed;
+    tracker = std::make_unique<TargetTrackingScaler>(group, tracking, sim.cooldowns);
     for (const auto& a : sim.alarms) {
         step = std::min(step, a.spec.period_seconds);
         if (a.actions.empty()) {
@@ -126,30 +134,58 @@ std::string simulate(const Simulation& sim, const std::vector<TracePoint>& trace
             alarmed.push_back(std::move(s));
         }
     }
+    for (const auto& s : alarmed) names.push_back(s.column);
+}
 
+Replay::Replay(const Simulation& simulation) : engine_(std::make_unique<Engine>(simulation)) {}
+Replay::~Replay() = default;
+
+std::int64_t Replay::step_seconds() const { return engine_->step; }
+
+void Replay::record(const std::string& metric, std::int64_t t, double value) {
+    auto& e = *engine_;
+    for (std::size_t i = 0; i < e.tracking_metrics.size(); ++i)
+        if (e.tracking_metrics[i] == metric) e.tracker->record(i, t, value);
+    for (auto& s : e.alarmed)
+        if (s.metric == metric) s.scaler->record(t, value);
+}
+
+void Replay::evaluate(std::int64_t now) {
+    auto& e = *engine_;
+    if (!e.tracking.empty()) e.tracker->evaluate(now);
+    for (auto& s : e.alarmed) s.scaler->evaluate(now);
+}
+
+const Group& Replay::group() const { return engine_->group; }
+const std::vector<std::string>& Replay::alarm_names() const { return engine_->names; }
+
+std::vector<AlarmState> Replay::alarm_states() const {
+    std::vector<AlarmState> states;
+    for (std::size_t i = 0; i < engine_->tracking.size(); ++i) {
+        states.push_back(engine_->tracker->high_state(i));
+        states.push_back(engine_->tracker->low_state(i));
+    }
+    for (const auto& s : engine_->alarmed) states.push_back(s.scaler->state());
+    return states;
+}
+
+std::string simulate(const Simulation& sim, const std::vector<TracePoint>& trace) {
+    Replay replay(sim);
+    auto step = replay.step_seconds();
     std::ostringstream out;
     out << "t_seconds,desired,in_service,warming";
-    for (const auto& t : tracking) out << ',' << t.name << "-AlarmHigh," << t.name << "-AlarmLow";
-    for (const auto& s : alarmed) out << ',' << s.column;
+    for (const auto& name : replay.alarm_names()) out << ',' << name;
     out << '\n';
     std::int64_t last = trace.empty() ? 0 : trace.back().t;
     std::size_t next = 0;
     for (std::int64_t now = step; now <= last + step; now += step) {
-        for (; next < trace.size() && trace[next].t < now; ++next) {
-            const auto& p = trace[next];
-            for (std::size_t i = 0; i < tracking_metrics.size(); ++i)
-                if (tracking_metrics[i] == p.metric) tracker.record(i, p.t, p.value);
-            for (auto& s : alarmed)
-                if (s.metric == p.metric) s.scaler->record(p.t, p.value);
-        }
-        if (!tracking.empty()) tracker.evaluate(now);
-        for (auto& s : alarmed) s.scaler->evaluate(now);
+        for (; next < trace.size() && trace[next].t < now; ++next)
+            replay.record(trace[next].metric, trace[next].t, trace[next].value);
+        replay.evaluate(now);
+        const auto& group = replay.group();
         out << now << ',' << group.desired() << ',' << group.in_service(now) << ','
             << group.warming(now);
-        for (std::size_t i = 0; i < tracking.size(); ++i)
-            out << ',' << alarm_state_name(tracker.high_state(i)) << ','
-                << alarm_state_name(tracker.low_state(i));
-        for (const auto& s : alarmed) out << ',' << alarm_state_name(s.scaler->state());
+        for (auto state : replay.alarm_states()) out << ',' << alarm_state_name(state);
         out << '\n';
     }
     return out.str();
