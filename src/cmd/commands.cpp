@@ -252,6 +252,7 @@ void define_cli(CLI::App& cli, Options& o) {
     seed->callback([&o] { o.command = "seed"; });
     define_loadtest(cli, o.loadtest, o.command);
     define_scale(cli, o.scale, o.command);
+    define_plan(cli, o.plan, o.command);
     cli.add_subcommand("version", "print the version and exit")->callback([&o] {
         o.command = "version";
     });
@@ -291,6 +292,7 @@ int run(const Options& o, const sigset_t& stop_signals) {
     if (o.command == "migrate") return run_migrate(o);
     if (o.command == "loadtest") return run_loadtest(o.loadtest);
     if (o.command == "scale-simulate") return run_scale_simulate(o.scale);
+    if (o.command == "plan") return run_plan(o.plan);
     if (o.command == "seed") {
         auto config = load_or_report(o);
         if (!config) return kExitUsage;

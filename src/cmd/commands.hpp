@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "cmd/loadtest_command.hpp"
+#include "cmd/plan_command.hpp"
 #include "cmd/scale_command.hpp"
 
 namespace mindme::cmd {
@@ -23,6 +24,7 @@ struct Options {
     std::string seed_prefix = "user";
     LoadtestOptions loadtest;
     ScaleOptions scale;
+    PlanOptions plan;
 };
 
 void define_cli(CLI::App& cli, Options& options);

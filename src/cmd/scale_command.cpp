@@ -1,26 +1,11 @@
 #include "cmd/scale_command.hpp"
 
-#include <fstream>
-#include <iostream>
-#include <sstream>
-
-#include "cmd/exit_codes.hpp"
+#include "cmd/command_output.hpp"
+#include "core/text.hpp"
 #include "scale/policy_file.hpp"
 #include "scale/simulation.hpp"
 
 namespace mindme::cmd {
-
-namespace {
-
-std::string read_file(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw std::invalid_argument("cannot read " + path);
-    std::ostringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
-
-}  // namespace
 
 void define_scale(CLI::App& cli, ScaleOptions& o, std::string& command) {
     auto* scale = cli.add_subcommand("scale", "the auto scaling engine (docs/scaling.md)");
@@ -55,12 +40,12 @@ void define_scale(CLI::App& cli, ScaleOptions& o, std::string& command) {
 }
 
 int run_scale_simulate(const ScaleOptions& o) {
-    try {
+    return run_reporting_errors("scale simulate", [&] {
         scale::Simulation sim;
         std::optional<std::string> policy_file;
         std::vector<scale::AwsPolicy> aws_policies;
         for (const auto& p : o.policies) {
-            auto text = read_file(p);
+            auto text = core::read_text_file(p);
             if (!scale::looks_like_policy_file(text)) {
                 aws_policies.push_back(scale::parse_aws_policy(text, p));
                 continue;
@@ -77,31 +62,19 @@ int run_scale_simulate(const ScaleOptions& o) {
         if (!policy_file) {
             if (o.group.empty())
                 throw std::invalid_argument("--group is required without a policy file");
-            sim.group = scale::parse_aws_group(read_file(o.group), o.group);
+            sim.group = scale::parse_aws_group(core::read_text_file(o.group), o.group);
         }
         if (o.launch_seconds) sim.group.launch_seconds = *o.launch_seconds;
         for (auto& p : aws_policies) sim.policies.push_back(std::move(p));
         for (const auto& a : o.alarms)
-            sim.alarms.push_back(scale::parse_aws_alarm(read_file(a), a));
+            sim.alarms.push_back(scale::parse_aws_alarm(core::read_text_file(a), a));
         if (o.scale_out_cooldown || o.scale_in_cooldown)
             sim.cooldowns = scale::Cooldowns{o.scale_out_cooldown.value_or(300),
                                              o.scale_in_cooldown.value_or(300), 0};
-        auto csv = scale::simulate(sim, scale::parse_trace(read_file(o.trace), o.trace));
-        if (o.out == "-") {
-            std::cout << csv << std::flush;
-            return 0;
-        }
-        std::ofstream out(o.out, std::ios::trunc);
-        out << csv;
-        if (!out.flush()) throw std::runtime_error("cannot write " + o.out);
+        auto csv = scale::simulate(sim, scale::parse_trace(core::read_text_file(o.trace), o.trace));
+        write_output(csv, o.out);
         return 0;
-    } catch (const std::invalid_argument& e) {
-        std::cerr << "mindme scale simulate: " << e.what() << "\n";
-        return kExitUsage;
-    } catch (const std::exception& e) {
-        std::cerr << "mindme scale simulate: " << e.what() << "\n";
-        return kExitFailure;
-    }
+    });
 }
 
 }  // namespace mindme::cmd

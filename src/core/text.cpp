@@ -1,5 +1,9 @@
 #include "core/text.hpp"
 
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
 namespace mindme::core {
 
 std::string_view trim(std::string_view s, std::string_view chars) {
@@ -86,6 +90,14 @@ void append_html_escaped(std::string& out, char c) {
         default:
             out += c;
     }
+}
+
+std::string read_text_file(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream text;
+    if (in) text << in.rdbuf();
+    if (!in || in.bad()) throw std::invalid_argument("cannot read " + path);
+    return text.str();
 }
 
 }  // namespace mindme::core

@@ -27,6 +27,10 @@ std::string valid_utf8(std::string_view in);
 // `c` as HTML text or attribute content (&lt; &gt; &amp; &quot; &#39; for the specials).
 void append_html_escaped(std::string& out, char c);
 
+// The whole file at `path`. Throws std::invalid_argument("cannot read PATH") when it
+// cannot be read: a path given by a user is an input error.
+std::string read_text_file(const std::string& path);
+
 // `s` with ASCII letters lower-cased (what case-insensitive keys compare).
 std::string ascii_lower(std::string_view s);
 

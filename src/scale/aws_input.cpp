@@ -1,25 +1,15 @@
 #include "scale/aws_input.hpp"
 
-#include <yaml-cpp/yaml.h>
-
 #include <stdexcept>
+
+#include "scale/yaml_input.hpp"
 
 namespace mindme::scale {
 
 namespace {
 
-[[noreturn]] void refuse(const std::string& origin, const std::string& what) {
-    throw std::invalid_argument(origin + ": " + what);
-}
-
 YAML::Node load(const std::string& text, const std::string& origin) {
-    try {
-        auto node = YAML::Load(text);
-        if (!node.IsMap()) refuse(origin, "expected an object of AWS parameters");
-        return node;
-    } catch (const YAML::Exception& e) {
-        refuse(origin, std::string("not JSON or YAML: ") + e.what());
-    }
+    return load_mapping(text, origin, "an object of AWS parameters");
 }
 
 template <class T>

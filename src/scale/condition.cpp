@@ -50,13 +50,6 @@ constexpr std::array<Alias, 22> kAliases{{
     {"backlog", Metric::kQueueDepth},
 }};
 
-std::string squeeze(std::string_view words) {
-    std::string out;
-    for (char c : core::ascii_lower(words))
-        if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) out += c;
-    return out;
-}
-
 [[noreturn]] void refuse(const std::string& what, const std::string& why) {
     throw std::invalid_argument(what + ": " + why);
 }
@@ -167,6 +160,13 @@ Action parse_action(std::string_view text, const std::string& what) {
 
 }  // namespace
 
+std::string squeezed(std::string_view words) {
+    std::string out;
+    for (char c : core::ascii_lower(words))
+        if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) out += c;
+    return out;
+}
+
 const MetricInfo& metric_info(Metric metric) {
     for (const auto& info : kMetrics)
         if (info.metric == metric) return info;
@@ -174,7 +174,7 @@ const MetricInfo& metric_info(Metric metric) {
 }
 
 std::optional<Metric> metric_named(std::string_view words) {
-    auto key = squeeze(words);
+    auto key = squeezed(words);
     for (const auto& alias : kAliases)
         if (key == alias.words) return alias.metric;
     return std::nullopt;

@@ -13,6 +13,10 @@
 
 namespace mindme::scale {
 
+// `words` lower-cased with everything but letters and digits dropped: how policy files
+// compare keys and metric names ("Min Size", "min_size" and "MinSize" are one key).
+std::string squeezed(std::string_view words);
+
 // The metrics a policy file may name. Each has one unit and one name in traces (the
 // CloudWatch name where there is one).
 enum class Metric {

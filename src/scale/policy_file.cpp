@@ -1,26 +1,13 @@
 #include "scale/policy_file.hpp"
 
-#include <yaml-cpp/yaml.h>
-
 #include <cmath>
 #include <stdexcept>
+
+#include "scale/yaml_input.hpp"
 
 namespace mindme::scale {
 
 namespace {
-
-[[noreturn]] void refuse(const std::string& where, const std::string& why) {
-    throw std::invalid_argument(where + ": " + why);
-}
-
-std::string squeeze_key(const std::string& key) {
-    std::string out;
-    for (char c : key) {
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-        if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) out += c;
-    }
-    return out;
-}
 
 std::string scalar(const YAML::Node& node, const std::string& where) {
     if (!node.IsScalar()) refuse(where, "expected a value, not a list or a mapping");
@@ -37,8 +24,8 @@ int whole(const YAML::Node& node, const std::string& where) {
     } catch (const std::exception&) {
         refuse(where, "expected a whole number");
     }
-    if (unit.find_first_not_of(" ") != std::string::npos && squeeze_key(unit) != "instances" &&
-        squeeze_key(unit) != "instance")
+    if (unit.find_first_not_of(" ") != std::string::npos && squeezed(unit) != "instances" &&
+        squeezed(unit) != "instance")
         refuse(where, "expected a whole number of instances");
     if (value != std::floor(value) || value < 0 || value > 1e6)
         refuse(where, "expected a whole number ≥ 0");
@@ -86,7 +73,7 @@ PolicyTarget target(Metric metric, const YAML::Node& node, const std::string& wh
 const char* kKnownKeys =
     "Name, Instance Type, Min Size, Max Size, Desired Capacity, Target <metric>, Scale Out "
     "Cooldown, Scale In Cooldown, Default Cooldown, Instance Warmup, Launch Time, Period, "
-    "Auto Scaling Triggers, CloudWatch Metrics";
+    "Auto Scaling Triggers, CloudWatch Metrics, Capacity, Services";
 
 }  // namespace
 
@@ -104,58 +91,52 @@ bool looks_like_policy_file(const std::string& text) {
 }
 
 PolicyFile parse_policy_file(const std::string& text, const std::string& origin) {
-    YAML::Node doc;
-    try {
-        doc = YAML::Load(text);
-    } catch (const YAML::Exception& e) {
-        refuse(origin, std::string("not YAML: ") + e.what());
-    }
-    if (!doc.IsMap()) refuse(origin, "expected a mapping of policy settings");
+    auto doc = load_mapping(text, origin, "a mapping of policy settings");
     PolicyFile p;
     std::optional<std::int64_t> scale_out, scale_in;
     bool min_given = false, desired_given = false;
     std::vector<std::pair<std::string, Condition>> triggers, alarms;
-    for (const auto& item : doc) {
-        auto key_text = item.first.as<std::string>();
-        auto key = squeeze_key(key_text);
-        auto where = origin + ": " + key_text;
-        const auto& v = item.second;
-        if (key == "name") {
-            p.name = scalar(v, where);
-        } else if (key == "instancetype") {
-            p.instance_type = scalar(v, where);
-        } else if (key == "minsize" || key == "mininstances" || key == "minimuminstances") {
-            p.group.min_size = whole(v, where);
-            min_given = true;
-        } else if (key == "maxsize" || key == "maxinstances" || key == "maximuminstances") {
-            p.group.max_size = whole(v, where);
-        } else if (key == "desiredcapacity" || key == "desired") {
-            p.group.desired = whole(v, where);
-            desired_given = true;
-        } else if (key == "scaleoutcooldown") {
-            scale_out = parse_seconds(scalar(v, where), where);
-        } else if (key == "scaleincooldown") {
-            scale_in = parse_seconds(scalar(v, where), where);
-        } else if (key == "defaultcooldown") {
-            p.group.default_cooldown = parse_seconds(scalar(v, where), where);
-        } else if (key == "instancewarmup" || key == "defaultinstancewarmup") {
-            p.group.default_instance_warmup = parse_seconds(scalar(v, where), where);
-        } else if (key == "launchtime" || key == "launchseconds") {
-            p.group.launch_seconds = parse_seconds(scalar(v, where), where);
-        } else if (key == "period" || key == "evaluationperiod") {
-            p.period_seconds = parse_seconds(scalar(v, where), where);
-            if (p.period_seconds < 1) refuse(where, "the period must be at least 1 second");
-        } else if (key == "autoscalingtriggers" || key == "triggers") {
-            triggers = conditions(v, where);
-        } else if (key == "cloudwatchmetrics" || key == "cloudwatchalarms" || key == "alarms") {
-            alarms = conditions(v, where);
-        } else if (auto metric =
-                       key.starts_with("target") ? metric_named(key.substr(6)) : std::nullopt) {
-            p.targets.push_back(target(*metric, v, where));
-        } else {
-            refuse(where, "unknown setting; known: " + std::string(kKnownKeys));
-        }
-    }
+    for_each_setting(
+        doc, origin, ": ",
+        [&](const std::string& key, const std::string& where, const YAML::Node& v) {
+            if (key == "name") {
+                p.name = scalar(v, where);
+            } else if (key == "instancetype") {
+                p.instance_type = scalar(v, where);
+            } else if (key == "minsize" || key == "mininstances" || key == "minimuminstances") {
+                p.group.min_size = whole(v, where);
+                min_given = true;
+            } else if (key == "maxsize" || key == "maxinstances" || key == "maximuminstances") {
+                p.group.max_size = whole(v, where);
+            } else if (key == "desiredcapacity" || key == "desired") {
+                p.group.desired = whole(v, where);
+                desired_given = true;
+            } else if (key == "scaleoutcooldown") {
+                scale_out = parse_seconds(scalar(v, where), where);
+            } else if (key == "scaleincooldown") {
+                scale_in = parse_seconds(scalar(v, where), where);
+            } else if (key == "defaultcooldown") {
+                p.group.default_cooldown = parse_seconds(scalar(v, where), where);
+            } else if (key == "instancewarmup" || key == "defaultinstancewarmup") {
+                p.group.default_instance_warmup = parse_seconds(scalar(v, where), where);
+            } else if (key == "launchtime" || key == "launchseconds") {
+                p.group.launch_seconds = parse_seconds(scalar(v, where), where);
+            } else if (key == "period" || key == "evaluationperiod") {
+                p.period_seconds = parse_seconds(scalar(v, where), where);
+                if (p.period_seconds < 1) refuse(where, "the period must be at least 1 second");
+            } else if (key == "autoscalingtriggers" || key == "triggers") {
+                triggers = conditions(v, where);
+            } else if (key == "cloudwatchmetrics" || key == "cloudwatchalarms" || key == "alarms") {
+                alarms = conditions(v, where);
+            } else if (key == "capacity" || key == "services") {
+                // mindme plan's (scale/capacity_plan.hpp)
+            } else if (auto metric =
+                           key.starts_with("target") ? metric_named(key.substr(6)) : std::nullopt) {
+                p.targets.push_back(target(*metric, v, where));
+            } else {
+                refuse(where, "unknown setting; known: " + std::string(kKnownKeys));
+            }
+        });
     if (!min_given) refuse(origin, "Min Size is required");
     if (!desired_given) p.group.desired = p.group.min_size;
     try {

@@ -115,7 +115,7 @@ TEST(PolicyFile, BadFilesAreRefusedNamingTheSetting) {
     expect_refused("Min Size: 1\nMax Size: 4\nAuto Scaling Triggers:\n  up: CPU ~ 80\n",
                    "Auto Scaling Triggers.up");
     expect_refused("[1, 2]", "expected a mapping");
-    expect_refused("Min Size: [1\n", "not YAML");
+    expect_refused("Min Size: [1\n", "not JSON or YAML");
 }
 
 TEST(PolicyFile, ToldFromAwsParameters) {

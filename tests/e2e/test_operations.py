@@ -143,36 +143,6 @@ class CommandLineTest(unittest.TestCase):
         finally:
             holder.close()
 
-    def test_scale_simulate_replays_a_trace_through_aws_shaped_policies(self):
-        with tempfile.TemporaryDirectory() as d:
-            def write(name, text):
-                path = os.path.join(d, name)
-                with open(path, "w") as f:
-                    f.write(text)
-                return path
-            group = write("group.json", '{"MinSize": 2, "MaxSize": 20, "DesiredCapacity": 10}')
-            policy = write("cpu.yaml", "PolicyName: cpu\nPolicyType: TargetTrackingScaling\n"
-                           "TargetTrackingConfiguration:\n  PredefinedMetricSpecification:\n"
-                           "    PredefinedMetricType: ASGAverageCPUUtilization\n"
-                           "  TargetValue: 70\n")
-            trace = write("trace.csv", "t_seconds,metric,value\n" + "".join(
-                "%d,ASGAverageCPUUtilization,84\n" % (60 * i) for i in range(3)))
-            out = os.path.join(d, "out.csv")
-            run = self.run_mindme("scale", "simulate", "--group", group, "--policy", policy,
-                                  "--trace", trace, "--out", out, "--launch-seconds", "30")
-            self.assertEqual(run.returncode, 0, run.stderr)
-            with open(out) as f:
-                rows = f.read().splitlines()
-            self.assertEqual(rows[0], "t_seconds,desired,in_service,warming,cpu-AlarmHigh,"
-                                      "cpu-AlarmLow")
-            # Three breaching minutes: 12 desired, the two new instances pending (30 s).
-            self.assertEqual(rows[-1], "180,12,10,0,ALARM,OK")
-            bad = write("bad.json", '{"MinSize": 5, "MaxSize": 2}')
-            run = self.run_mindme("scale", "simulate", "--group", bad, "--trace", trace,
-                                  "--out", out)
-            self.assertEqual(run.returncode, 2)
-            self.assertIn("bad.json: MaxSize must be at least MinSize", run.stderr)
-
     def test_migrate_applies_the_schema_once(self):
         with tempfile.TemporaryDirectory() as data:
             first = self.run_mindme("migrate", "--data", data)

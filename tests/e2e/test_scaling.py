@@ -1,0 +1,132 @@
+"""The auto scaling commands: mindme scale simulate and mindme plan (docs/scaling.md)."""
+import csv
+import io
+import os
+import subprocess
+import tempfile
+import unittest
+
+from mindme_server import BIN
+
+EXAMPLE = os.path.join(os.path.dirname(__file__), "../../examples/seed-250k")
+
+
+class ScalingCommandsTest(unittest.TestCase):
+    def run_mindme(self, *args):
+        return subprocess.run([BIN, *args], capture_output=True, text=True, timeout=60)
+
+    def test_scale_simulate_replays_a_trace_through_aws_shaped_policies(self):
+        with tempfile.TemporaryDirectory() as d:
+            def write(name, text):
+                path = os.path.join(d, name)
+                with open(path, "w") as f:
+                    f.write(text)
+                return path
+            group = write("group.json", '{"MinSize": 2, "MaxSize": 20, "DesiredCapacity": 10}')
+            policy = write("cpu.yaml", "PolicyName: cpu\nPolicyType: TargetTrackingScaling\n"
+                           "TargetTrackingConfiguration:\n  PredefinedMetricSpecification:\n"
+                           "    PredefinedMetricType: ASGAverageCPUUtilization\n"
+                           "  TargetValue: 70\n")
+            trace = write("trace.csv", "t_seconds,metric,value\n" + "".join(
+                "%d,ASGAverageCPUUtilization,84\n" % (60 * i) for i in range(3)))
+            out = os.path.join(d, "out.csv")
+            run = self.run_mindme("scale", "simulate", "--group", group, "--policy", policy,
+                                  "--trace", trace, "--out", out, "--launch-seconds", "30")
+            self.assertEqual(run.returncode, 0, run.stderr)
+            with open(out) as f:
+                rows = f.read().splitlines()
+            self.assertEqual(rows[0], "t_seconds,desired,in_service,warming,cpu-AlarmHigh,"
+                                      "cpu-AlarmLow")
+            # Three breaching minutes: 12 desired, the two new instances pending (30 s).
+            self.assertEqual(rows[-1], "180,12,10,0,ALARM,OK")
+            bad = write("bad.json", '{"MinSize": 5, "MaxSize": 2}')
+            run = self.run_mindme("scale", "simulate", "--group", bad, "--trace", trace,
+                                  "--out", out)
+            self.assertEqual(run.returncode, 2)
+            self.assertIn("bad.json: MaxSize must be at least MinSize", run.stderr)
+
+    def test_simulate_takes_the_seeds_policy_file_as_written(self):
+        with tempfile.TemporaryDirectory() as d:
+            trace = os.path.join(d, "trace.csv")
+            with open(trace, "w") as f:
+                f.write("t_seconds,metric,value\n" + "".join(
+                    "%d,CPUUtilization,90\n" % (60 * i) for i in range(3)))
+            run = self.run_mindme("scale", "simulate", "--policy",
+                                  os.path.join(EXAMPLE, "policy.yaml"), "--trace", trace,
+                                  "--out", "-")
+            self.assertEqual(run.returncode, 0, run.stderr)
+            rows = list(csv.DictReader(io.StringIO(run.stdout)))
+            # 50 desired; CPU above 70 % for 2 periods: the Scale Out trigger adds 10 %.
+            self.assertEqual(rows[0]["desired"], "50")
+            self.assertEqual(rows[1]["desired"], "55")
+            self.assertEqual(rows[1]["Scale Out-alarm"], "ALARM")
+            self.assertEqual(rows[0]["cpu_high"], "ALARM")  # the 80 % alarm, 1 of 1
+
+    def plan(self, *args):
+        return self.run_mindme("plan", "--policy", os.path.join(EXAMPLE, "policy.yaml"),
+                               "--policy", os.path.join(EXAMPLE, "mindme.yaml"),
+                               "--trace", os.path.join(EXAMPLE, "trace.csv"), *args)
+
+    def test_plan_reproduces_the_seed_scenario_with_both_fleets_costed(self):
+        run = self.plan()
+        self.assertEqual(run.returncode, 0, run.stderr)
+        text = run.stdout
+        self.assertIn("as of 2024-06-01", text)
+        self.assertIn("seed fleet (c6i.2xlarge)", text)
+        self.assertIn("MindMe (c6i.large)", text)
+        seed, rest = text.split("\nMindMe (c6i.large)\n")
+        mindme = rest.split("side by side")[0]
+        self.assertRegex(seed, r"instances: least +25\n")
+        self.assertRegex(seed, r"EC2 on demand \(\$/month\) +[\d,]+\n")
+        self.assertRegex(mindme, r"instances: least +2\n")
+        self.assertIn("measured", mindme)  # the capacity comes from bench/capacity.sh
+        self.assertIn("total on demand ($/month)", text)
+        self.assertRegex(text, r"seed fleet \(c6i.2xlarge\) costs \d+\.\d× MindMe")
+
+    def test_plan_writes_one_csv_row_per_fleet_and_minute_and_an_html_chart(self):
+        run = self.plan("--format", "csv")
+        self.assertEqual(run.returncode, 0, run.stderr)
+        rows = list(csv.DictReader(io.StringIO(run.stdout)))
+        seed = [r for r in rows if r["fleet"] == "seed fleet (c6i.2xlarge)"]
+        mindme = [r for r in rows if r["fleet"] == "MindMe (c6i.large)"]
+        self.assertEqual(len(seed), 1440)
+        self.assertEqual(len(mindme), 1440)
+        # The seed's group stays within its bounds and scales with the day.
+        desired = [int(r["desired"]) for r in seed]
+        self.assertGreaterEqual(min(desired), 25)
+        self.assertLessEqual(max(desired), 100)
+        self.assertGreater(max(desired), 50)
+        # The surge at 12:30 (280,000 users) sets off the emergency trigger's alarm.
+        surge = [r for r in seed if 750 * 60 < int(r["t_seconds"]) <= 760 * 60]
+        self.assertTrue(any("Emergency Scale Out-alarm" in r["alarms"] for r in surge))
+        with tempfile.TemporaryDirectory() as d:
+            out = os.path.join(d, "plan.html")
+            run = self.plan("--format", "html", "--out", out)
+            self.assertEqual(run.returncode, 0, run.stderr)
+            with open(out) as f:
+                html = f.read()
+            self.assertIn("<svg", html)
+            self.assertIn("Desired instances", html)
+            self.assertNotIn("http://", html)
+
+    def test_plan_refuses_bad_input_naming_it(self):
+        with tempfile.TemporaryDirectory() as d:
+            policy = os.path.join(d, "p.yaml")
+            with open(policy, "w") as f:
+                f.write("Min Size: 1\nMax Size: 2\nInstance Type: z9.huge\n"
+                        "Capacity: {Requests per Second: 10}\n")
+            trace = os.path.join(d, "t.csv")
+            with open(trace, "w") as f:
+                f.write("minute,users\n0,10\n")
+            run = self.run_mindme("plan", "--policy", policy, "--trace", trace)
+            self.assertEqual(run.returncode, 2)
+            self.assertIn('Instance Type "z9.huge" is not in the price table', run.stderr)
+            with open(trace, "w") as f:
+                f.write("minute,users\n0,ten\n")
+            run = self.run_mindme("plan", "--policy", policy, "--trace", trace)
+            self.assertEqual(run.returncode, 2)
+            self.assertIn("t.csv:2: the value must be a number", run.stderr)
+
+
+if __name__ == "__main__":
+    unittest.main()
