@@ -9,6 +9,7 @@
 #include "app/file_jobs.hpp"
 #include "app/files_routes.hpp"
 #include "app/health.hpp"
+#include "app/live_alarms.hpp"
 #include "app/memories_routes.hpp"
 #include "app/ops_routes.hpp"
 #include "app/search_jobs.hpp"
@@ -64,6 +65,7 @@ void declare_config(core::ConfigSchema& schema) {
     declare_auth_config(schema);
     declare_events_config(schema);
     core::log::declare_config(schema);
+    declare_alarms_config(schema);
 }
 
 struct App::Impl {
@@ -89,6 +91,7 @@ struct App::Impl {
         add_file_jobs(config, data_dir);
 
         add_ops_routes(router, health, lifecycle, registry);
+        alarms.emplace(config, registry);
         bool serves_api = role == Role::kAll || role == Role::kServe;
         if (serves_api) {
             auto threads = config.get_int("auth.hash_threads");
@@ -231,6 +234,7 @@ struct App::Impl {
     std::optional<Events> events;
     std::optional<Files> files_routes;
     HealthChecks health;
+    std::optional<LiveAlarms> alarms;
     http::Router router;
     guard::Guard guard;
     std::optional<http::StaticSite> site;
@@ -261,6 +265,7 @@ App::streamed_body_limit() {
 }
 
 void App::start_background() {
+    impl_->alarms->start();
     if (impl_->events) impl_->events->start();
     for (auto* runner : {&impl_->worker, &impl_->files})
         if (*runner) (*runner)->start();
@@ -274,6 +279,7 @@ void App::stop_background(std::chrono::milliseconds grace) {
         if (*runner) (*runner)->stop(std::max(left, std::chrono::milliseconds(0)));
     }
     if (impl_->events) impl_->events->stop();
+    impl_->alarms->stop();
 }
 
 }  // namespace mindme::app

@@ -10,13 +10,6 @@
 namespace mindme::metrics {
 namespace {
 
-struct ProcStat {
-    double cpu_seconds = 0;
-    double start_time_seconds = 0;
-    double virtual_bytes = 0;
-    double resident_bytes = 0;
-};
-
 double boot_time_seconds() {
     std::ifstream in("/proc/stat");
     std::string key;
@@ -31,8 +24,10 @@ double boot_time_seconds() {
     return 0;
 }
 
-ProcStat read_proc_stat() {
-    ProcStat s;
+}  // namespace
+
+ProcessStats read_process_stats() {
+    ProcessStats s;
     std::ifstream in("/proc/self/stat");
     std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     // Field 2 (comm) may contain spaces; fields are counted after its closing paren.
@@ -54,6 +49,8 @@ ProcStat read_proc_stat() {
     return s;
 }
 
+namespace {
+
 double open_fds() {
     double n = 0;
     if (DIR* d = opendir("/proc/self/fd")) {
@@ -64,11 +61,35 @@ double open_fds() {
     return n;
 }
 
+// The first number in the file at `path` ("max" and unreadable files give 0).
+double number_in(const char* path) {
+    std::ifstream in(path);
+    double v = 0;
+    return (in >> v) ? v : 0;
+}
+
 }  // namespace
+
+double memory_limit_bytes() {
+    double machine = 0;
+    std::ifstream meminfo("/proc/meminfo");
+    std::string key;
+    while (meminfo >> key) {
+        if (key == "MemTotal:") {
+            meminfo >> machine;
+            machine *= 1024;  // kB
+            break;
+        }
+        meminfo.ignore(1 << 20, '\n');
+    }
+    double cgroup = number_in("/sys/fs/cgroup/memory.max");
+    if (cgroup > 0 && (machine == 0 || cgroup < machine)) return cgroup;
+    return machine;
+}
 
 void add_process_collector(Registry& registry) {
     registry.add_collector([](std::string& out) {
-        auto s = read_proc_stat();
+        auto s = read_process_stats();
         write_header(out, "process_cpu_seconds_total", "Total user and system CPU time.",
                      MetricType::kCounter);
         write_sample(out, "process_cpu_seconds_total", s.cpu_seconds);

@@ -89,6 +89,14 @@ public:
         return *it->second;
     }
 
+    // Calls `visit(label values, child)` for every child, under the family's lock: for
+    // readers that aggregate over labels (the live alarms).
+    void for_each(
+        const std::function<void(const std::vector<std::string>&, const T&)>& visit) const {
+        std::lock_guard lock(mutex_);
+        for (const auto& [values, child] : children_) visit(values, *child);
+    }
+
 protected:
     void render_children(std::string& out) const override;
 
@@ -112,6 +120,15 @@ public:
 
     Counter& counter(std::string name, std::string help);
     Gauge& gauge(std::string name, std::string help);
+
+    // The family registered under `name` with type F, else nullptr.
+    template <class F>
+    const F* find(std::string_view name) const {
+        std::lock_guard lock(mutex_);
+        for (const auto& f : families_)
+            if (f->name() == name) return dynamic_cast<const F*>(f.get());
+        return nullptr;
+    }
 
     // A collector appends whole families (with # HELP/# TYPE) computed at scrape
     // time, for values owned elsewhere (process statistics, pool sizes).

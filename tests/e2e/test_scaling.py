@@ -6,7 +6,7 @@ import subprocess
 import tempfile
 import unittest
 
-from mindme_server import BIN
+from mindme_server import BIN, Server, until
 
 EXAMPLE = os.path.join(os.path.dirname(__file__), "../../examples/seed-250k")
 
@@ -126,6 +126,35 @@ class ScalingCommandsTest(unittest.TestCase):
             run = self.run_mindme("plan", "--policy", policy, "--trace", trace)
             self.assertEqual(run.returncode, 2)
             self.assertIn("t.csv:2: the value must be a number", run.stderr)
+
+
+
+class LiveAlarmsTest(unittest.TestCase):
+    def test_an_alarm_goes_off_shows_in_metrics_is_logged_and_clears(self):
+        # One-second periods, 2 of 3 to alarm; more than 60 requests a minute (one a
+        # second) breach. Progress is read from the log: a scrape is a request too.
+        sets = ["alarms.period_seconds=1", "alarms.evaluation_periods=3",
+                "alarms.datapoints_to_alarm=2", "alarms.requests_per_minute=60"]
+        with Server(*sets) as server:
+            def changes():
+                return [l.get("to") for l in server.lines()
+                        if l.get("msg") == "alarm state changed"
+                        and l.get("alarm") == "requests_high"]
+
+            def busy_until_alarm():
+                for _ in range(50):
+                    server.request("GET", "/v1/ping")
+                return "ALARM" in changes()
+
+            self.assertTrue(until(busy_until_alarm, seconds=20), changes())
+            # From ALARM, two quiet periods at least before OK: the scrape sees ALARM.
+            _, _, body = server.request("GET", "/metrics")
+            text = body.decode()
+            self.assertIn('alarm_state{alarm="requests_high",state="ALARM"} 1', text)
+            self.assertIn('alarm_state{alarm="requests_high",state="OK"} 0', text)
+            self.assertIn('alarm_threshold{alarm="requests_high"} 60', text)
+            # Quiet: back to OK, logged.
+            self.assertTrue(until(lambda: changes()[-1] == "OK", seconds=20), changes())
 
 
 if __name__ == "__main__":
