@@ -292,6 +292,7 @@ int run(const Options& o, const sigset_t& stop_signals) {
     if (o.command == "migrate") return run_migrate(o);
     if (o.command == "loadtest") return run_loadtest(o.loadtest);
     if (o.command == "scale-simulate") return run_scale_simulate(o.scale);
+    if (o.command == "scale-export") return run_scale_export(o.scale);
     if (o.command == "plan") return run_plan(o.plan);
     if (o.command == "seed") {
         auto config = load_or_report(o);

@@ -2,6 +2,7 @@
 
 #include "cmd/command_output.hpp"
 #include "core/text.hpp"
+#include "scale/exporters.hpp"
 #include "scale/policy_file.hpp"
 #include "scale/simulation.hpp"
 
@@ -37,6 +38,35 @@ void define_scale(CLI::App& cli, ScaleOptions& o, std::string& command) {
                      "Application Auto Scaling's scale-in cooldown in seconds")
         ->check(CLI::Range(std::int64_t{0}, std::int64_t{86400}));
     simulate->callback([&command] { command = "scale-simulate"; });
+
+    auto* exporter = scale->add_subcommand(
+        "export",
+        "write a policy file's policies for AWS (CLI parameters as JSON), Terraform or "
+        "Kubernetes (an HPA, or a KEDA ScaledObject when it tracks queue depth)");
+    exporter->add_option("--policy", o.export_policy, "a MindMe policy file")->required();
+    exporter->add_option("--format", o.export_format, "aws, terraform or kubernetes")
+        ->required()
+        ->check(CLI::IsMember({"aws", "terraform", "kubernetes"}));
+    exporter->add_option("--name", o.export_name, "the group, service or deployment name")
+        ->capture_default_str();
+    exporter->add_option("--queue", o.export_queue, "KEDA: the RabbitMQ queue to watch")
+        ->capture_default_str();
+    exporter->add_option("--out", o.out, "the file to write; - for standard output")
+        ->capture_default_str();
+    exporter->callback([&command] { command = "scale-export"; });
+}
+
+int run_scale_export(const ScaleOptions& o) {
+    return run_reporting_errors("scale export", [&] {
+        auto policy =
+            scale::parse_policy_file(core::read_text_file(o.export_policy), o.export_policy);
+        scale::ExportOptions options{o.export_name, o.export_queue};
+        write_output(o.export_format == "aws"         ? scale::export_aws(policy, options)
+                     : o.export_format == "terraform" ? scale::export_terraform(policy, options)
+                                                      : scale::export_kubernetes(policy, options),
+                     o.out.empty() ? "-" : o.out);
+        return 0;
+    });
 }
 
 int run_scale_simulate(const ScaleOptions& o) {

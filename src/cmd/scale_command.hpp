@@ -18,9 +18,14 @@ struct ScaleOptions {
     std::optional<std::int64_t> launch_seconds;
     std::optional<std::int64_t> scale_out_cooldown;
     std::optional<std::int64_t> scale_in_cooldown;
+    std::string export_policy;
+    std::string export_format;
+    std::string export_name = "mindme";
+    std::string export_queue = "mindme.memory.changed";
 };
 
 void define_scale(CLI::App& cli, ScaleOptions& options, std::string& command);
 int run_scale_simulate(const ScaleOptions& options);
+int run_scale_export(const ScaleOptions& options);
 
 }  // namespace mindme::cmd

@@ -3,6 +3,8 @@
 #include <stdexcept>
 #include <vector>
 
+#include "scale/enum_names.hpp"
+
 namespace mindme::scale {
 
 namespace {
@@ -23,6 +25,21 @@ const char* alarm_state_name(AlarmState state) {
             return "ALARM";
     }
     return "?";
+}
+
+namespace {
+constexpr std::pair<Comparison, const char*> kComparisons[] = {
+    {Comparison::kGreaterThanThreshold, "GreaterThanThreshold"},
+    {Comparison::kGreaterThanOrEqualToThreshold, "GreaterThanOrEqualToThreshold"},
+    {Comparison::kLessThanThreshold, "LessThanThreshold"},
+    {Comparison::kLessThanOrEqualToThreshold, "LessThanOrEqualToThreshold"},
+};
+}  // namespace
+
+const char* comparison_name(Comparison comparison) { return name_in(kComparisons, comparison); }
+
+std::optional<Comparison> comparison_named(std::string_view name) {
+    return value_in(kComparisons, name);
 }
 
 void validate(const AlarmSpec& spec) {

@@ -7,6 +7,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace mindme::scale {
 
@@ -19,6 +20,10 @@ enum class Comparison {
     kLessThanThreshold,
     kLessThanOrEqualToThreshold,
 };
+
+// AWS's names (GreaterThanThreshold, ...), both ways.
+const char* comparison_name(Comparison comparison);
+std::optional<Comparison> comparison_named(std::string_view name);
 
 enum class MissingData { kMissing, kIgnore, kBreaching, kNotBreaching };
 

@@ -30,9 +30,7 @@ T field(const YAML::Node& n, const char* key, const std::string& origin) {
 }
 
 AdjustmentType adjustment_type(const std::string& text, const std::string& origin) {
-    if (text == "ChangeInCapacity") return AdjustmentType::kChangeInCapacity;
-    if (text == "ExactCapacity") return AdjustmentType::kExactCapacity;
-    if (text == "PercentChangeInCapacity") return AdjustmentType::kPercentChangeInCapacity;
+    if (auto type = adjustment_type_named(text)) return *type;
     refuse(origin,
            "AdjustmentType must be ChangeInCapacity, ExactCapacity or PercentChangeInCapacity");
 }
@@ -128,14 +126,8 @@ AwsAlarm parse_aws_alarm(const std::string& text, const std::string& origin) {
     a.spec.datapoints_to_alarm = optional_field<int>(n, "DatapointsToAlarm", origin).value_or(0);
     a.spec.threshold = field<double>(n, "Threshold", origin);
     auto op = field<std::string>(n, "ComparisonOperator", origin);
-    if (op == "GreaterThanThreshold")
-        a.spec.comparison = Comparison::kGreaterThanThreshold;
-    else if (op == "GreaterThanOrEqualToThreshold")
-        a.spec.comparison = Comparison::kGreaterThanOrEqualToThreshold;
-    else if (op == "LessThanThreshold")
-        a.spec.comparison = Comparison::kLessThanThreshold;
-    else if (op == "LessThanOrEqualToThreshold")
-        a.spec.comparison = Comparison::kLessThanOrEqualToThreshold;
+    if (auto comparison = comparison_named(op))
+        a.spec.comparison = *comparison;
     else
         refuse(origin, "ComparisonOperator " + op + " is not one this engine knows");
     auto missing = optional_field<std::string>(n, "TreatMissingData", origin).value_or("missing");

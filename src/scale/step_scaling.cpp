@@ -5,8 +5,25 @@
 #include <limits>
 #include <stdexcept>
 #include <string>
+#include <utility>
+
+#include "scale/enum_names.hpp"
 
 namespace mindme::scale {
+
+namespace {
+constexpr std::pair<AdjustmentType, const char*> kAdjustmentTypes[] = {
+    {AdjustmentType::kChangeInCapacity, "ChangeInCapacity"},
+    {AdjustmentType::kExactCapacity, "ExactCapacity"},
+    {AdjustmentType::kPercentChangeInCapacity, "PercentChangeInCapacity"},
+};
+}  // namespace
+
+const char* adjustment_type_name(AdjustmentType type) { return name_in(kAdjustmentTypes, type); }
+
+std::optional<AdjustmentType> adjustment_type_named(std::string_view name) {
+    return value_in(kAdjustmentTypes, name);
+}
 
 namespace {
 

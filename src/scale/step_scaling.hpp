@@ -2,11 +2,15 @@
 // Step and simple scaling's arithmetic (../shared/SCALING.md, "Step scaling"): which step
 // an alarm's value falls in, and the capacity an adjustment asks for.
 #include <optional>
+#include <string_view>
 #include <vector>
 
 namespace mindme::scale {
 
 enum class AdjustmentType { kChangeInCapacity, kExactCapacity, kPercentChangeInCapacity };
+// AWS's names (ChangeInCapacity, ExactCapacity, PercentChangeInCapacity), both ways.
+const char* adjustment_type_name(AdjustmentType type);
+std::optional<AdjustmentType> adjustment_type_named(std::string_view name);
 
 // Bounds are relative to the alarm's threshold (MetricIntervalLowerBound/UpperBound);
 // nullopt is unbounded (−∞ below, +∞ above).

@@ -1,6 +1,7 @@
 """The auto scaling commands: mindme scale simulate and mindme plan (docs/scaling.md)."""
 import csv
 import io
+import json
 import os
 import subprocess
 import tempfile
@@ -127,6 +128,25 @@ class ScalingCommandsTest(unittest.TestCase):
             self.assertEqual(run.returncode, 2)
             self.assertIn("t.csv:2: the value must be a number", run.stderr)
 
+
+    def test_export_writes_each_format_and_refuses_an_unknown_one(self):
+        policy = os.path.join(EXAMPLE, "policy.yaml")
+        aws = self.run_mindme("scale", "export", "--policy", policy, "--format", "aws")
+        self.assertEqual(aws.returncode, 0, aws.stderr)
+        doc = json.loads(aws.stdout)
+        self.assertEqual(doc["autoscaling create-auto-scaling-group"]["MinSize"], 25)
+        self.assertEqual(len(doc["cloudwatch put-metric-alarm"]), 8)  # 3 triggers, 5 alarms
+        tf = self.run_mindme("scale", "export", "--policy", policy, "--format", "terraform")
+        self.assertEqual(tf.returncode, 0, tf.stderr)
+        self.assertIn('resource "aws_autoscaling_group" "mindme"', tf.stdout)
+        k8s = self.run_mindme("scale", "export", "--policy", os.path.join(EXAMPLE, "worker.yaml"),
+                              "--format", "kubernetes", "--name", "worker")
+        self.assertEqual(k8s.returncode, 0, k8s.stderr)
+        self.assertIn("kind: ScaledObject", k8s.stdout)
+        self.assertIn("queueName: mindme.memory.changed", k8s.stdout)
+        bad = self.run_mindme("scale", "export", "--policy", policy, "--format", "pulumi")
+        self.assertNotEqual(bad.returncode, 0)
+        self.assertIn("pulumi", bad.stderr)
 
 
 class LiveAlarmsTest(unittest.TestCase):
