@@ -3,6 +3,7 @@
 #include "cmd/command_output.hpp"
 #include "core/text.hpp"
 #include "scale/exporters.hpp"
+#include "scale/k8s_simulation.hpp"
 #include "scale/policy_file.hpp"
 #include "scale/simulation.hpp"
 
@@ -13,20 +14,30 @@ void define_scale(CLI::App& cli, ScaleOptions& o, std::string& command) {
     scale->require_subcommand(1);
     auto* simulate = scale->add_subcommand(
         "simulate",
-        "replay a metric trace through a group and its policies and alarms, as AWS "
-        "parameters in JSON or YAML, and write one CSV row per evaluation");
+        "replay a metric trace through a group and its policies and alarms (AWS parameters "
+        "in JSON or YAML, or a policy file), a Kubernetes HPA or a KEDA ScaledObject, and "
+        "write one CSV row per evaluation");
     simulate->add_option("--group", o.group,
                          "create-auto-scaling-group parameters (not with a policy file)");
     simulate->add_option("--policy", o.policies,
                          "put-scaling-policy parameters (repeatable), or one MindMe policy "
                          "file, which holds the group too");
     simulate->add_option("--alarm", o.alarms, "put-metric-alarm parameters (repeatable)");
+    simulate->add_option("--hpa", o.hpa, "an autoscaling/v2 HorizontalPodAutoscaler manifest");
+    simulate->add_option("--keda", o.keda, "a KEDA ScaledObject manifest (a rabbitmq trigger)");
+    simulate
+        ->add_option("--initial-replicas", o.initial_replicas,
+                     "--hpa/--keda: the pods at the start (default: the minimum, KEDA at least 1)")
+        ->check(CLI::Range(1, 100000));
+    simulate->add_option("--sync-seconds", o.sync_seconds, "--hpa: the controller's sync period")
+        ->check(CLI::Range(std::int64_t{1}, std::int64_t{3600}))
+        ->capture_default_str();
     simulate->add_option("--trace", o.trace, "CSV t_seconds,metric,value")->required();
     simulate->add_option("--out", o.out, "the CSV to write; - for standard output")->required();
     simulate
         ->add_option("--launch-seconds", o.launch_seconds,
-                     "how long a launched instance takes to be InService (default: the policy "
-                     "file's Launch Time, else 0)")
+                     "how long a launched instance takes to be InService, or a pod to be ready "
+                     "(default: the policy file's Launch Time, else 0)")
         ->check(CLI::Range(std::int64_t{0}, std::int64_t{86400}));
     simulate
         ->add_option("--scale-out-cooldown", o.scale_out_cooldown,
@@ -69,8 +80,30 @@ int run_scale_export(const ScaleOptions& o) {
     });
 }
 
+namespace {
+
+std::string simulate_kubernetes(const ScaleOptions& o) {
+    if (!o.hpa.empty() && !o.keda.empty()) throw std::invalid_argument("--hpa or --keda, not both");
+    if (!o.group.empty() || !o.policies.empty() || !o.alarms.empty())
+        throw std::invalid_argument(
+            "--hpa and --keda replace --group, --policy and --alarm; give one kind");
+    scale::PodOptions pods{o.initial_replicas, o.launch_seconds.value_or(0), o.sync_seconds};
+    auto trace = scale::parse_trace(core::read_text_file(o.trace), o.trace);
+    if (!o.hpa.empty())
+        return scale::simulate_hpa(scale::parse_hpa(core::read_text_file(o.hpa), o.hpa), trace,
+                                   pods);
+    return scale::simulate_keda(scale::parse_keda(core::read_text_file(o.keda), o.keda), trace,
+                                pods);
+}
+
+}  // namespace
+
 int run_scale_simulate(const ScaleOptions& o) {
     return run_reporting_errors("scale simulate", [&] {
+        if (!o.hpa.empty() || !o.keda.empty()) {
+            write_output(simulate_kubernetes(o), o.out);
+            return 0;
+        }
         scale::Simulation sim;
         std::optional<std::string> policy_file;
         std::vector<scale::AwsPolicy> aws_policies;

@@ -18,6 +18,10 @@ struct ScaleOptions {
     std::optional<std::int64_t> launch_seconds;
     std::optional<std::int64_t> scale_out_cooldown;
     std::optional<std::int64_t> scale_in_cooldown;
+    std::string hpa;
+    std::string keda;
+    int initial_replicas = 0;
+    std::int64_t sync_seconds = 15;
     std::string export_policy;
     std::string export_format;
     std::string export_name = "mindme";

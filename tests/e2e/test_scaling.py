@@ -129,6 +129,29 @@ class ScalingCommandsTest(unittest.TestCase):
             self.assertIn("t.csv:2: the value must be a number", run.stderr)
 
 
+    def test_simulate_replays_an_exported_keda_scaled_object(self):
+        with tempfile.TemporaryDirectory() as d:
+            manifest = os.path.join(d, "worker.keda.yaml")
+            run = self.run_mindme("scale", "export", "--policy",
+                                  os.path.join(EXAMPLE, "worker.yaml"), "--format", "kubernetes",
+                                  "--name", "worker", "--queue", "jobs", "--out", manifest)
+            self.assertEqual(run.returncode, 0, run.stderr)
+            trace = os.path.join(d, "trace.csv")
+            with open(trace, "w") as f:
+                f.write("t_seconds,metric,value\n0,jobs,1000\n600,jobs,1000\n")
+            run = self.run_mindme("scale", "simulate", "--keda", manifest, "--trace", trace,
+                                  "--out", "-", "--launch-seconds", "20")
+            self.assertEqual(run.returncode, 0, run.stderr)
+            rows = list(csv.DictReader(io.StringIO(run.stdout)))
+            # One worker per 100 waiting jobs: 1,000 jobs make 10, reached at the HPA's
+            # default rate (double or 4 more, the larger, per 15 s): 1 → 5 → 10.
+            self.assertEqual([r["desired"] for r in rows[:3]], ["5", "10", "10"])
+            self.assertEqual(rows[0]["warming"], "4")
+            bad = self.run_mindme("scale", "simulate", "--keda", manifest, "--group", manifest,
+                                  "--trace", trace, "--out", "-")
+            self.assertEqual(bad.returncode, 2)
+            self.assertIn("--hpa and --keda replace --group", bad.stderr)
+
     def test_export_writes_each_format_and_refuses_an_unknown_one(self):
         policy = os.path.join(EXAMPLE, "policy.yaml")
         aws = self.run_mindme("scale", "export", "--policy", policy, "--format", "aws")
