@@ -2,7 +2,9 @@
 # A private HAProxy on loopback balancing HTTP over `mindme serve` processes, with the
 # seed's ALB health check: GET /health every HEALTH_INTERVAL (30s), a server is up
 # after HEALTH_RISE (2) passing checks and out after HEALTH_FALL (5) failing ones.
-#   haproxy.sh start DIR SERVER_PORT...   DIR/url: http://127.0.0.1:PORT (the front)
+#   haproxy.sh start DIR [SERVER_PORT...] DIR/url: http://127.0.0.1:PORT (the front)
+#                                          no ports: an empty backend, for `mindme fleet`
+#                                          to fill through the runtime API
 #                                          DIR/stats_url: the stats page (;csv for CSV)
 #                                          DIR/admin.sock: the runtime API
 #   haproxy.sh stop DIR | destroy DIR
@@ -13,12 +15,11 @@ source "$here/lib.sh"
 
 command -v haproxy >/dev/null || die "HAProxy is not installed (scripts/deps.sh)"
 
-command_and_dir "haproxy.sh start DIR SERVER_PORT... | stop DIR | destroy DIR" "$@"
+command_and_dir "haproxy.sh start DIR [SERVER_PORT...] | stop DIR | destroy DIR" "$@"
 
 case "$cmd" in
   start)
     shift 2
-    [[ $# -gt 0 ]] || die "no server ports"
     stop_pidfile "$dir/haproxy.pid" USR1  # soft stop: finish what is in flight
     mkdir -p "$dir"
     front=$(free_port)

@@ -253,6 +253,7 @@ void define_cli(CLI::App& cli, Options& o) {
     define_loadtest(cli, o.loadtest, o.command);
     define_scale(cli, o.scale, o.command);
     define_plan(cli, o.plan, o.command);
+    define_fleet(cli, o.fleet, o.command);
     cli.add_subcommand("version", "print the version and exit")->callback([&o] {
         o.command = "version";
     });
@@ -294,6 +295,14 @@ int run(const Options& o, const sigset_t& stop_signals) {
     if (o.command == "scale-simulate") return run_scale_simulate(o.scale);
     if (o.command == "scale-export") return run_scale_export(o.scale);
     if (o.command == "plan") return run_plan(o.plan);
+    if (o.command == "fleet") {
+        std::vector<std::string> child_args;
+        if (!o.config_file.empty())
+            child_args.insert(child_args.end(), {"--config", o.config_file});
+        if (!o.data_dir.empty()) child_args.insert(child_args.end(), {"--data", o.data_dir});
+        for (const auto& set : o.sets) child_args.insert(child_args.end(), {"--set", set});
+        return run_fleet(o.fleet, child_args, stop_signals);
+    }
     if (o.command == "seed") {
         auto config = load_or_report(o);
         if (!config) return kExitUsage;

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "cmd/fleet_command.hpp"
 #include "cmd/loadtest_command.hpp"
 #include "cmd/plan_command.hpp"
 #include "cmd/scale_command.hpp"
@@ -25,6 +26,7 @@ struct Options {
     LoadtestOptions loadtest;
     ScaleOptions scale;
     PlanOptions plan;
+    FleetCommandOptions fleet;
 };
 
 void define_cli(CLI::App& cli, Options& options);

@@ -147,49 +147,31 @@ class RemoteServer(HttpTarget):
         pass
 
 
-class Server(HttpTarget):
-    def __init__(self, *sets, static_dir=None, command="all", env=None, data=None, args=()):
-        """`data`: a data directory to share with other processes (default: a fresh one);
-        `args`: more command-line arguments."""
-        self.tmp = tempfile.mkdtemp(prefix="mindme-e2e-")
-        self.data = data or os.path.join(self.tmp, "data")
-        args = [BIN, command, *args, "--listen", "127.0.0.1:0", "--data", self.data]
-        if static_dir:
-            args += ["--set", "http.static_dir=" + static_dir]
-        for s in [*backend_sets(self.data), *sets]:
-            args += ["--set", s]
-        self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                     env={**os.environ, **(env or {})})
+class LoggedProcess:
+    """A process whose output (JSON log lines, one per line) is read as it comes."""
+
+    def __init__(self, args, env=None):
         self._raw_lines = []
         self._lock = threading.Lock()
-        self._listening = threading.Event()
         self._ended = threading.Event()
-        self.port = None
+        self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                     env={**os.environ, **(env or {})})
         threading.Thread(target=self._pump, daemon=True).start()
-        self._listening.wait(START_TIMEOUT)
-        if self.port is None:
-            self.proc.kill()
-            self.proc.wait()
-            raise RuntimeError("mindme did not report listening (exit %s):\n%s"
-                               % (self.proc.returncode, self.output()))
 
     def _pump(self):
-        # Reads the process's output as it comes; wakes the constructor at the
-        # "listening" line or at exit.
         for raw in self.proc.stdout:
             text = raw.decode("utf-8", "replace").rstrip("\n")
             with self._lock:
                 self._raw_lines.append(text)
-            if self.port is None:
-                try:
-                    line = json.loads(text)
-                except ValueError:
-                    continue
-                if line.get("msg") == "listening":
-                    self.port = line["port"]
-                    self._listening.set()
-        self._listening.set()
+            self._on_line(text)
+        self._on_end()
         self._ended.set()
+
+    def _on_line(self, text):
+        pass
+
+    def _on_end(self):
+        pass
 
     def output(self):
         with self._lock:
@@ -220,10 +202,9 @@ class Server(HttpTarget):
         self.proc.wait()
         self._ended.wait(10)
         self.proc.stdout.close()
-        shutil.rmtree(self.tmp, ignore_errors=True)
 
     def stop(self):
-        """Stops the server with SIGTERM; a non-zero exit (a crash, or a sanitizer
+        """Stops the process with SIGTERM; a non-zero exit (a crash, or a sanitizer
         report in the ASan build) fails the test."""
         code = self.proc.poll()
         if code is None:
@@ -236,9 +217,55 @@ class Server(HttpTarget):
                 code = "a hang after SIGTERM"
         self._ended.wait(10)
         self.proc.stdout.close()
-        shutil.rmtree(self.tmp, ignore_errors=True)
         if code != 0:
             raise AssertionError("mindme exited with %s:\n%s" % (code, self.output()[-5000:]))
+
+
+class Server(LoggedProcess, HttpTarget):
+    def __init__(self, *sets, static_dir=None, command="all", env=None, data=None, args=()):
+        """`data`: a data directory to share with other processes (default: a fresh one);
+        `args`: more command-line arguments."""
+        self.tmp = tempfile.mkdtemp(prefix="mindme-e2e-")
+        self.data = data or os.path.join(self.tmp, "data")
+        args = [BIN, command, *args, "--listen", "127.0.0.1:0", "--data", self.data]
+        if static_dir:
+            args += ["--set", "http.static_dir=" + static_dir]
+        for s in [*backend_sets(self.data), *sets]:
+            args += ["--set", s]
+        self._listening = threading.Event()
+        self.port = None
+        super().__init__(args, env=env)
+        self._listening.wait(START_TIMEOUT)
+        if self.port is None:
+            self.proc.kill()
+            self.proc.wait()
+            raise RuntimeError("mindme did not report listening (exit %s):\n%s"
+                               % (self.proc.returncode, self.output()))
+
+    def _on_line(self, text):
+        # Wakes the constructor at the "listening" line (or at exit).
+        if self.port is not None:
+            return
+        try:
+            line = json.loads(text)
+        except ValueError:
+            return
+        if line.get("msg") == "listening":
+            self.port = line["port"]
+            self._listening.set()
+
+    def _on_end(self):
+        self._listening.set()
+
+    def kill(self):
+        super().kill()
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def stop(self):
+        try:
+            super().stop()
+        finally:
+            shutil.rmtree(self.tmp, ignore_errors=True)
 
     def __enter__(self):
         return self
