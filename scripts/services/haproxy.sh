@@ -58,7 +58,11 @@ frontend stats
     stats refresh 5s
 
 backend serve
-    balance roundrobin
+    # A user's requests (by their bearer token) go to one process, whose read-your-writes
+    # then covers them (docs/store.md); consistent hashing keeps most users in place when
+    # processes come and go. Requests without a token are spread round-robin.
+    balance hdr(Authorization)
+    hash-type consistent
     option httpchk GET /health
     http-check expect status 200
     default-server check inter ${HEALTH_INTERVAL:-30s} rise ${HEALTH_RISE:-2} fall ${HEALTH_FALL:-5}
