@@ -48,6 +48,12 @@ void define_scale(CLI::App& cli, ScaleOptions& o, std::string& command) {
         ->add_option("--scale-in-cooldown", o.scale_in_cooldown,
                      "Application Auto Scaling's scale-in cooldown in seconds")
         ->check(CLI::Range(std::int64_t{0}, std::int64_t{86400}));
+    simulate
+        ->add_option("--activity-latency", o.activity_latency,
+                     "with cooldowns: seconds from a scaling decision to the start of its "
+                     "cooldown")
+        ->check(CLI::Range(std::int64_t{0}, std::int64_t{3600}))
+        ->capture_default_str();
     simulate->callback([&command] { command = "scale-simulate"; });
 
     auto* exporter = scale->add_subcommand(
@@ -133,7 +139,9 @@ int run_scale_simulate(const ScaleOptions& o) {
             sim.alarms.push_back(scale::parse_aws_alarm(core::read_text_file(a), a));
         if (o.scale_out_cooldown || o.scale_in_cooldown)
             sim.cooldowns = scale::Cooldowns{o.scale_out_cooldown.value_or(300),
-                                             o.scale_in_cooldown.value_or(300), 0};
+                                             o.scale_in_cooldown.value_or(300), o.activity_latency};
+        else if (sim.cooldowns)
+            sim.cooldowns->activity_latency_seconds = o.activity_latency;
         auto csv = scale::simulate(sim, scale::parse_trace(core::read_text_file(o.trace), o.trace));
         write_output(csv, o.out);
         return 0;

@@ -18,6 +18,7 @@ struct ScaleOptions {
     std::optional<std::int64_t> launch_seconds;
     std::optional<std::int64_t> scale_out_cooldown;
     std::optional<std::int64_t> scale_in_cooldown;
+    std::int64_t activity_latency = 0;
     std::string hpa;
     std::string keda;
     int initial_replicas = 0;

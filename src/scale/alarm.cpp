@@ -1,5 +1,6 @@
 #include "scale/alarm.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 #include <vector>
 
@@ -36,6 +37,18 @@ constexpr std::pair<Comparison, const char*> kComparisons[] = {
 };
 }  // namespace
 
+constexpr std::pair<Statistic, const char*> kStatistics[] = {
+    {Statistic::kAverage, "Average"},         {Statistic::kSum, "Sum"},
+    {Statistic::kMinimum, "Minimum"},         {Statistic::kMaximum, "Maximum"},
+    {Statistic::kSampleCount, "SampleCount"},
+};
+
+const char* statistic_name(Statistic statistic) { return name_in(kStatistics, statistic); }
+
+std::optional<Statistic> statistic_named(std::string_view name) {
+    return value_in(kStatistics, name);
+}
+
 const char* comparison_name(Comparison comparison) { return name_in(kComparisons, comparison); }
 
 std::optional<Comparison> comparison_named(std::string_view name) {
@@ -60,8 +73,38 @@ Alarm::Alarm(AlarmSpec spec) : spec_(std::move(spec)) {
     m_ = spec_.datapoints_to_alarm > 0 ? spec_.datapoints_to_alarm : spec_.evaluation_periods;
 }
 
+double Alarm::Datapoints::value(Statistic statistic) const {
+    switch (statistic) {
+        case Statistic::kAverage:
+            return sum / count;
+        case Statistic::kSum:
+            return sum;
+        case Statistic::kMinimum:
+            return min;
+        case Statistic::kMaximum:
+            return max;
+        case Statistic::kSampleCount:
+            return count;
+    }
+    return sum / count;
+}
+
 void Alarm::record(std::int64_t t, double value) {
-    points_[floor_div(t, spec_.period_seconds)] = value;
+    auto period = floor_div(t, spec_.period_seconds);
+    auto& d = points_[period];
+    d.min = d.count == 0 ? value : std::min(d.min, value);
+    d.max = d.count == 0 ? value : std::max(d.max, value);
+    d.sum += value;
+    ++d.count;
+    // Only the evaluation range (N + 2 periods) is ever read: a process that runs for
+    // months keeps a few periods, not all of them.
+    auto keep_from = points_.rbegin()->first - (spec_.evaluation_periods + 2);
+    points_.erase(points_.begin(), points_.lower_bound(keep_from));
+}
+
+std::optional<double> Alarm::newest(Statistic statistic) const {
+    if (points_.empty()) return std::nullopt;
+    return points_.rbegin()->second.value(statistic);
 }
 
 bool Alarm::breaches(double v) const {
@@ -85,7 +128,9 @@ AlarmState Alarm::decide(std::int64_t now) const {
     std::vector<std::optional<double>> range;
     for (std::int64_t p = newest; p > newest - (n + 2); --p) {
         auto it = points_.find(p);
-        range.push_back(it == points_.end() ? std::nullopt : std::optional<double>(it->second));
+        range.push_back(it == points_.end()
+                            ? std::nullopt
+                            : std::optional<double>(it->second.value(spec_.statistic)));
     }
     int real = 0;
     for (const auto& v : range) real += v.has_value();

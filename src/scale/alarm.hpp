@@ -27,6 +27,12 @@ std::optional<Comparison> comparison_named(std::string_view name);
 
 enum class MissingData { kMissing, kIgnore, kBreaching, kNotBreaching };
 
+// How a period's datapoints become one value: the alarm's Statistic, or a step policy's
+// MetricAggregationType (Average, Minimum, Maximum). AWS's names, both ways.
+enum class Statistic { kAverage, kSum, kMinimum, kMaximum, kSampleCount };
+const char* statistic_name(Statistic statistic);
+std::optional<Statistic> statistic_named(std::string_view name);
+
 struct AlarmSpec {
     std::string name;
     std::int64_t period_seconds = 60;
@@ -35,6 +41,7 @@ struct AlarmSpec {
     Comparison comparison = Comparison::kGreaterThanThreshold;
     double threshold = 0;
     MissingData missing = MissingData::kMissing;
+    Statistic statistic = Statistic::kAverage;
     std::int64_t action_interval_seconds = 60;  // re-invocation while in ALARM
 };
 
@@ -46,9 +53,11 @@ class Alarm {
 public:
     explicit Alarm(AlarmSpec spec);
 
-    // The datapoint of the period that contains `t` (seconds); a second one for the
-    // same period replaces the first (the caller aggregates).
+    // A datapoint of the period that contains `t` (seconds); a period's datapoints
+    // aggregate by the Statistic. Periods older than the evaluation range are forgotten.
     void record(std::int64_t t, double value);
+    // The newest period that has datapoints, aggregated by `statistic`; nullopt before any.
+    std::optional<double> newest(Statistic statistic) const;
     // Evaluates the periods that ended by `now`; returns the state.
     AlarmState evaluate(std::int64_t now);
     AlarmState state() const { return state_; }
@@ -63,7 +72,14 @@ private:
 
     AlarmSpec spec_;
     int m_;
-    std::map<std::int64_t, double> points_;  // by period index
+    struct Datapoints {
+        double sum = 0;
+        double min = 0;
+        double max = 0;
+        int count = 0;
+        double value(Statistic statistic) const;
+    };
+    std::map<std::int64_t, Datapoints> points_;  // by period index
     AlarmState state_ = AlarmState::kInsufficientData;
     std::optional<std::int64_t> last_action_;
 };

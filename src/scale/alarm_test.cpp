@@ -51,9 +51,10 @@ TEST(Alarm, MOfTheLastNBreachingNeedNotBeConsecutive) {
 }
 
 TEST(Alarm, DatapointsToAlarmDefaultsToEvaluationPeriods) {
-    Alarm alarm(spec(3, 0));
-    EXPECT_EQ(feed(alarm, "oBB"), AlarmState::kOk);
-    EXPECT_EQ(feed(alarm, "BBB"), AlarmState::kAlarm);
+    Alarm two_of_three(spec(3, 0));
+    EXPECT_EQ(feed(two_of_three, "oBB"), AlarmState::kOk);
+    Alarm three(spec(3, 0));
+    EXPECT_EQ(feed(three, "BBB"), AlarmState::kAlarm);
 }
 
 TEST(Alarm, TheComparisonDecidesWhatBreaches) {
@@ -141,19 +142,53 @@ TEST(Alarm, APrematureAlarmDoesNotWaitForLateData) {
     EXPECT_EQ(feed(not_breaching, "B--"), AlarmState::kOk);
 }
 
-TEST(Alarm, ADatapointBelongsToItsPeriodAndALaterOneReplacesIt) {
+TEST(Alarm, ADatapointBelongsToItsPeriodWhoseDatapointsAggregateByTheStatistic) {
     auto s = spec(1, 1);
     s.period_seconds = 10;  // high resolution
     Alarm alarm(s);
     alarm.record(19, 90);  // period [10, 20)
     EXPECT_EQ(alarm.evaluate(20), AlarmState::kAlarm);
     alarm.record(25, 90);
-    alarm.record(29, 10);  // the same period, replaced
+    alarm.record(29, 10);  // the same period: Average 50, not above 70
     EXPECT_EQ(alarm.evaluate(30), AlarmState::kOk);
+    EXPECT_DOUBLE_EQ(*alarm.newest(Statistic::kAverage), 50);
+    EXPECT_DOUBLE_EQ(*alarm.newest(Statistic::kMaximum), 90);
+    EXPECT_DOUBLE_EQ(*alarm.newest(Statistic::kMinimum), 10);
+    EXPECT_DOUBLE_EQ(*alarm.newest(Statistic::kSum), 100);
+    EXPECT_DOUBLE_EQ(*alarm.newest(Statistic::kSampleCount), 2);
     // A period that has not ended is not evaluated.
     alarm.record(30, 90);
     EXPECT_EQ(alarm.evaluate(39), AlarmState::kOk);
     EXPECT_EQ(alarm.evaluate(40), AlarmState::kAlarm);
+}
+
+TEST(Alarm, EachStatisticDecidesOnItsOwnAggregate) {
+    auto breaching = [](Statistic statistic, double threshold) {
+        auto s = spec(1, 1);
+        s.statistic = statistic;
+        s.threshold = threshold;
+        Alarm alarm(s);
+        for (double v : {10.0, 20.0, 60.0}) alarm.record(5, v);  // one period
+        return alarm.evaluate(P) == AlarmState::kAlarm;
+    };
+    EXPECT_FALSE(breaching(Statistic::kAverage, 30));  // 30
+    EXPECT_TRUE(breaching(Statistic::kAverage, 29));
+    EXPECT_TRUE(breaching(Statistic::kSum, 89));  // 90
+    EXPECT_FALSE(breaching(Statistic::kSum, 90));
+    EXPECT_TRUE(breaching(Statistic::kMaximum, 59));
+    EXPECT_FALSE(breaching(Statistic::kMinimum, 10));
+    EXPECT_TRUE(breaching(Statistic::kSampleCount, 2));
+    EXPECT_EQ(statistic_named("SampleCount"), Statistic::kSampleCount);
+    EXPECT_FALSE(statistic_named("p99"));
+}
+
+TEST(Alarm, AMonthOfPeriodsStillEvaluatesOnTheNewest) {
+    Alarm alarm(spec(3, 2));
+    std::int64_t t = 0;
+    for (; t < 43'200 * P; t += P) alarm.record(t, 10);  // a month of quiet minutes
+    alarm.record(t, 90);
+    alarm.record(t + P, 90);
+    EXPECT_EQ(alarm.evaluate(t + 2 * P), AlarmState::kAlarm);
 }
 
 TEST(Alarm, AnAlarmActsOnEnteringTheStateThenEverySixtySeconds) {

@@ -91,6 +91,12 @@ AwsPolicy parse_aws_policy(const std::string& text, const std::string& origin) {
         auto magnitude = optional_field<int>(n, "MinAdjustmentMagnitude", origin);
         if (type == "StepScaling") {
             AwsStepPolicy s{name, {adjustment, {}, magnitude}, warmup};
+            auto aggregation =
+                optional_field<std::string>(n, "MetricAggregationType", origin).value_or("Average");
+            if (auto statistic = statistic_named(aggregation))
+                s.policy.aggregation = *statistic;
+            else
+                refuse(origin, "MetricAggregationType must be Average, Minimum or Maximum");
             auto steps = n["StepAdjustments"];
             if (!steps || !steps.IsSequence()) refuse(origin, "StepAdjustments is required");
             for (const auto& step : steps)
@@ -130,6 +136,13 @@ AwsAlarm parse_aws_alarm(const std::string& text, const std::string& origin) {
         a.spec.comparison = *comparison;
     else
         refuse(origin, "ComparisonOperator " + op + " is not one this engine knows");
+    if (n["ExtendedStatistic"])
+        refuse(origin, "ExtendedStatistic (percentiles) is not simulated: use Statistic");
+    auto statistic = optional_field<std::string>(n, "Statistic", origin).value_or("Average");
+    if (auto s = statistic_named(statistic))
+        a.spec.statistic = *s;
+    else
+        refuse(origin, "Statistic must be Average, Sum, Minimum, Maximum or SampleCount");
     auto missing = optional_field<std::string>(n, "TreatMissingData", origin).value_or("missing");
     if (missing == "missing")
         a.spec.missing = MissingData::kMissing;

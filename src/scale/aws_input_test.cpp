@@ -69,6 +69,7 @@ TEST(AwsInput, StepAndSimplePolicies) {
     ASSERT_EQ(step.policy.steps.size(), 2u);
     EXPECT_EQ(step.policy.type, AdjustmentType::kPercentChangeInCapacity);
     EXPECT_EQ(step.policy.min_adjustment_magnitude, 10);
+    EXPECT_EQ(step.policy.aggregation, Statistic::kAverage);  // the default
     EXPECT_FALSE(step.policy.steps[1].upper);
     auto simple = std::get<AwsSimplePolicy>(parse_aws_policy(
         R"({"PolicyName": "in", "AdjustmentType": "ChangeInCapacity", "ScalingAdjustment": -5,
@@ -89,6 +90,7 @@ TEST(AwsInput, TheSeedsAlarmsAsPutMetricAlarmParameters) {
     EXPECT_EQ(a.metric, "CPUUtilization");
     EXPECT_EQ(a.spec.evaluation_periods, 2);
     EXPECT_EQ(a.spec.missing, MissingData::kNotBreaching);
+    EXPECT_EQ(a.spec.statistic, Statistic::kAverage);
     ASSERT_EQ(a.actions.size(), 1u);
     EXPECT_EQ(a.actions[0], "scale-out");
 }
@@ -110,6 +112,16 @@ TEST(AwsInput, WhatCannotBeIsRefusedNamingTheFileAndField) {
     expect_refused(R"({"AlarmName": "a", "MetricName": "m", "EvaluationPeriods": 2,
         "Threshold": 1, "ComparisonOperator": "GreaterThanUpperThreshold"})",
                    "ComparisonOperator GreaterThanUpperThreshold");
+    expect_refused(R"({"AlarmName": "a", "MetricName": "m", "EvaluationPeriods": 1,
+        "Threshold": 1, "ComparisonOperator": "LessThanThreshold", "Statistic": "Median"})",
+                   "Statistic must be");
+    expect_refused(R"({"AlarmName": "a", "MetricName": "m", "EvaluationPeriods": 1,
+        "Threshold": 1, "ComparisonOperator": "LessThanThreshold", "ExtendedStatistic": "p99"})",
+                   "ExtendedStatistic");
+    expect_refused(R"({"PolicyName": "p", "PolicyType": "StepScaling",
+        "AdjustmentType": "ChangeInCapacity", "MetricAggregationType": "Sum",
+        "StepAdjustments": [{"MetricIntervalLowerBound": 0, "ScalingAdjustment": 1}]})",
+                   "MetricAggregationType must be");
     expect_refused(R"({"AlarmName": "a", "MetricName": "m", "EvaluationPeriods": 2,
         "DatapointsToAlarm": 3, "Threshold": 1, "ComparisonOperator": "LessThanThreshold"})",
                    "DatapointsToAlarm");

@@ -164,6 +164,16 @@ HpaManifest parse_hpa(const std::string& text, const std::string& origin) {
     if (h.spec.max_replicas < h.spec.min_replicas)
         refuse(at + ".maxReplicas", "is required and must be at least minReplicas");
     h.spec.behavior = behavior(spec["behavior"], at + ".behavior");
+    // behavior.scaleUp/scaleDown.tolerance (Kubernetes 1.33+): the tolerance per
+    // direction, 0.1 when absent.
+    for (auto [direction, tolerance] : {std::pair{"scaleUp", &h.spec.tolerance_up},
+                                        std::pair{"scaleDown", &h.spec.tolerance_down}}) {
+        auto node = spec["behavior"][direction]["tolerance"];
+        if (!node) continue;
+        auto where = at + ".behavior." + direction + ".tolerance";
+        *tolerance = parse_quantity_k8s(read<std::string>(node, where), where);
+        if (*tolerance >= 1) refuse(where, "must be below 1");
+    }
     auto metrics = spec["metrics"];
     if (!metrics) {
         // The API's default: 80 % CPU.

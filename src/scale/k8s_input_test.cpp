@@ -37,6 +37,8 @@ spec:
   - type: External
     external: {metric: {name: queue_messages}, target: {type: AverageValue, averageValue: "30"}}
   behavior:
+    scaleUp:
+      tolerance: 50m
     scaleDown:
       stabilizationWindowSeconds: 600
       policies: [{type: Pods, value: 2, periodSeconds: 60}]
@@ -60,6 +62,8 @@ spec:
     EXPECT_EQ(h.spec.behavior->scale_down.policies[0].period_seconds, 60);
     // What was not written keeps Kubernetes' defaults: scale up by 100 % or 4 pods.
     EXPECT_EQ(h.spec.behavior->scale_up.policies.size(), 2u);
+    EXPECT_DOUBLE_EQ(h.spec.tolerance_up, 0.05);
+    EXPECT_DOUBLE_EQ(h.spec.tolerance_down, 0.1);
 }
 
 TEST(K8sInput, AnHpaWithoutMetricsTargetsEightyPercentCpu) {

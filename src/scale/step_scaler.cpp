@@ -10,15 +10,13 @@ StepScaler::StepScaler(Group& group, StepScalingSpec spec)
     validate(spec_.policy);
 }
 
-void StepScaler::record(std::int64_t t, double value) {
-    alarm_.record(t, value);
-    latest_ = value;
-}
+void StepScaler::record(std::int64_t t, double value) { alarm_.record(t, value); }
 
 int StepScaler::evaluate(std::int64_t now) {
     alarm_.evaluate(now);
-    if (!alarm_.take_action(now) || !latest_) return group_.desired();
-    const auto* step = matching_step(spec_.policy, *latest_, spec_.alarm.threshold);
+    auto value = alarm_.newest(spec_.policy.aggregation);
+    if (!alarm_.take_action(now) || !value) return group_.desired();
+    const auto* step = matching_step(spec_.policy, *value, spec_.alarm.threshold);
     if (!step) return group_.desired();
     int base = group_.capacity(now);  // warming instances excluded
     int target = group_.clamp(requested_capacity(spec_.policy, step->adjustment, base));

@@ -51,7 +51,6 @@ private:
     Group& group_;
     StepScalingSpec spec_;
     Alarm alarm_;
-    std::optional<double> latest_;
 };
 
 class SimpleScaler final : public AlarmedScaler {

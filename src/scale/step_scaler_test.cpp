@@ -54,6 +54,23 @@ TEST(StepScaler, TheMatchingStepAdjustsFromTheCapacityWithoutWarmingInstances) {
     EXPECT_EQ(at(s, 1, 85), 13);  // step [10, ∞): +3 on 10 warm instances, not on 11
 }
 
+TEST(StepScaler, TheMetricAggregationTypeReadsThePeriodsDatapoints) {
+    // Two datapoints in one period, 72 and 84 (threshold 70): the average (78) and the
+    // minimum fall in [0, 10), the maximum in [10, ∞).
+    auto run = [](Statistic aggregation) {
+        auto g = group_of(10);
+        auto spec = out_steps();
+        spec.policy.aggregation = aggregation;
+        StepScaler s(g, spec);
+        s.record(0, 72);
+        s.record(30, 84);
+        return s.evaluate(P);
+    };
+    EXPECT_EQ(run(Statistic::kAverage), 11);
+    EXPECT_EQ(run(Statistic::kMinimum), 11);
+    EXPECT_EQ(run(Statistic::kMaximum), 13);
+}
+
 TEST(StepScaler, RepeatedAlarmsWithinOneStepMakeOneActivity) {
     auto g = group_of(10);
     StepScaler s(g, out_steps());

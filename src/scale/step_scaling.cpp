@@ -46,6 +46,9 @@ std::string range(const StepAdjustment& s) {
 }  // namespace
 
 void validate(const StepPolicy& policy) {
+    if (policy.aggregation != Statistic::kAverage && policy.aggregation != Statistic::kMinimum &&
+        policy.aggregation != Statistic::kMaximum)
+        throw std::invalid_argument("MetricAggregationType must be Average, Minimum or Maximum");
     if (policy.steps.empty()) throw std::invalid_argument("StepAdjustments: at least one step");
     int unbounded_lower = 0, unbounded_upper = 0;
     for (const auto& s : policy.steps) {

@@ -5,6 +5,8 @@
 #include <string_view>
 #include <vector>
 
+#include "scale/alarm.hpp"
+
 namespace mindme::scale {
 
 enum class AdjustmentType { kChangeInCapacity, kExactCapacity, kPercentChangeInCapacity };
@@ -24,6 +26,9 @@ struct StepPolicy {
     AdjustmentType type = AdjustmentType::kChangeInCapacity;
     std::vector<StepAdjustment> steps;
     std::optional<int> min_adjustment_magnitude;  // PercentChangeInCapacity only
+    // MetricAggregationType: how the newest period's datapoints become the value the
+    // steps are matched against (Average, Minimum or Maximum).
+    Statistic aggregation = Statistic::kAverage;
 };
 
 // Throws std::invalid_argument naming the rule broken: steps that leave a gap or

@@ -28,7 +28,7 @@ TargetTrackingScaler::TargetTrackingScaler(Group& group, std::vector<TargetTrack
     for (auto& s : policies) {
         if (!(s.target > 0))
             throw std::invalid_argument("policy " + s.name + ": TargetValue must be positive");
-        policies_.push_back(Policy{s, managed_alarm(s, true), managed_alarm(s, false), {}});
+        policies_.push_back(Policy{s, managed_alarm(s, true), managed_alarm(s, false)});
     }
 }
 
@@ -36,11 +36,11 @@ void TargetTrackingScaler::record(std::size_t i, std::int64_t t, double value) {
     auto& p = policies_.at(i);
     p.high.record(t, value);
     p.low.record(t, value);
-    p.latest = value;
 }
 
 int TargetTrackingScaler::proposal(const Policy& p, int capacity) const {
-    return static_cast<int>(std::ceil(capacity * *p.latest / p.spec.target - 1e-9));
+    auto metric = p.high.newest(Statistic::kAverage).value_or(0);
+    return static_cast<int>(std::ceil(capacity * metric / p.spec.target - 1e-9));
 }
 
 int TargetTrackingScaler::evaluate(std::int64_t now) {
@@ -59,7 +59,7 @@ int TargetTrackingScaler::evaluate(std::int64_t now) {
         p.low.evaluate(now);
         bool high = p.high.take_action(now);
         bool low = p.low.take_action(now);
-        if (!p.latest) continue;
+        if (!p.high.newest(Statistic::kAverage)) continue;
         if (high) {
             int wanted = proposal(p, base);
             if (!out || wanted > *out) {

@@ -58,7 +58,6 @@ private:
         TargetTrackingSpec spec;
         Alarm high;
         Alarm low;
-        std::optional<double> latest;  // the newest datapoint
     };
     int proposal(const Policy& p, int capacity) const;
 
