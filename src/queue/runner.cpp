@@ -167,6 +167,8 @@ void JobRunner::start() {
     m.thread = std::thread([&m] { m.ioc.run(); });
 }
 
+bool JobRunner::stopping() const { return impl_->stopping; }
+
 void JobRunner::stop(std::chrono::milliseconds grace) {
     auto& m = *impl_;
     if (!m.thread.joinable()) return;

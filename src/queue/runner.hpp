@@ -48,6 +48,8 @@ public:
     void start();
     // Returns once every worker has stopped, or after `grace`.
     void stop(std::chrono::milliseconds grace);
+    // Whether stop() has begun: no job is leased from then on.
+    bool stopping() const;
 
 private:
     struct Impl;

@@ -129,6 +129,11 @@ TEST_F(JobRunnerTest, StoppingLetsTheRunningJobFinishAndLeavesTheRestReady) {
     runner.start();
     ASSERT_EQ(started.get_future().wait_for(60s), std::future_status::ready);
     std::thread stopper([&] { runner.stop(30s); });
+    // Released once the runner is stopping: released earlier, the job would finish and
+    // the runner lease the next one before the stop began.
+    auto give_up = std::chrono::steady_clock::now() + 30s;
+    while (!runner.stopping() && std::chrono::steady_clock::now() < give_up) {
+    }
     release_it.set_value();
     stopper.join();
     EXPECT_EQ(finished.load(), 1);
