@@ -7,6 +7,24 @@ free_port() {
   python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
 
+# A free port below the kernel's ephemeral range: for a server that binds it only seconds
+# later (RabbitMQ boots for several), where an ephemeral port could meanwhile be handed to
+# another server's bind(0) or to an outgoing connection.
+free_low_port() {
+  python3 -c '
+import random, socket
+low = 10000
+high = int(open("/proc/sys/net/ipv4/ip_local_port_range").read().split()[0]) - 1
+for _ in range(200):
+    port = random.randint(low, high)
+    try:
+        s = socket.socket(); s.bind(("127.0.0.1", port)); s.close(); print(port); break
+    except OSError:
+        pass
+else:
+    raise SystemExit("no free port below the ephemeral range")'
+}
+
 # Waits (bounded) until something accepts TCP connections on 127.0.0.1:$1.
 wait_for_port() {
   local port=$1 seconds=${2:-30} i

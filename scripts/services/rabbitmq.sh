@@ -35,20 +35,46 @@ case "$cmd" in
       cat "$dir/url"
       exit 0
     fi
-    [[ -f "$dir/port" ]] || free_port >"$dir/port"
-    [[ -f "$dir/dist_port" ]] || free_port >"$dir/dist_port"
+    fresh=false
+    [[ -f "$dir/port" ]] || { free_low_port >"$dir/port"; fresh=true; }
+    [[ -f "$dir/dist_port" ]] || free_low_port >"$dir/dist_port"
     echo "[]." >"$dir/enabled_plugins"
-    cat >"$dir/rabbitmq.conf" <<CONF
+    # A port taken while the node boots: a new distribution port (only nodes use it),
+    # and on a first start a new AMQP port too (a restart keeps its address for clients).
+    for attempt in 1 2 3; do
+      cat >"$dir/rabbitmq.conf" <<CONF
 # mindme scripts/services/rabbitmq.sh
 listeners.tcp.default = 127.0.0.1:$(cat "$dir/port")
 log.console = false
 log.file.level = warning
 CONF
-    node_env
-    rm -f "$dir/rabbitmq.pid"
-    nohup "$bin/rabbitmq-server" >>"$dir/server.log" 2>&1 &
-    "$bin/rabbitmqctl" wait "$dir/rabbitmq.pid" --timeout 120 >/dev/null ||
-      { tail -20 "$dir/server.log" >&2; die "RabbitMQ did not start (see $dir/server.log)"; }
+      node_env
+      rm -f "$dir/rabbitmq.pid"
+      log_from=$(($(stat -c %s "$dir/server.log" 2>/dev/null || echo 0) + 1))
+      nohup "$bin/rabbitmq-server" >>"$dir/server.log" 2>&1 &
+      server=$!
+      started=false
+      # Bounded (120 s); stops early when the server has died.
+      for ((i = 0; i < 12; i++)); do
+        if "$bin/rabbitmqctl" wait "$dir/rabbitmq.pid" --timeout 10 >/dev/null 2>&1; then
+          started=true
+          break
+        fi
+        alive "$server" || break
+      done
+      $started && break
+      kill "$server" 2>/dev/null || true
+      wait "$server" 2>/dev/null || true
+      if tail -c +"$log_from" "$dir/server.log" | grep -qE "already_used|eaddrinuse" &&
+        [[ $attempt -lt 3 ]]; then
+        echo "services: RabbitMQ found a port taken; new ports, attempt $((attempt + 1))" >&2
+        free_low_port >"$dir/dist_port"
+        $fresh && free_low_port >"$dir/port"
+        continue
+      fi
+      tail -20 "$dir/server.log" >&2
+      die "RabbitMQ did not start (see $dir/server.log)"
+    done
     echo "amqp://guest:guest@127.0.0.1:$(cat "$dir/port")" >"$dir/url"
     cat "$dir/url"
     ;;

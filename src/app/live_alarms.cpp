@@ -151,8 +151,12 @@ struct LiveAlarms::Impl {
                 .add("to", scale::alarm_state_name(after))
                 .add("threshold", w.alarm.spec().threshold);
             if (value) f.add("value", *value);
+            // Every process's alarms leave INSUFFICIENT_DATA for OK after the first period:
+            // news to no one, so at debug level.
             if (after == scale::AlarmState::kAlarm)
                 core::log::warn("alarm state changed", f);
+            else if (before == scale::AlarmState::kInsufficientData)
+                core::log::debug("alarm state changed", f);
             else
                 core::log::info("alarm state changed", f);
         }
