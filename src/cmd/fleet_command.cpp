@@ -63,6 +63,7 @@ int run_fleet(const FleetCommandOptions& o, const std::vector<std::string>& chil
             options.worker_policy =
                 scale::parse_policy_file(core::read_text_file(o.worker_policy), o.worker_policy);
         options.tick = std::chrono::milliseconds(o.tick_ms);
+        fleet::validate(options);  // the policies, before anything is started
         fleet::HaproxyOptions haproxy;
         haproxy.socket = o.haproxy_socket;
         haproxy.backend = o.backend;

@@ -334,10 +334,15 @@ struct Fleet::Impl {
     }
 };
 
-Fleet::Fleet(FleetOptions options, LoadBalancer& balancer)
-    : impl_(std::make_unique<Impl>(std::move(options), balancer)) {
-    validate(impl_->o);
+namespace {
+FleetOptions validated(FleetOptions options) {
+    validate(options);  // before Impl reads the worker policy's target
+    return options;
 }
+}  // namespace
+
+Fleet::Fleet(FleetOptions options, LoadBalancer& balancer)
+    : impl_(std::make_unique<Impl>(validated(std::move(options)), balancer)) {}
 
 Fleet::~Fleet() = default;
 

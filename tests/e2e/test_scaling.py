@@ -171,6 +171,23 @@ class ScalingCommandsTest(unittest.TestCase):
         self.assertNotEqual(bad.returncode, 0)
         self.assertIn("pulumi", bad.stderr)
 
+    def test_fleet_refuses_policies_it_cannot_follow_and_an_unreachable_haproxy(self):
+        with tempfile.TemporaryDirectory() as d:
+            serve = os.path.join(d, "serve.yaml")
+            with open(serve, "w") as f:
+                f.write("Min Size: 1\nMax Size: 2\nTarget CPU Utilization: 70%\n")
+            worker = os.path.join(d, "worker.yaml")
+            with open(worker, "w") as f:
+                f.write("Min Size: 1\nMax Size: 2\nTarget CPU Utilization: 70%\n")
+            socket_path = os.path.join(d, "absent.sock")
+            run = self.run_mindme("fleet", "--policy", serve, "--worker-policy", worker,
+                                  "--haproxy-socket", socket_path)
+            self.assertEqual(run.returncode, 2)
+            self.assertIn("Target Queue Depth", run.stderr)
+            run = self.run_mindme("fleet", "--policy", serve, "--haproxy-socket", socket_path)
+            self.assertEqual(run.returncode, 2)
+            self.assertIn("cannot reach HAProxy at " + socket_path, run.stderr)
+
 
 class LiveAlarmsTest(unittest.TestCase):
     def test_an_alarm_goes_off_shows_in_metrics_is_logged_and_clears(self):
