@@ -66,7 +66,8 @@ void HaproxyRuntime::add(const std::string& name, const std::string& host, std::
         command("add server " + server + " " + host + ":" + std::to_string(port) + " check inter " +
                 std::to_string(options_.check_interval.count()) + " rise " +
                 std::to_string(options_.rise) + " fall " + std::to_string(options_.fall));
-    if (!has(answer, "New server registered"))
+    // "Already exists": an earlier attempt added it and failed later on; go on from there.
+    if (!has(answer, "New server registered") && !has(answer, "Already exists"))
         throw std::runtime_error("HAProxy refused server " + server + ": " + answer);
     // A dynamic server starts in maintenance with its checks off.
     command("enable health " + server);
