@@ -26,6 +26,9 @@ node_env() {
   export RABBITMQ_PID_FILE="$dir/rabbitmq.pid" RABBITMQ_CONFIG_FILE="$dir/rabbitmq.conf"
   export RABBITMQ_ENABLED_PLUGINS_FILE="$dir/enabled_plugins"
   export RABBITMQ_ADVANCED_CONFIG_FILE="$dir/advanced.config"
+  # A node that fails to boot writes a crash dump: into the instance's directory, not the
+  # caller's working directory (a repository checkout).
+  export ERL_CRASH_DUMP="$dir/erl_crash.dump"
 }
 
 case "$cmd" in
