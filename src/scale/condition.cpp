@@ -12,13 +12,19 @@ namespace mindme::scale {
 namespace {
 
 constexpr std::array<MetricInfo, 7> kMetrics{{
-    {Metric::kCpu, "CPUUtilization", "cpu", "%"},
-    {Metric::kMemory, "MemoryUtilization", "memory", "%"},
-    {Metric::kRequests, "RequestCount", "requests", "/minute"},
-    {Metric::kRequestsPerInstance, "RequestCountPerTarget", "requests_per_instance", "/minute"},
-    {Metric::kErrorRate, "ErrorRate", "error_rate", "%"},
-    {Metric::kResponseTime, "TargetResponseTime", "response_time", "seconds"},
-    {Metric::kQueueDepth, "QueueDepth", "queue_depth", ""},
+    {Metric::kCpu, "CPUUtilization", "cpu", "%", "AWS/EC2", "Average", "AutoScalingGroupName"},
+    {Metric::kMemory, "MemoryUtilization", "memory", "%", "MindMe", "Average",
+     "AutoScalingGroupName"},
+    {Metric::kRequests, "RequestCount", "requests", "/minute", "AWS/ApplicationELB", "Sum",
+     "LoadBalancer"},
+    {Metric::kRequestsPerInstance, "RequestCountPerTarget", "requests_per_instance", "/minute",
+     "AWS/ApplicationELB", "Sum", "TargetGroup"},
+    {Metric::kErrorRate, "ErrorRate", "error_rate", "%", "MindMe", "Average",
+     "AutoScalingGroupName"},
+    {Metric::kResponseTime, "TargetResponseTime", "response_time", "seconds", "AWS/ApplicationELB",
+     "Average", "LoadBalancer"},
+    {Metric::kQueueDepth, "QueueDepth", "queue_depth", "", "MindMe", "Average",
+     "AutoScalingGroupName"},
 }};
 
 struct Alias {

@@ -31,9 +31,16 @@ enum class Metric {
 
 struct MetricInfo {
     Metric metric;
-    const char* trace_name;  // the metric column value in traces
+    const char* trace_name;  // the metric column value in traces, and its CloudWatch name
     const char* id;          // short lower-case name: alarm names, labels
     const char* unit;        // "%", "/minute", "seconds" or "" — how it is written
+    // Where CloudWatch has it: AWS's own metrics where there is one (AWS/EC2, AWS/
+    // ApplicationELB), else the MindMe namespace, which a metrics agent fills from
+    // /metrics; the statistic an alarm on it reads; the dimension that scopes it
+    // (AutoScalingGroupName, LoadBalancer or TargetGroup).
+    const char* name_space;
+    const char* statistic;
+    const char* dimension;
 };
 const MetricInfo& metric_info(Metric metric);
 // The metric named by words such as "CPU", "CPU Utilization", "Request Count",

@@ -26,7 +26,7 @@ std::string policy_arn(const std::string& group, const std::string& policy) {
            group + ":policyName/" + policy;
 }
 
-std::string dimension_value(const CloudWatchMetric& m, const std::string& name) {
+std::string dimension_value(const MetricInfo& m, const std::string& name) {
     std::string d = m.dimension;
     if (d == "LoadBalancer") return "app/" + name + "/LOAD-BALANCER-ID";
     if (d == "TargetGroup") return "targetgroup/" + name + "/TARGET-GROUP-ID";
@@ -95,9 +95,10 @@ json::object ec2_target(const PolicyFile& p, const PolicyTarget& t, const std::s
                              {"ResourceLabel", alb_resource_label(name)}};
             break;
         default: {
-            auto m = cloudwatch_metric(t.metric);
+            const auto& m = metric_info(t.metric);
             spec["CustomizedMetricSpecification"] = json::object{
-                {"MetricName", t.metric == Metric::kQueueDepth ? "BacklogPerInstance" : m.name},
+                {"MetricName",
+                 t.metric == Metric::kQueueDepth ? "BacklogPerInstance" : m.trace_name},
                 {"Namespace", m.name_space},
                 {"Statistic", m.statistic},
                 {"Dimensions",
@@ -121,11 +122,11 @@ std::int64_t cooldown_of(const PolicyFile& p, const Condition& c) {
 
 json::object alarm_json(const PolicyFile& p, const std::string& alarm_name, const Condition& c,
                         const std::string& name) {
-    auto m = cloudwatch_metric(c.metric);
+    const auto& m = metric_info(c.metric);
     return json::object{
         {"AlarmName", alarm_name},
         {"Namespace", m.name_space},
-        {"MetricName", m.name},
+        {"MetricName", m.trace_name},
         {"Statistic", m.statistic},
         {"Dimensions",
          json::array{json::object{{"Name", m.dimension}, {"Value", dimension_value(m, name)}}}},
@@ -164,26 +165,6 @@ std::string identifier(const std::string& name) {
 std::string hcl_string(const std::string& s) { return json::serialize(json::value(s)); }
 
 }  // namespace
-
-CloudWatchMetric cloudwatch_metric(Metric metric) {
-    switch (metric) {
-        case Metric::kCpu:
-            return {"AWS/EC2", "CPUUtilization", "Average", "AutoScalingGroupName"};
-        case Metric::kMemory:
-            return {"MindMe", "MemoryUtilization", "Average", "AutoScalingGroupName"};
-        case Metric::kRequests:
-            return {"AWS/ApplicationELB", "RequestCount", "Sum", "LoadBalancer"};
-        case Metric::kRequestsPerInstance:
-            return {"AWS/ApplicationELB", "RequestCountPerTarget", "Sum", "TargetGroup"};
-        case Metric::kErrorRate:
-            return {"MindMe", "ErrorRate", "Average", "AutoScalingGroupName"};
-        case Metric::kResponseTime:
-            return {"AWS/ApplicationELB", "TargetResponseTime", "Average", "LoadBalancer"};
-        case Metric::kQueueDepth:
-            return {"MindMe", "QueueDepth", "Average", "AutoScalingGroupName"};
-    }
-    return {"MindMe", "Unknown", "Average", "AutoScalingGroupName"};
-}
 
 std::string export_aws(const PolicyFile& p, const ExportOptions& o) {
     const auto& name = o.name;
@@ -229,7 +210,7 @@ std::string export_aws(const PolicyFile& p, const ExportOptions& o) {
                 spec["ResourceLabel"] = alb_resource_label(name);
             config["PredefinedMetricSpecification"] = std::move(spec);
         } else {
-            auto m = cloudwatch_metric(t.metric);
+            const auto& m = metric_info(t.metric);
             config["CustomizedMetricSpecification"] =
                 json::object{{"MetricName", "BacklogPerInstance"},
                              {"Namespace", m.name_space},
@@ -306,27 +287,28 @@ std::string export_terraform(const PolicyFile& p, const ExportOptions& o) {
                        "\n";
             out += "    }\n";
         } else {
-            auto m = cloudwatch_metric(t.metric);
-            out += "    customized_metric_specification {\n      metric_name = " +
-                   hcl_string(t.metric == Metric::kQueueDepth ? "BacklogPerInstance" : m.name) +
-                   "\n      namespace   = " + hcl_string(m.name_space) +
-                   "\n      statistic   = " + hcl_string(m.statistic) +
-                   "\n      metric_dimension {\n        name  = \"AutoScalingGroupName\"\n"
-                   "        value = " +
-                   group_ref + "\n      }\n    }\n";
+            const auto& m = metric_info(t.metric);
+            out +=
+                "    customized_metric_specification {\n      metric_name = " +
+                hcl_string(t.metric == Metric::kQueueDepth ? "BacklogPerInstance" : m.trace_name) +
+                "\n      namespace   = " + hcl_string(m.name_space) +
+                "\n      statistic   = " + hcl_string(m.statistic) +
+                "\n      metric_dimension {\n        name  = \"AutoScalingGroupName\"\n"
+                "        value = " +
+                group_ref + "\n      }\n    }\n";
         }
         out += "    target_value = " + text_number(t.value) + "\n  }\n}\n";
     }
     auto alarm = [&](const std::string& id, const std::string& alarm_name, const Condition& c,
                      const std::string& action) {
-        auto m = cloudwatch_metric(c.metric);
+        const auto& m = metric_info(c.metric);
         std::string dimension = std::string(m.dimension) == "AutoScalingGroupName"
                                     ? group_ref
                                     : hcl_string(dimension_value(m, o.name));
         out += "\nresource \"aws_cloudwatch_metric_alarm\" " + hcl_string(id) + " {\n" +
                "  alarm_name          = " + hcl_string(alarm_name) + "\n" +
                "  namespace           = " + hcl_string(m.name_space) + "\n" +
-               "  metric_name         = " + hcl_string(m.name) + "\n" +
+               "  metric_name         = " + hcl_string(m.trace_name) + "\n" +
                "  statistic           = " + hcl_string(m.statistic) + "\n" +
                "  dimensions          = { " + m.dimension + " = " + dimension + " }\n" +
                "  period              = " + std::to_string(p.period_seconds) + "\n" +

@@ -24,16 +24,4 @@ std::string export_aws(const PolicyFile& policy, const ExportOptions& options);
 std::string export_terraform(const PolicyFile& policy, const ExportOptions& options);
 std::string export_kubernetes(const PolicyFile& policy, const ExportOptions& options);
 
-// The CloudWatch namespace, metric name and statistic an alarm on `metric` reads:
-// AWS's own metrics where there is one (AWS/EC2 CPUUtilization, AWS/ApplicationELB
-// RequestCount, RequestCountPerTarget and TargetResponseTime), else the MindMe
-// namespace, which a metrics agent fills from /metrics.
-struct CloudWatchMetric {
-    const char* name_space;
-    const char* name;
-    const char* statistic;
-    const char* dimension;  // AutoScalingGroupName, LoadBalancer or TargetGroup
-};
-CloudWatchMetric cloudwatch_metric(Metric metric);
-
 }  // namespace mindme::scale
