@@ -27,16 +27,11 @@ struct Alarmed {
 // An alarm without actions: evaluated and reported, acting on nothing.
 class AlarmOnly final : public AlarmedScaler {
 public:
-    explicit AlarmOnly(const AlarmSpec& spec) : alarm_(spec) {}
-    void record(std::int64_t t, double value) override { alarm_.record(t, value); }
+    explicit AlarmOnly(const AlarmSpec& spec) : AlarmedScaler(spec) {}
     int evaluate(std::int64_t now) override {
         alarm_.evaluate(now);
         return 0;
     }
-    AlarmState state() const override { return alarm_.state(); }
-
-private:
-    Alarm alarm_;
 };
 
 std::string policy_name(const AwsPolicy& p) {

@@ -6,11 +6,9 @@
 namespace mindme::scale {
 
 StepScaler::StepScaler(Group& group, StepScalingSpec spec)
-    : group_(group), spec_(std::move(spec)), alarm_(spec_.alarm) {
+    : AlarmedScaler(spec.alarm), group_(group), spec_(std::move(spec)) {
     validate(spec_.policy);
 }
-
-void StepScaler::record(std::int64_t t, double value) { alarm_.record(t, value); }
 
 int StepScaler::evaluate(std::int64_t now) {
     alarm_.evaluate(now);
@@ -29,13 +27,11 @@ int StepScaler::evaluate(std::int64_t now) {
 }
 
 SimpleScaler::SimpleScaler(Group& group, SimpleScalingSpec spec)
-    : group_(group), spec_(std::move(spec)), alarm_(spec_.alarm) {
+    : AlarmedScaler(spec.alarm), group_(group), spec_(std::move(spec)) {
     StepPolicy check{
         spec_.type, {{0.0, std::nullopt, spec_.adjustment}}, spec_.min_adjustment_magnitude};
     validate(check);
 }
-
-void SimpleScaler::record(std::int64_t t, double value) { alarm_.record(t, value); }
 
 int SimpleScaler::evaluate(std::int64_t now) {
     alarm_.evaluate(now);

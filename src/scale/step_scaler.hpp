@@ -32,38 +32,36 @@ struct SimpleScalingSpec {
 // A policy that its alarm invokes: fed the alarm's metric, evaluated on the clock.
 class AlarmedScaler {
 public:
+    explicit AlarmedScaler(const AlarmSpec& alarm) : alarm_(alarm) {}
     virtual ~AlarmedScaler() = default;
-    virtual void record(std::int64_t t, double value) = 0;
+    void record(std::int64_t t, double value) { alarm_.record(t, value); }
     // Evaluates the alarm at `now` and acts on the group: its desired capacity.
     virtual int evaluate(std::int64_t now) = 0;
-    virtual AlarmState state() const = 0;
+    AlarmState state() const { return alarm_.state(); }
+
+protected:
+    Alarm alarm_;
 };
 
 class StepScaler final : public AlarmedScaler {
 public:
     // Throws std::invalid_argument for steps or an alarm that cannot be.
     StepScaler(Group& group, StepScalingSpec spec);
-    void record(std::int64_t t, double value) override;
     int evaluate(std::int64_t now) override;
-    AlarmState state() const override { return alarm_.state(); }
 
 private:
     Group& group_;
     StepScalingSpec spec_;
-    Alarm alarm_;
 };
 
 class SimpleScaler final : public AlarmedScaler {
 public:
     SimpleScaler(Group& group, SimpleScalingSpec spec);
-    void record(std::int64_t t, double value) override;
     int evaluate(std::int64_t now) override;
-    AlarmState state() const override { return alarm_.state(); }
 
 private:
     Group& group_;
     SimpleScalingSpec spec_;
-    Alarm alarm_;
     std::int64_t ignore_until_ = INT64_MIN;
 };
 
