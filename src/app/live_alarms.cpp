@@ -47,12 +47,12 @@ const AlarmKind kKinds[] = {
      [](const ServerMetrics& m) { return m.response_time_seconds; }},
 };
 
-double seconds_now() {
+}  // namespace
+
+double sample_clock_seconds() {
     return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch())
         .count();
 }
-
-}  // namespace
 
 void declare_alarms_config(core::ConfigSchema& schema) {
     schema.add_bool("alarms.enabled", true,
@@ -84,7 +84,7 @@ ServerMetrics metrics_between(const ServerSample& a, const ServerSample& b, doub
 
 ServerSample sample_server(const metrics::Registry& registry) {
     ServerSample s;
-    s.wall_seconds = seconds_now();
+    s.wall_seconds = sample_clock_seconds();
     auto process = metrics::read_process_stats();
     s.cpu_seconds = process.cpu_seconds;
     s.resident_bytes = process.resident_bytes;

@@ -41,6 +41,9 @@ struct ServerMetrics {
 ServerMetrics metrics_between(const ServerSample& before, const ServerSample& after, double cores,
                               double memory_limit_bytes);
 
+// The clock of ServerSample::wall_seconds (monotonic seconds).
+double sample_clock_seconds();
+
 // This process's sample, from /proc and the registry's HTTP families.
 ServerSample sample_server(const metrics::Registry& registry);
 

@@ -28,10 +28,6 @@ using std::chrono::milliseconds;
 
 constexpr milliseconds kProbeTimeout{2000};
 
-double seconds_now() {
-    return std::chrono::duration<double>(Clock::now().time_since_epoch()).count();
-}
-
 // A port free on `host` now. The process started on it may still lose a race for it; it
 // then exits and is replaced like any process that dies.
 std::uint16_t free_port(const std::string& host) {
@@ -232,7 +228,7 @@ struct Fleet::Impl {
         for (auto* p : serving(role)) {
             auto reply = http_get(o.host, p->port, "/metrics", kProbeTimeout);
             if (!reply || reply->status != 200) continue;
-            auto now = parse_sample(reply->body, seconds_now());
+            auto now = parse_sample(reply->body, app::sample_clock_seconds());
             if (p->period_start) pairs.emplace_back(*p->period_start, now);
             p->period_start = now;
         }
@@ -274,7 +270,8 @@ struct Fleet::Impl {
         for (auto* p : serving("worker")) {
             auto reply = http_get(o.host, p->port, "/metrics", kProbeTimeout);
             if (!reply || reply->status != 200) continue;
-            depth = std::max(depth, parse_sample(reply->body, seconds_now()).queue_depth);
+            depth =
+                std::max(depth, parse_sample(reply->body, app::sample_clock_seconds()).queue_depth);
             read = true;
         }
         if (!read) return;  // no worker answers yet: nothing to poll
