@@ -17,11 +17,7 @@ namespace {
 constexpr double kLongestResponseSeconds = 60;  // what an overloaded period reports
 
 double number(const YAML::Node& node, const std::string& where) {
-    try {
-        return node.as<double>();
-    } catch (const YAML::Exception&) {
-        refuse(where, "expected a number");
-    }
+    return read<double>(node, where, "expected a number");
 }
 
 CapacityModel capacity_mapping(const YAML::Node& node, const std::string& where,
@@ -82,28 +78,24 @@ Services services_mapping(const YAML::Node& node, const std::string& where) {
     Services s;
     for_each_setting(
         node, where, ".", [&](const std::string& key, const std::string& at, const YAML::Node& v) {
-            try {
-                if (key == "database") {
-                    s.database = v.as<std::string>();
-                } else if (key == "multiaz") {
-                    s.database_multi_az = v.as<bool>();
-                } else if (key == "readreplicas") {
-                    s.read_replicas = v.as<int>();
-                } else if (key == "cachenode") {
-                    s.cache_node = v.as<std::string>();
-                } else if (key == "cachenodes") {
-                    s.cache_nodes = v.as<int>();
-                } else if (key == "loadbalancer") {
-                    s.load_balancer = v.as<bool>();
-                } else if (key == "responsesize") {
-                    s.kilobytes_per_request = kilobytes(v.as<std::string>(), at);
-                } else {
-                    refuse(at,
-                           "unknown setting; known: Database, Multi-AZ, Read Replicas, Cache "
-                           "Node, Cache Nodes, Load Balancer, Response Size");
-                }
-            } catch (const YAML::Exception&) {
-                refuse(at, "has the wrong type");
+            if (key == "database") {
+                s.database = read<std::string>(v, at);
+            } else if (key == "multiaz") {
+                s.database_multi_az = read<bool>(v, at);
+            } else if (key == "readreplicas") {
+                s.read_replicas = read<int>(v, at);
+            } else if (key == "cachenode") {
+                s.cache_node = read<std::string>(v, at);
+            } else if (key == "cachenodes") {
+                s.cache_nodes = read<int>(v, at);
+            } else if (key == "loadbalancer") {
+                s.load_balancer = read<bool>(v, at);
+            } else if (key == "responsesize") {
+                s.kilobytes_per_request = kilobytes(read<std::string>(v, at), at);
+            } else {
+                refuse(at,
+                       "unknown setting; known: Database, Multi-AZ, Read Replicas, Cache "
+                       "Node, Cache Nodes, Load Balancer, Response Size");
             }
         });
     if (s.read_replicas < 0 || s.cache_nodes < 0)

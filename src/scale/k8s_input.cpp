@@ -8,21 +8,6 @@ namespace mindme::scale {
 
 namespace {
 
-template <class T>
-T read(const YAML::Node& node, const std::string& where) {
-    try {
-        return node.as<T>();
-    } catch (const YAML::Exception&) {
-        refuse(where, "has the wrong type");
-    }
-}
-
-template <class T>
-T read_or(const YAML::Node& parent, const char* key, T fallback, const std::string& where) {
-    auto node = parent[key];
-    return node ? read<T>(node, where + "." + key) : fallback;
-}
-
 HpaRules rules(const YAML::Node& node, const std::string& where, HpaRules fallback) {
     if (!node) return fallback;
     HpaRules r = fallback;

@@ -9,13 +9,9 @@ namespace mindme::scale {
 namespace {
 
 double price(const YAML::Node& node, const std::string& where) {
-    try {
-        auto v = node.as<double>();
-        if (v < 0) refuse(where, "a price cannot be negative");
-        return v;
-    } catch (const YAML::Exception&) {
-        refuse(where, "expected a price in USD");
-    }
+    auto v = read<double>(node, where, "expected a price in USD");
+    if (v < 0) refuse(where, "a price cannot be negative");
+    return v;
 }
 
 std::map<std::string, double> hourly(const YAML::Node& node, const std::string& where) {

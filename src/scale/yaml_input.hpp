@@ -11,6 +11,23 @@ namespace mindme::scale {
 // Throws std::invalid_argument("WHERE: WHY").
 [[noreturn]] void refuse(const std::string& where, const std::string& why);
 
+// `node` as a T; refused naming `where` with `wrong` when it is not one.
+template <class T>
+T read(const YAML::Node& node, const std::string& where, const char* wrong = "has the wrong type") {
+    try {
+        return node.as<T>();
+    } catch (const YAML::Exception&) {
+        refuse(where, wrong);
+    }
+}
+
+// parent[key] as a T (named `where`.key in errors), or `fallback` when it is absent.
+template <class T>
+T read_or(const YAML::Node& parent, const char* key, T fallback, const std::string& where) {
+    auto node = parent[key];
+    return node ? read<T>(node, where + "." + key) : fallback;
+}
+
 // The document in `text`; refused when it is not YAML (JSON is YAML) or not a mapping,
 // `expected` saying what it should be.
 YAML::Node load_mapping(const std::string& text, const std::string& origin,
