@@ -12,23 +12,26 @@ from mindme_server import BIN, Server, until
 EXAMPLE = os.path.join(os.path.dirname(__file__), "../../examples/seed-250k")
 
 
+def write(directory, name, text):
+    """Writes `text` to directory/name; returns the path."""
+    path = os.path.join(directory, name)
+    with open(path, "w") as f:
+        f.write(text)
+    return path
+
+
 class ScalingCommandsTest(unittest.TestCase):
     def run_mindme(self, *args):
         return subprocess.run([BIN, *args], capture_output=True, text=True, timeout=60)
 
     def test_scale_simulate_replays_a_trace_through_aws_shaped_policies(self):
         with tempfile.TemporaryDirectory() as d:
-            def write(name, text):
-                path = os.path.join(d, name)
-                with open(path, "w") as f:
-                    f.write(text)
-                return path
-            group = write("group.json", '{"MinSize": 2, "MaxSize": 20, "DesiredCapacity": 10}')
-            policy = write("cpu.yaml", "PolicyName: cpu\nPolicyType: TargetTrackingScaling\n"
+            group = write(d, "group.json", '{"MinSize": 2, "MaxSize": 20, "DesiredCapacity": 10}')
+            policy = write(d, "cpu.yaml", "PolicyName: cpu\nPolicyType: TargetTrackingScaling\n"
                            "TargetTrackingConfiguration:\n  PredefinedMetricSpecification:\n"
                            "    PredefinedMetricType: ASGAverageCPUUtilization\n"
                            "  TargetValue: 70\n")
-            trace = write("trace.csv", "t_seconds,metric,value\n" + "".join(
+            trace = write(d, "trace.csv", "t_seconds,metric,value\n" + "".join(
                 "%d,ASGAverageCPUUtilization,84\n" % (60 * i) for i in range(3)))
             out = os.path.join(d, "out.csv")
             run = self.run_mindme("scale", "simulate", "--group", group, "--policy", policy,
@@ -40,7 +43,7 @@ class ScalingCommandsTest(unittest.TestCase):
                                       "cpu-AlarmLow")
             # Three breaching minutes: 12 desired, the two new instances pending (30 s).
             self.assertEqual(rows[-1], "180,12,10,0,ALARM,OK")
-            bad = write("bad.json", '{"MinSize": 5, "MaxSize": 2}')
+            bad = write(d, "bad.json", '{"MinSize": 5, "MaxSize": 2}')
             run = self.run_mindme("scale", "simulate", "--group", bad, "--trace", trace,
                                   "--out", out)
             self.assertEqual(run.returncode, 2)
@@ -48,9 +51,7 @@ class ScalingCommandsTest(unittest.TestCase):
 
     def test_simulate_takes_the_seeds_policy_file_as_written(self):
         with tempfile.TemporaryDirectory() as d:
-            trace = os.path.join(d, "trace.csv")
-            with open(trace, "w") as f:
-                f.write("t_seconds,metric,value\n" + "".join(
+            trace = write(d, "trace.csv", "t_seconds,metric,value\n" + "".join(
                     "%d,CPUUtilization,90\n" % (60 * i) for i in range(3)))
             run = self.run_mindme("scale", "simulate", "--policy",
                                   os.path.join(EXAMPLE, "policy.yaml"), "--trace", trace,
@@ -112,18 +113,13 @@ class ScalingCommandsTest(unittest.TestCase):
 
     def test_plan_refuses_bad_input_naming_it(self):
         with tempfile.TemporaryDirectory() as d:
-            policy = os.path.join(d, "p.yaml")
-            with open(policy, "w") as f:
-                f.write("Min Size: 1\nMax Size: 2\nInstance Type: z9.huge\n"
-                        "Capacity: {Requests per Second: 10}\n")
-            trace = os.path.join(d, "t.csv")
-            with open(trace, "w") as f:
-                f.write("minute,users\n0,10\n")
+            policy = write(d, "p.yaml", "Min Size: 1\nMax Size: 2\nInstance Type: z9.huge\n"
+                           "Capacity: {Requests per Second: 10}\n")
+            trace = write(d, "t.csv", "minute,users\n0,10\n")
             run = self.run_mindme("plan", "--policy", policy, "--trace", trace)
             self.assertEqual(run.returncode, 2)
             self.assertIn('Instance Type "z9.huge" is not in the price table', run.stderr)
-            with open(trace, "w") as f:
-                f.write("minute,users\n0,ten\n")
+            write(d, "t.csv", "minute,users\n0,ten\n")
             run = self.run_mindme("plan", "--policy", policy, "--trace", trace)
             self.assertEqual(run.returncode, 2)
             self.assertIn("t.csv:2: the value must be a number", run.stderr)
@@ -136,9 +132,8 @@ class ScalingCommandsTest(unittest.TestCase):
                                   os.path.join(EXAMPLE, "worker.yaml"), "--format", "kubernetes",
                                   "--name", "worker", "--queue", "jobs", "--out", manifest)
             self.assertEqual(run.returncode, 0, run.stderr)
-            trace = os.path.join(d, "trace.csv")
-            with open(trace, "w") as f:
-                f.write("t_seconds,metric,value\n0,jobs,1000\n600,jobs,1000\n")
+            trace = write(d, "trace.csv",
+                          "t_seconds,metric,value\n0,jobs,1000\n600,jobs,1000\n")
             run = self.run_mindme("scale", "simulate", "--keda", manifest, "--trace", trace,
                                   "--out", "-", "--launch-seconds", "20")
             self.assertEqual(run.returncode, 0, run.stderr)
@@ -173,12 +168,9 @@ class ScalingCommandsTest(unittest.TestCase):
 
     def test_fleet_refuses_policies_it_cannot_follow_and_an_unreachable_haproxy(self):
         with tempfile.TemporaryDirectory() as d:
-            serve = os.path.join(d, "serve.yaml")
-            with open(serve, "w") as f:
-                f.write("Min Size: 1\nMax Size: 2\nTarget CPU Utilization: 70%\n")
-            worker = os.path.join(d, "worker.yaml")
-            with open(worker, "w") as f:
-                f.write("Min Size: 1\nMax Size: 2\nTarget CPU Utilization: 70%\n")
+            cpu_policy = "Min Size: 1\nMax Size: 2\nTarget CPU Utilization: 70%\n"
+            serve = write(d, "serve.yaml", cpu_policy)
+            worker = write(d, "worker.yaml", cpu_policy)
             socket_path = os.path.join(d, "absent.sock")
             run = self.run_mindme("fleet", "--policy", serve, "--worker-policy", worker,
                                   "--haproxy-socket", socket_path)
