@@ -288,14 +288,16 @@ class ServerTestCase(unittest.TestCase):
         cls.server.stop()
 
 
-def until(condition, seconds=10.0):
+def until(condition, seconds=10.0, interval=0.01):
     """Calls condition() until it returns a true value or `seconds` pass; returns the
-    last value. For states reached asynchronously (a log line, a freed slot)."""
+    last value. For states reached asynchronously (a log line, a freed slot). Polls every
+    `interval` seconds: a busy loop would take a core from the server under test."""
     deadline = time.monotonic() + seconds
     while True:
         value = condition()
         if value or time.monotonic() >= deadline:
             return value
+        time.sleep(min(interval, max(0.0, deadline - time.monotonic())))
 
 
 def read_until_closed(sock, limit=1 << 20, timeout=10):
