@@ -8,7 +8,8 @@ ifeq ($(CI),true)
   CMAKE_FLAGS += -DMINDME_WERROR=ON
 endif
 
-.PHONY: all deps build asan run stack stack-down test test-release test-asan bench bench-250k fuzz format clean
+.PHONY: all deps build asan run stack stack-down test test-unit test-release test-asan bench bench-250k \
+  fuzz format format-check lint clean
 
 all: build
 
@@ -43,8 +44,15 @@ stack: build
 stack-down:
 	scripts/stack.sh down $(STACK)
 
-# The whole suite, on the release build and again under ASan + UBSan.
-test: test-release test-asan
+# The checks that take seconds first, then the whole suite on the release build and
+# again under ASan + UBSan.
+test: format-check lint
+	$(MAKE) test-release
+	$(MAKE) test-asan
+
+# The unit tier alone: no server is started (CONTRIBUTING.md, "Test tiers").
+test-unit: build
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) -L unit
 
 test-release: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
@@ -72,8 +80,18 @@ bench-250k: build
 fuzz: deps
 	tests/fuzz/run.sh
 
+# C++ sources that clang-format keeps (.clang-format), and the shell scripts shellcheck reads.
+CXX_SOURCES = $$(git ls-files 'src/*.cpp' 'src/*.hpp' 'tests/*.cpp' 'tests/*.hpp' 'bench/*.cpp')
+SHELL_SCRIPTS = $$(git ls-files '*.sh' .ci/run)
+
 format:
-	clang-format -i $$(git ls-files 'src/*.cpp' 'src/*.hpp')
+	clang-format -i $(CXX_SOURCES)
+
+format-check: deps
+	clang-format --dry-run --Werror $(CXX_SOURCES)
+
+lint: deps
+	shellcheck --severity=warning $(SHELL_SCRIPTS)
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD)

@@ -42,7 +42,7 @@ start_server() {
       ;;
   esac
   SERVER_PID=$!
-  PIDS+=($SERVER_PID)
+  PIDS+=("$SERVER_PID")
   wait_http "http://127.0.0.1:$port/v1/ping"
 }
 

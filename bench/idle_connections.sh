@@ -31,7 +31,7 @@ open_quiet() {
   "$MINDME" loadtest --scenario "$WORK/quiet.yaml" --url "http://127.0.0.1:$port" \
     --users "$users" --duration 60s --source "$source" > /dev/null &
   LOAD=$!
-  PIDS+=($LOAD)
+  PIDS+=("$LOAD")
   for _ in $(seq 1 200); do
     open=$(ss -Htn state established "( sport = :$port )" | wc -l)
     queued=$(ss -Hltn "( sport = :$port )" | awk '{q += $2} END {print q + 0}')
@@ -60,7 +60,7 @@ PORT=$(free_port)
 "$MINDME" serve --listen 127.0.0.1:$PORT --data "$WORK/data" --set server.threads=1 \
   --set log.access=false --set store.pool.size=4 > "$WORK/mindme.log" 2>&1 &
 MINDME_PID=$!
-PIDS+=($MINDME_PID)
+PIDS+=("$MINDME_PID")
 wait_http "http://127.0.0.1:$PORT/v1/ping"
 OURS=$(per_connection_bytes "$PORT" "$MINDME_PID")
 kill "$MINDME_PID"

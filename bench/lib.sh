@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared helpers for the benchmarks in bench/. Source it; it sets -euo pipefail.
 set -euo pipefail
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -109,7 +110,7 @@ http {
 CONF
   taskset -c "$core" nginx -c "$WORK/nginx/nginx.conf" -p "$WORK/nginx" 2>"$WORK/nginx/stderr" &
   SERVER_PID=$!
-  PIDS+=($SERVER_PID)
+  PIDS+=("$SERVER_PID")
 }
 
 # tree_pss_kb PID...: proportional set size (KiB) of the PIDs and all their

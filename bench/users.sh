@@ -34,13 +34,13 @@ SETS=(--set log.access=false --set server.threads=1 --set store.pool.size=4
 "$MINDME" serve --processes "$SERVE_PROCESSES" --listen 127.0.0.1:$PORT --data "$DATA" \
   "${SETS[@]}" > "$WORK/serve.log" 2>&1 &
 SERVE_PID=$!
-PIDS+=($SERVE_PID)
+PIDS+=("$SERVE_PID")
 "$MINDME" worker --listen 127.0.0.1:0 --data "$DATA" "${SETS[@]}" > "$WORK/worker.log" 2>&1 &
 WORKER_PID=$!
-PIDS+=($WORKER_PID)
+PIDS+=("$WORKER_PID")
 "$MINDME" files --listen 127.0.0.1:0 --data "$DATA" "${SETS[@]}" > "$WORK/files.log" 2>&1 &
 FILES_PID=$!
-PIDS+=($FILES_PID)
+PIDS+=("$FILES_PID")
 wait_http "$BASE/v1/ping"
 
 echo "seeding $USERS users..." >&2
@@ -55,7 +55,7 @@ sample() {
   local server=0 load=0 kernel=0 s l k
   while [[ ! -e $WORK/stop-sampling ]]; do
     s=$(tree_pss_kb "$SERVE_PID" "$WORKER_PID" "$FILES_PID")
-    l=$(tree_pss_kb $(pgrep -f "mindme loadtest --scenario" | head -1) 2>/dev/null || echo 0)
+    l=$(tree_pss_kb "$(pgrep -f "mindme loadtest --scenario" | head -1)" 2>/dev/null || echo 0)
     k=$(($(kernel_kb) - KERNEL_BEFORE))
     ((s > server)) && server=$s
     ((l > load)) && load=$l

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared by the scripts in scripts/services/: private server instances on loopback,
 # each in a directory of its own, for the test fixtures and `make stack`.
 # Every instance directory holds `url` (how to reach it) and `port`.

@@ -21,7 +21,8 @@ node_env() {
   port=$(cat "$dir/port")
   export HOME="$dir" RABBITMQ_NODENAME="mindme$port@localhost"
   export RABBITMQ_NODE_IP_ADDRESS=127.0.0.1 RABBITMQ_NODE_PORT="$port"
-  export RABBITMQ_DIST_PORT="$(cat "$dir/dist_port")" ERL_EPMD_ADDRESS=127.0.0.1
+  RABBITMQ_DIST_PORT=$(cat "$dir/dist_port")
+  export RABBITMQ_DIST_PORT ERL_EPMD_ADDRESS=127.0.0.1
   export RABBITMQ_MNESIA_BASE="$dir/mnesia" RABBITMQ_LOG_BASE="$dir/log"
   export RABBITMQ_PID_FILE="$dir/rabbitmq.pid" RABBITMQ_CONFIG_FILE="$dir/rabbitmq.conf"
   export RABBITMQ_ENABLED_PLUGINS_FILE="$dir/enabled_plugins"
