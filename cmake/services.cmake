@@ -18,7 +18,9 @@ if(MINDME_TESTS)
   set(script ${PROJECT_SOURCE_DIR}/scripts/services/databases.sh)
   add_test(NAME services.databases.start COMMAND ${script} start ${MINDME_SERVICES_DIR})
   set_tests_properties(services.databases.start PROPERTIES
-    FIXTURES_SETUP databases ENVIRONMENT "MINDME_SERVICES_FAST=1" TIMEOUT 180)
+    FIXTURES_SETUP databases ENVIRONMENT "MINDME_SERVICES_FAST=1" TIMEOUT 180
+    LABELS service)
   add_test(NAME services.databases.stop COMMAND ${script} destroy ${MINDME_SERVICES_DIR})
-  set_tests_properties(services.databases.stop PROPERTIES FIXTURES_CLEANUP databases TIMEOUT 180)
+  set_tests_properties(services.databases.stop PROPERTIES FIXTURES_CLEANUP databases TIMEOUT 180
+    LABELS service)
 endif()

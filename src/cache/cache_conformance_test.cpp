@@ -1,6 +1,6 @@
-// The Cache conformance suite: what every backend must do, run on memory://, one Redis
-// server and a Redis Cluster. `advance` moves the backend's clock (for Redis, by
-// shortening the keys' time to live on the servers).
+// The Cache conformance suite: what every backend must do, run on memory:// in the unit
+// tier, on one Redis server and a Redis Cluster in the service tier. `advance` moves the
+// backend's clock (for Redis, by shortening the keys' time to live on the servers).
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -11,6 +11,7 @@
 #include "cache/redis_cache.hpp"
 #include "cache/redis_test_servers.hpp"
 #include "core/await_now.hpp"
+#include "core/test_services.hpp"
 
 namespace mindme::cache {
 namespace {
@@ -143,7 +144,8 @@ TEST_P(CacheConformance, KeysAndValuesAreBinarySafe) {
 }
 
 INSTANTIATE_TEST_SUITE_P(All, CacheConformance,
-                         ::testing::Values(&memory_backend, &redis_backend, &redis_cluster_backend),
+                         ::testing::ValuesIn(core::tier_backends<Backend (*)()>(
+                             {&memory_backend}, {&redis_backend, &redis_cluster_backend})),
                          [](const auto& named) {
                              if (named.param == &memory_backend) return std::string("memory");
                              if (named.param == &redis_backend) return std::string("redis");

@@ -5,8 +5,25 @@
 #include <fstream>
 #include <stdexcept>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace mindme::core {
+
+// A conformance suite is compiled into both test tiers (CONTRIBUTING.md, "Test tiers"):
+// the unit binary runs it on the embedded backends and needs no server; the service
+// binary, built with MINDME_SERVICE_TIER, runs it on the servers CTest's fixture starts.
+#ifdef MINDME_SERVICE_TIER
+inline constexpr bool kServiceTier = true;
+#else
+inline constexpr bool kServiceTier = false;
+#endif
+
+// The backends a conformance suite is instantiated for in this tier.
+template <class T>
+std::vector<T> tier_backends(std::vector<T> embedded, std::vector<T> servers) {
+    return kServiceTier ? std::move(servers) : std::move(embedded);
+}
 
 // The URL of the fixture's server `name` ("postgres", "redis_cluster", "rabbitmq", ...).
 // Throws when the suite does not run under ctest or the server is not there.

@@ -1,7 +1,8 @@
-// The JobQueue conformance suite: what every backend must do, on the SQL queue (SQLite,
-// PostgreSQL, PostgreSQL through PgBouncer, MariaDB) and on RabbitMQ fed by a
-// PostgreSQL outbox. `advance` moves the backend's clock; `settle` runs the RabbitMQ
-// backend's relay once, where the background relay would.
+// The JobQueue conformance suite: what every backend must do, on the SQL queue (SQLite in
+// the unit tier; PostgreSQL, PostgreSQL through PgBouncer and MariaDB in the service
+// tier) and on RabbitMQ fed by a PostgreSQL outbox (service tier). `advance` moves the
+// backend's clock; `settle` runs the RabbitMQ backend's relay once, where the background
+// relay would.
 #include <gtest/gtest.h>
 #include <soci/soci.h>
 #include <unistd.h>
@@ -12,6 +13,7 @@
 #include <thread>
 
 #include "core/await_now.hpp"
+#include "core/test_services.hpp"
 #include "queue/amqp_queue.hpp"
 #include "queue/sql_queue.hpp"
 #include "store/outbox.hpp"
@@ -251,8 +253,9 @@ TEST_P(QueueConformance, ConcurrentWorkersNeverShareAJob) {
 }
 
 INSTANTIATE_TEST_SUITE_P(All, QueueConformance,
-                         ::testing::Values(&sqlite_queue, &postgres_queue, &pgbouncer_queue,
-                                           &mariadb_queue, &amqp_queue),
+                         ::testing::ValuesIn(core::tier_backends<Backend (*)()>(
+                             {&sqlite_queue},
+                             {&postgres_queue, &pgbouncer_queue, &mariadb_queue, &amqp_queue})),
                          [](const auto& named) {
                              if (named.param == &sqlite_queue) return std::string("sqlite");
                              if (named.param == &postgres_queue) return std::string("postgresql");

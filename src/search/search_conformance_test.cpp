@@ -1,5 +1,5 @@
-// The SearchIndex conformance suite: what every backend must do. The PostgreSQL
-// full-text backend instantiates it again with a factory of its own.
+// The SearchIndex conformance suite: what every backend must do, on Xapian in the unit
+// tier and on PostgreSQL's full-text search in the service tier.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "core/await_now.hpp"
+#include "core/test_services.hpp"
 #include "search/search.hpp"
 #include "store/test_backends.hpp"
 
@@ -207,12 +208,12 @@ TEST_P(SearchConformance, APartialLastWordMatchesAsAPrefix) {
     EXPECT_EQ(ids(find("ann", "photog")), (std::vector<std::string>{"m1"}));
 }
 
-INSTANTIATE_TEST_SUITE_P(All, SearchConformance,
-                         ::testing::Values(&xapian_backend, &postgres_backend),
-                         [](const auto& named) {
-                             return std::string(named.param == &xapian_backend ? "xapian"
-                                                                               : "postgresql");
-                         });
+INSTANTIATE_TEST_SUITE_P(
+    All, SearchConformance,
+    ::testing::ValuesIn(core::tier_backends<Backend (*)()>({&xapian_backend}, {&postgres_backend})),
+    [](const auto& named) {
+        return std::string(named.param == &xapian_backend ? "xapian" : "postgresql");
+    });
 
 }  // namespace
 }  // namespace mindme::search

@@ -1,5 +1,5 @@
-// The AccountStore conformance suite: the same cases for every SQL backend (SQLite
-// here; PostgreSQL and MariaDB instantiate it again with their own factory).
+// The AccountStore conformance suite: the same cases for every SQL backend (SQLite in
+// the unit tier; PostgreSQL, PgBouncer and MariaDB in the service tier).
 #include <gtest/gtest.h>
 
 #include <boost/asio/co_spawn.hpp>
@@ -90,10 +90,7 @@ TEST_P(AccountStoreConformance, ConcurrentSignUpsForOneEmailMakeOneAccount) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Sql, AccountStoreConformance,
-                         ::testing::Values(&test_backends::sqlite_backend,
-                                           &test_backends::postgres_backend,
-                                           &test_backends::pgbouncer_backend,
-                                           &test_backends::mariadb_backend),
+                         ::testing::ValuesIn(test_backends::tier_backends()),
                          test_backends::backend_name);
 
 }  // namespace

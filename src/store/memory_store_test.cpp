@@ -274,10 +274,7 @@ TEST_P(MemoryStoreConformance, AReaderFollowingTheLogMissesNothingUnderConcurren
 }
 
 INSTANTIATE_TEST_SUITE_P(Sql, MemoryStoreConformance,
-                         ::testing::Values(&test_backends::sqlite_backend,
-                                           &test_backends::postgres_backend,
-                                           &test_backends::pgbouncer_backend,
-                                           &test_backends::mariadb_backend),
+                         ::testing::ValuesIn(test_backends::tier_backends()),
                          test_backends::backend_name);
 
 }  // namespace

@@ -126,6 +126,13 @@ inline Backend mariadb_backend() {
 // A deadline no test reaches.
 inline Deadline later() { return std::chrono::steady_clock::now() + std::chrono::seconds(30); }
 
+// The SQL backends of this test tier: SQLite in the unit tier, the servers in the service
+// tier (core::tier_backends).
+inline std::vector<Backend (*)()> tier_backends() {
+    return core::tier_backends<Backend (*)()>(
+        {&sqlite_backend}, {&postgres_backend, &pgbouncer_backend, &mariadb_backend});
+}
+
 inline std::string backend_name(const ::testing::TestParamInfo<Backend (*)()>& info) {
     return info.param().name;
 }

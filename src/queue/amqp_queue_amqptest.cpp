@@ -2,12 +2,11 @@
 // RabbitMQ and an outbox in PostgreSQL: leases that die with their connection, dead
 // letters that keep their error, and jobs that wait in the outbox while RabbitMQ is
 // unreachable.
-#include "queue/amqp_queue.hpp"
-
 #include <gtest/gtest.h>
 #include <unistd.h>
 
 #include "core/await_now.hpp"
+#include "queue/amqp_queue.hpp"
 #include "store/test_backends.hpp"
 
 namespace mindme::queue {
