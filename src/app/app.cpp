@@ -9,7 +9,6 @@
 #include "app/file_jobs.hpp"
 #include "app/files_routes.hpp"
 #include "app/health.hpp"
-#include "app/live_alarms.hpp"
 #include "app/memories_routes.hpp"
 #include "app/ops_routes.hpp"
 #include "app/search_jobs.hpp"
@@ -23,6 +22,7 @@
 #include "http/router.hpp"
 #include "http/server_config.hpp"
 #include "http/static_site.hpp"
+#include "metrics/live_alarms.hpp"
 #include "metrics/process_collector.hpp"
 #include "queue/queue_config.hpp"
 #include "queue/runner.hpp"
@@ -65,7 +65,7 @@ void declare_config(core::ConfigSchema& schema) {
     declare_auth_config(schema);
     declare_events_config(schema);
     core::log::declare_config(schema);
-    declare_alarms_config(schema);
+    metrics::declare_alarms_config(schema);
 }
 
 struct App::Impl {
@@ -234,7 +234,7 @@ struct App::Impl {
     std::optional<Events> events;
     std::optional<Files> files_routes;
     HealthChecks health;
-    std::optional<LiveAlarms> alarms;
+    std::optional<metrics::LiveAlarms> alarms;
     http::Router router;
     guard::Guard guard;
     std::optional<http::StaticSite> site;

@@ -228,7 +228,7 @@ struct Fleet::Impl {
         for (auto* p : serving(role)) {
             auto reply = http_get(o.host, p->port, "/metrics", kProbeTimeout);
             if (!reply || reply->status != 200) continue;
-            auto now = parse_sample(reply->body, app::sample_clock_seconds());
+            auto now = parse_sample(reply->body, metrics::sample_clock_seconds());
             if (p->period_start) pairs.emplace_back(*p->period_start, now);
             p->period_start = now;
         }
@@ -270,8 +270,8 @@ struct Fleet::Impl {
         for (auto* p : serving("worker")) {
             auto reply = http_get(o.host, p->port, "/metrics", kProbeTimeout);
             if (!reply || reply->status != 200) continue;
-            depth =
-                std::max(depth, parse_sample(reply->body, app::sample_clock_seconds()).queue_depth);
+            depth = std::max(
+                depth, parse_sample(reply->body, metrics::sample_clock_seconds()).queue_depth);
             read = true;
         }
         if (!read) return;  // no worker answers yet: nothing to poll

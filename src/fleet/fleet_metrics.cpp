@@ -37,7 +37,7 @@ GroupMetrics group_metrics(const std::vector<std::pair<ProcessSample, ProcessSam
     GroupMetrics g;
     double errors = 0, answered = 0, time_sum = 0;
     for (const auto& [before, after] : samples) {
-        auto m = app::metrics_between(before.server, after.server, cores, memory_limit_bytes);
+        auto m = metrics::metrics_between(before.server, after.server, cores, memory_limit_bytes);
         ++g.instances;
         g.cpu_percent += m.cpu_percent;
         g.memory_percent += m.memory_percent;

@@ -7,13 +7,13 @@
 #include <utility>
 #include <vector>
 
-#include "app/live_alarms.hpp"
+#include "metrics/server_sample.hpp"
 
 namespace mindme::fleet {
 
 struct ProcessSample {
-    app::ServerSample server;  // requests without the fleet's own /health and /metrics
-    double queue_depth = 0;    // jobs ready or leased, over every topic
+    metrics::ServerSample server;  // requests without the fleet's own /health and /metrics
+    double queue_depth = 0;        // jobs ready or leased, over every topic
 };
 
 ProcessSample parse_sample(std::string_view metrics_text, double wall_seconds);

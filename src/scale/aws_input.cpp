@@ -93,7 +93,7 @@ AwsPolicy parse_aws_policy(const std::string& text, const std::string& origin) {
             AwsStepPolicy s{name, {adjustment, {}, magnitude}, warmup};
             auto aggregation =
                 optional_field<std::string>(n, "MetricAggregationType", origin).value_or("Average");
-            if (auto statistic = statistic_named(aggregation))
+            if (auto statistic = metrics::statistic_named(aggregation))
                 s.policy.aggregation = *statistic;
             else
                 refuse(origin, "MetricAggregationType must be Average, Minimum or Maximum");
@@ -132,26 +132,26 @@ AwsAlarm parse_aws_alarm(const std::string& text, const std::string& origin) {
     a.spec.datapoints_to_alarm = optional_field<int>(n, "DatapointsToAlarm", origin).value_or(0);
     a.spec.threshold = field<double>(n, "Threshold", origin);
     auto op = field<std::string>(n, "ComparisonOperator", origin);
-    if (auto comparison = comparison_named(op))
+    if (auto comparison = metrics::comparison_named(op))
         a.spec.comparison = *comparison;
     else
         refuse(origin, "ComparisonOperator " + op + " is not one this engine knows");
     if (n["ExtendedStatistic"])
         refuse(origin, "ExtendedStatistic (percentiles) is not simulated: use Statistic");
     auto statistic = optional_field<std::string>(n, "Statistic", origin).value_or("Average");
-    if (auto s = statistic_named(statistic))
+    if (auto s = metrics::statistic_named(statistic))
         a.spec.statistic = *s;
     else
         refuse(origin, "Statistic must be Average, Sum, Minimum, Maximum or SampleCount");
     auto missing = optional_field<std::string>(n, "TreatMissingData", origin).value_or("missing");
     if (missing == "missing")
-        a.spec.missing = MissingData::kMissing;
+        a.spec.missing = metrics::MissingData::kMissing;
     else if (missing == "ignore")
-        a.spec.missing = MissingData::kIgnore;
+        a.spec.missing = metrics::MissingData::kIgnore;
     else if (missing == "breaching")
-        a.spec.missing = MissingData::kBreaching;
+        a.spec.missing = metrics::MissingData::kBreaching;
     else if (missing == "notBreaching")
-        a.spec.missing = MissingData::kNotBreaching;
+        a.spec.missing = metrics::MissingData::kNotBreaching;
     else
         refuse(origin, "TreatMissingData must be missing, ignore, breaching or notBreaching");
     if (auto actions = n["AlarmActions"]) {

@@ -12,7 +12,7 @@
 #include <variant>
 #include <vector>
 
-#include "scale/alarm.hpp"
+#include "metrics/alarm.hpp"
 #include "scale/group.hpp"
 #include "scale/step_scaler.hpp"
 #include "scale/target_tracking.hpp"
@@ -35,7 +35,7 @@ struct AwsSimplePolicy {
 using AwsPolicy = std::variant<AwsTargetTracking, AwsStepPolicy, AwsSimplePolicy>;
 
 struct AwsAlarm {
-    AlarmSpec spec;
+    metrics::AlarmSpec spec;
     std::string metric;                // MetricName
     std::vector<std::string> actions;  // policy names (ARNs reduced to the name)
 };

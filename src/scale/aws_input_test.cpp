@@ -69,7 +69,7 @@ TEST(AwsInput, StepAndSimplePolicies) {
     ASSERT_EQ(step.policy.steps.size(), 2u);
     EXPECT_EQ(step.policy.type, AdjustmentType::kPercentChangeInCapacity);
     EXPECT_EQ(step.policy.min_adjustment_magnitude, 10);
-    EXPECT_EQ(step.policy.aggregation, Statistic::kAverage);  // the default
+    EXPECT_EQ(step.policy.aggregation, metrics::Statistic::kAverage);  // the default
     EXPECT_FALSE(step.policy.steps[1].upper);
     auto simple = std::get<AwsSimplePolicy>(parse_aws_policy(
         R"({"PolicyName": "in", "AdjustmentType": "ChangeInCapacity", "ScalingAdjustment": -5,
@@ -89,8 +89,8 @@ TEST(AwsInput, TheSeedsAlarmsAsPutMetricAlarmParameters) {
     EXPECT_EQ(a.spec.name, "cpu-high-2");
     EXPECT_EQ(a.metric, "CPUUtilization");
     EXPECT_EQ(a.spec.evaluation_periods, 2);
-    EXPECT_EQ(a.spec.missing, MissingData::kNotBreaching);
-    EXPECT_EQ(a.spec.statistic, Statistic::kAverage);
+    EXPECT_EQ(a.spec.missing, metrics::MissingData::kNotBreaching);
+    EXPECT_EQ(a.spec.statistic, metrics::Statistic::kAverage);
     ASSERT_EQ(a.actions.size(), 1u);
     EXPECT_EQ(a.actions[0], "scale-out");
 }

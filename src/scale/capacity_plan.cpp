@@ -251,7 +251,7 @@ PlanResult run_plan(const Fleet& fleet, const Traffic& traffic, double slo_secon
         row.in_service = group.in_service(now);
         row.alarms = replay.alarm_states();
         for (std::size_t i = 0; i < row.alarms.size(); ++i)
-            if (row.alarms[i] == AlarmState::kAlarm) r.seconds_in_alarm[i] += step;
+            if (row.alarms[i] == metrics::AlarmState::kAlarm) r.seconds_in_alarm[i] += step;
         if (row.over_slo) r.seconds_over_slo += step;
         r.requests += per_minute * static_cast<double>(step) / 60.0;
         r.peak_desired = std::max(r.peak_desired, row.desired);

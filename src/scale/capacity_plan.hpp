@@ -69,7 +69,7 @@ struct PlanRow {
     double response_time_seconds = 0;
     double error_rate_percent = 0;
     bool over_slo = false;
-    std::vector<AlarmState> alarms;
+    std::vector<metrics::AlarmState> alarms;
 };
 
 struct PlanResult {

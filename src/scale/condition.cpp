@@ -242,10 +242,10 @@ Condition parse_condition(std::string_view text, const std::string& what) {
         refuse(what, "expected \"METRIC > VALUE\" (or <, >=, <=), e.g. \"CPU > 70%\"");
     bool greater = rest[op] == '>';
     bool or_equal = op + 1 < rest.size() && rest[op + 1] == '=';
-    c.comparison = greater ? (or_equal ? Comparison::kGreaterThanOrEqualToThreshold
-                                       : Comparison::kGreaterThanThreshold)
-                           : (or_equal ? Comparison::kLessThanOrEqualToThreshold
-                                       : Comparison::kLessThanThreshold);
+    c.comparison = greater ? (or_equal ? metrics::Comparison::kGreaterThanOrEqualToThreshold
+                                       : metrics::Comparison::kGreaterThanThreshold)
+                           : (or_equal ? metrics::Comparison::kLessThanOrEqualToThreshold
+                                       : metrics::Comparison::kLessThanThreshold);
     auto words = core::trim(cut(rest, op, or_equal ? 2 : 1));
     auto metric = metric_named(words);
     if (!metric)

@@ -8,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-#include "scale/alarm.hpp"
+#include "metrics/alarm.hpp"
 #include "scale/step_scaling.hpp"
 
 namespace mindme::scale {
@@ -61,7 +61,7 @@ struct Action {
 
 struct Condition {
     Metric metric = Metric::kCpu;
-    Comparison comparison = Comparison::kGreaterThanThreshold;
+    metrics::Comparison comparison = metrics::Comparison::kGreaterThanThreshold;
     double threshold = 0;
     int periods = 1;     // N
     int datapoints = 1;  // M

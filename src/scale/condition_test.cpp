@@ -9,14 +9,14 @@ namespace {
 TEST(Condition, TheSeedsTriggersReadAsWritten) {
     auto out = parse_condition("CPU > 70% for 2 consecutive periods", "t");
     EXPECT_EQ(out.metric, Metric::kCpu);
-    EXPECT_EQ(out.comparison, Comparison::kGreaterThanThreshold);
+    EXPECT_EQ(out.comparison, metrics::Comparison::kGreaterThanThreshold);
     EXPECT_DOUBLE_EQ(out.threshold, 70);
     EXPECT_EQ(out.periods, 2);
     EXPECT_EQ(out.datapoints, 2);
     EXPECT_FALSE(out.action);
 
     auto in = parse_condition("CPU < 30% for 5 consecutive periods", "t");
-    EXPECT_EQ(in.comparison, Comparison::kLessThanThreshold);
+    EXPECT_EQ(in.comparison, metrics::Comparison::kLessThanThreshold);
     EXPECT_DOUBLE_EQ(in.threshold, 30);
     EXPECT_EQ(in.periods, 5);
 
@@ -41,12 +41,12 @@ TEST(Condition, TheSeedsAlarmsReadAsWritten) {
 
 TEST(Condition, MOfNAndInclusiveComparisons) {
     auto c = parse_condition("cpu_utilization >= 90 % for 3 of 5 periods", "t");
-    EXPECT_EQ(c.comparison, Comparison::kGreaterThanOrEqualToThreshold);
+    EXPECT_EQ(c.comparison, metrics::Comparison::kGreaterThanOrEqualToThreshold);
     EXPECT_EQ(c.datapoints, 3);
     EXPECT_EQ(c.periods, 5);
     auto d = parse_condition("Queue Depth <= 10 for 2 out of 4 periods", "t");
     EXPECT_EQ(d.metric, Metric::kQueueDepth);
-    EXPECT_EQ(d.comparison, Comparison::kLessThanOrEqualToThreshold);
+    EXPECT_EQ(d.comparison, metrics::Comparison::kLessThanOrEqualToThreshold);
     EXPECT_EQ(d.datapoints, 2);
     EXPECT_EQ(d.periods, 4);
 }

@@ -13,8 +13,8 @@ namespace json = boost::json;
 namespace {
 
 bool scales_out(const Condition& c) {
-    return c.comparison == Comparison::kGreaterThanThreshold ||
-           c.comparison == Comparison::kGreaterThanOrEqualToThreshold;
+    return c.comparison == metrics::Comparison::kGreaterThanThreshold ||
+           c.comparison == metrics::Comparison::kGreaterThanOrEqualToThreshold;
 }
 
 // Placeholders the user replaces: AWS assigns these identifiers.
@@ -134,7 +134,7 @@ json::object alarm_json(const PolicyFile& p, const std::string& alarm_name, cons
         {"EvaluationPeriods", c.periods},
         {"DatapointsToAlarm", c.datapoints},
         {"Threshold", number(c.threshold)},
-        {"ComparisonOperator", comparison_name(c.comparison)},
+        {"ComparisonOperator", metrics::comparison_name(c.comparison)},
         {"TreatMissingData", "missing"}};
 }
 
@@ -315,7 +315,8 @@ std::string export_terraform(const PolicyFile& p, const ExportOptions& o) {
                "  evaluation_periods  = " + std::to_string(c.periods) + "\n" +
                "  datapoints_to_alarm = " + std::to_string(c.datapoints) + "\n" +
                "  threshold           = " + text_number(c.threshold) + "\n" +
-               "  comparison_operator = " + hcl_string(comparison_name(c.comparison)) + "\n";
+               "  comparison_operator = " + hcl_string(metrics::comparison_name(c.comparison)) +
+               "\n";
         if (!action.empty()) out += "  alarm_actions       = [" + action + "]\n";
         out += "}\n";
     };

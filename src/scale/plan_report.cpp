@@ -129,7 +129,7 @@ std::string plan_csv(const std::vector<FleetPlan>& plans) {
         for (const auto& row : p.plan.rows) {
             std::string alarms;
             for (std::size_t i = 0; i < row.alarms.size(); ++i)
-                if (row.alarms[i] == AlarmState::kAlarm)
+                if (row.alarms[i] == metrics::AlarmState::kAlarm)
                     alarms += (alarms.empty() ? "" : ";") + p.plan.alarm_names[i];
             auto name = p.fleet.name;
             for (char& c : name)

@@ -54,8 +54,8 @@ std::vector<std::pair<std::string, Condition>> conditions(const YAML::Node& node
 }
 
 std::string default_alarm_name(const Condition& c) {
-    bool high = c.comparison == Comparison::kGreaterThanThreshold ||
-                c.comparison == Comparison::kGreaterThanOrEqualToThreshold;
+    bool high = c.comparison == metrics::Comparison::kGreaterThanThreshold ||
+                c.comparison == metrics::Comparison::kGreaterThanOrEqualToThreshold;
     return std::string(metric_info(c.metric).id) + (high ? "_high" : "_low");
 }
 
@@ -148,8 +148,8 @@ PolicyFile parse_policy_file(const std::string& text, const std::string& origin)
         p.cooldowns = Cooldowns{scale_out.value_or(300), scale_in.value_or(300), 0};
     for (auto& [name, when] : triggers) {
         if (!when.action) {
-            bool out = when.comparison == Comparison::kGreaterThanThreshold ||
-                       when.comparison == Comparison::kGreaterThanOrEqualToThreshold;
+            bool out = when.comparison == metrics::Comparison::kGreaterThanThreshold ||
+                       when.comparison == metrics::Comparison::kGreaterThanOrEqualToThreshold;
             when.action = Action{AdjustmentType::kPercentChangeInCapacity, out ? 10 : -10};
         }
         p.triggers.push_back({name, when});

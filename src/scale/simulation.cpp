@@ -27,7 +27,7 @@ struct Alarmed {
 // An alarm without actions: evaluated and reported, acting on nothing.
 class AlarmOnly final : public AlarmedScaler {
 public:
-    explicit AlarmOnly(const AlarmSpec& spec) : AlarmedScaler(spec) {}
+    explicit AlarmOnly(const metrics::AlarmSpec& spec) : AlarmedScaler(spec) {}
     int evaluate(std::int64_t now) override {
         alarm_.evaluate(now);
         return 0;
@@ -154,8 +154,8 @@ void Replay::evaluate(std::int64_t now) {
 const Group& Replay::group() const { return engine_->group; }
 const std::vector<std::string>& Replay::alarm_names() const { return engine_->names; }
 
-std::vector<AlarmState> Replay::alarm_states() const {
-    std::vector<AlarmState> states;
+std::vector<metrics::AlarmState> Replay::alarm_states() const {
+    std::vector<metrics::AlarmState> states;
     for (std::size_t i = 0; i < engine_->tracking.size(); ++i) {
         states.push_back(engine_->tracker->high_state(i));
         states.push_back(engine_->tracker->low_state(i));
@@ -180,7 +180,7 @@ std::string simulate(const Simulation& sim, const std::vector<TracePoint>& trace
         const auto& group = replay.group();
         out << now << ',' << group.desired() << ',' << group.in_service(now) << ','
             << group.warming(now);
-        for (auto state : replay.alarm_states()) out << ',' << alarm_state_name(state);
+        for (auto state : replay.alarm_states()) out << ',' << metrics::alarm_state_name(state);
         out << '\n';
     }
     return out.str();

@@ -50,7 +50,7 @@ public:
     const Group& group() const;
     // Alarm names (target tracking's high and low alarms first) and their states.
     const std::vector<std::string>& alarm_names() const;
-    std::vector<AlarmState> alarm_states() const;
+    std::vector<metrics::AlarmState> alarm_states() const;
 
 private:
     struct Engine;

@@ -9,7 +9,7 @@
 #include <cstdint>
 #include <optional>
 
-#include "scale/alarm.hpp"
+#include "metrics/alarm.hpp"
 #include "scale/group.hpp"
 #include "scale/step_scaling.hpp"
 
@@ -17,7 +17,7 @@ namespace mindme::scale {
 
 struct StepScalingSpec {
     StepPolicy policy;
-    AlarmSpec alarm;
+    metrics::AlarmSpec alarm;
     std::optional<std::int64_t> warmup;  // EstimatedInstanceWarmup
 };
 
@@ -25,22 +25,22 @@ struct SimpleScalingSpec {
     AdjustmentType type = AdjustmentType::kChangeInCapacity;
     int adjustment = 0;
     std::optional<int> min_adjustment_magnitude;
-    AlarmSpec alarm;
+    metrics::AlarmSpec alarm;
     std::optional<std::int64_t> cooldown;  // Cooldown; else the group's DefaultCooldown
 };
 
 // A policy that its alarm invokes: fed the alarm's metric, evaluated on the clock.
 class AlarmedScaler {
 public:
-    explicit AlarmedScaler(const AlarmSpec& alarm) : alarm_(alarm) {}
+    explicit AlarmedScaler(const metrics::AlarmSpec& alarm) : alarm_(alarm) {}
     virtual ~AlarmedScaler() = default;
     void record(std::int64_t t, double value) { alarm_.record(t, value); }
     // Evaluates the alarm at `now` and acts on the group: its desired capacity.
     virtual int evaluate(std::int64_t now) = 0;
-    AlarmState state() const { return alarm_.state(); }
+    metrics::AlarmState state() const { return alarm_.state(); }
 
 protected:
-    Alarm alarm_;
+    metrics::Alarm alarm_;
 };
 
 class StepScaler final : public AlarmedScaler {

@@ -19,19 +19,19 @@ Group group_of(int desired, std::int64_t warmup = 300, std::int64_t launch = 0) 
     return Group(g, 0);
 }
 
-AlarmSpec cpu_above(double threshold) {
-    AlarmSpec a;
+metrics::AlarmSpec cpu_above(double threshold) {
+    metrics::AlarmSpec a;
     a.name = "cpu-high";
     a.evaluation_periods = 1;
-    a.comparison = Comparison::kGreaterThanThreshold;
+    a.comparison = metrics::Comparison::kGreaterThanThreshold;
     a.threshold = threshold;
     return a;
 }
 
-AlarmSpec cpu_below(double threshold) {
+metrics::AlarmSpec cpu_below(double threshold) {
     auto a = cpu_above(threshold);
     a.name = "cpu-low";
-    a.comparison = Comparison::kLessThanThreshold;
+    a.comparison = metrics::Comparison::kLessThanThreshold;
     return a;
 }
 
@@ -57,7 +57,7 @@ TEST(StepScaler, TheMatchingStepAdjustsFromTheCapacityWithoutWarmingInstances) {
 TEST(StepScaler, TheMetricAggregationTypeReadsThePeriodsDatapoints) {
     // Two datapoints in one period, 72 and 84 (threshold 70): the average (78) and the
     // minimum fall in [0, 10), the maximum in [10, ∞).
-    auto run = [](Statistic aggregation) {
+    auto run = [](metrics::Statistic aggregation) {
         auto g = group_of(10);
         auto spec = out_steps();
         spec.policy.aggregation = aggregation;
@@ -66,9 +66,9 @@ TEST(StepScaler, TheMetricAggregationTypeReadsThePeriodsDatapoints) {
         s.record(30, 84);
         return s.evaluate(P);
     };
-    EXPECT_EQ(run(Statistic::kAverage), 11);
-    EXPECT_EQ(run(Statistic::kMinimum), 11);
-    EXPECT_EQ(run(Statistic::kMaximum), 13);
+    EXPECT_EQ(run(metrics::Statistic::kAverage), 11);
+    EXPECT_EQ(run(metrics::Statistic::kMinimum), 11);
+    EXPECT_EQ(run(metrics::Statistic::kMaximum), 13);
 }
 
 TEST(StepScaler, RepeatedAlarmsWithinOneStepMakeOneActivity) {

@@ -7,7 +7,7 @@
 #include <string>
 #include <utility>
 
-#include "scale/enum_names.hpp"
+#include "core/enum_names.hpp"
 
 namespace mindme::scale {
 
@@ -19,10 +19,12 @@ constexpr std::pair<AdjustmentType, const char*> kAdjustmentTypes[] = {
 };
 }  // namespace
 
-const char* adjustment_type_name(AdjustmentType type) { return name_in(kAdjustmentTypes, type); }
+const char* adjustment_type_name(AdjustmentType type) {
+    return core::name_in(kAdjustmentTypes, type);
+}
 
 std::optional<AdjustmentType> adjustment_type_named(std::string_view name) {
-    return value_in(kAdjustmentTypes, name);
+    return core::value_in(kAdjustmentTypes, name);
 }
 
 namespace {
@@ -46,8 +48,9 @@ std::string range(const StepAdjustment& s) {
 }  // namespace
 
 void validate(const StepPolicy& policy) {
-    if (policy.aggregation != Statistic::kAverage && policy.aggregation != Statistic::kMinimum &&
-        policy.aggregation != Statistic::kMaximum)
+    if (policy.aggregation != metrics::Statistic::kAverage &&
+        policy.aggregation != metrics::Statistic::kMinimum &&
+        policy.aggregation != metrics::Statistic::kMaximum)
         throw std::invalid_argument("MetricAggregationType must be Average, Minimum or Maximum");
     if (policy.steps.empty()) throw std::invalid_argument("StepAdjustments: at least one step");
     int unbounded_lower = 0, unbounded_upper = 0;

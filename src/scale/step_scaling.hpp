@@ -5,7 +5,7 @@
 #include <string_view>
 #include <vector>
 
-#include "scale/alarm.hpp"
+#include "metrics/alarm.hpp"
 
 namespace mindme::scale {
 
@@ -28,7 +28,7 @@ struct StepPolicy {
     std::optional<int> min_adjustment_magnitude;  // PercentChangeInCapacity only
     // MetricAggregationType: how the newest period's datapoints become the value the
     // steps are matched against (Average, Minimum or Maximum).
-    Statistic aggregation = Statistic::kAverage;
+    metrics::Statistic aggregation = metrics::Statistic::kAverage;
 };
 
 // Throws std::invalid_argument naming the rule broken: steps that leave a gap or

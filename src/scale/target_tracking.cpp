@@ -8,16 +8,17 @@ namespace mindme::scale {
 
 namespace {
 
-Alarm managed_alarm(const TargetTrackingSpec& s, bool high) {
-    AlarmSpec a;
+metrics::Alarm managed_alarm(const TargetTrackingSpec& s, bool high) {
+    metrics::AlarmSpec a;
     a.name = s.name + (high ? "-AlarmHigh" : "-AlarmLow");
     a.period_seconds = s.period_seconds;
     a.evaluation_periods = high ? s.high_periods : s.low_periods;
     a.datapoints_to_alarm = high ? s.high_datapoints : s.low_datapoints;
-    a.comparison = high ? Comparison::kGreaterThanThreshold : Comparison::kLessThanThreshold;
+    a.comparison =
+        high ? metrics::Comparison::kGreaterThanThreshold : metrics::Comparison::kLessThanThreshold;
     a.threshold = high ? s.target : s.target * s.scale_in_ratio;
-    a.missing = MissingData::kMissing;  // missing data: no scaling
-    return Alarm(a);
+    a.missing = metrics::MissingData::kMissing;  // missing data: no scaling
+    return metrics::Alarm(a);
 }
 
 }  // namespace
@@ -39,7 +40,7 @@ void TargetTrackingScaler::record(std::size_t i, std::int64_t t, double value) {
 }
 
 int TargetTrackingScaler::proposal(const Policy& p, int capacity) const {
-    auto metric = p.high.newest(Statistic::kAverage).value_or(0);
+    auto metric = p.high.newest(metrics::Statistic::kAverage).value_or(0);
     return static_cast<int>(std::ceil(capacity * metric / p.spec.target - 1e-9));
 }
 
@@ -59,7 +60,7 @@ int TargetTrackingScaler::evaluate(std::int64_t now) {
         p.low.evaluate(now);
         bool high = p.high.take_action(now);
         bool low = p.low.take_action(now);
-        if (!p.high.newest(Statistic::kAverage)) continue;
+        if (!p.high.newest(metrics::Statistic::kAverage)) continue;
         if (high) {
             int wanted = proposal(p, base);
             if (!out || wanted > *out) {

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "scale/alarm.hpp"
+#include "metrics/alarm.hpp"
 #include "scale/group.hpp"
 
 namespace mindme::scale {
@@ -50,14 +50,14 @@ public:
     // capacity.
     int evaluate(std::int64_t now);
 
-    AlarmState high_state(std::size_t i) const { return policies_[i].high.state(); }
-    AlarmState low_state(std::size_t i) const { return policies_[i].low.state(); }
+    metrics::AlarmState high_state(std::size_t i) const { return policies_[i].high.state(); }
+    metrics::AlarmState low_state(std::size_t i) const { return policies_[i].low.state(); }
 
 private:
     struct Policy {
         TargetTrackingSpec spec;
-        Alarm high;
-        Alarm low;
+        metrics::Alarm high;
+        metrics::Alarm low;
     };
     int proposal(const Policy& p, int capacity) const;
 

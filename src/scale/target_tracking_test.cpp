@@ -121,7 +121,7 @@ TEST(TargetTracking, MissingDataDoesNotScale) {
     Group g(group_of(10), 0);
     TargetTrackingScaler s(g, {cpu()});
     EXPECT_EQ(s.evaluate(30 * P), 10);
-    EXPECT_EQ(s.high_state(0), AlarmState::kInsufficientData);
+    EXPECT_EQ(s.high_state(0), metrics::AlarmState::kInsufficientData);
 }
 
 TEST(TargetTracking, ScaleInCanBeDisabled) {
@@ -141,7 +141,7 @@ TEST(TargetTracking, NoScaleInWhileInstancesWarm) {
     std::int64_t minute = 0;
     EXPECT_EQ(run(s, minute, 3, 84), 12);   // two instances warm until minute 23
     EXPECT_EQ(run(s, minute, 15, 10), 12);  // the low alarm holds from minute 18: blocked
-    EXPECT_EQ(s.low_state(0), AlarmState::kAlarm);
+    EXPECT_EQ(s.low_state(0), metrics::AlarmState::kAlarm);
     EXPECT_EQ(run(s, minute, 4, 10), 12);
     EXPECT_EQ(run(s, minute, 1, 10), 2);  // minute 23: none warming, ceil(12 · 10 / 70)
 }

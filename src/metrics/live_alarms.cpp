@@ -1,4 +1,4 @@
-#include "app/live_alarms.hpp"
+#include "metrics/live_alarms.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -11,7 +11,7 @@
 #include "metrics/process_collector.hpp"
 #include "metrics/registry.hpp"
 
-namespace mindme::app {
+namespace mindme::metrics {
 
 namespace {
 
@@ -49,11 +49,6 @@ const AlarmKind kKinds[] = {
 
 }  // namespace
 
-double sample_clock_seconds() {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch())
-        .count();
-}
-
 void declare_alarms_config(core::ConfigSchema& schema) {
     schema.add_bool("alarms.enabled", true,
                     "Evaluate the live alarms (docs/scaling.md, \"Live alarms\") in this process.");
@@ -66,52 +61,15 @@ void declare_alarms_config(core::ConfigSchema& schema) {
     for (const auto& kind : kKinds) schema.add_double(kind.key, kind.fallback, 0, 1e12, kind.doc);
 }
 
-ServerMetrics metrics_between(const ServerSample& a, const ServerSample& b, double cores,
-                              double memory_limit_bytes) {
-    ServerMetrics m;
-    double wall = b.wall_seconds - a.wall_seconds;
-    if (wall > 0 && cores > 0)
-        m.cpu_percent = std::max(0.0, 100 * (b.cpu_seconds - a.cpu_seconds) / (wall * cores));
-    if (memory_limit_bytes > 0) m.memory_percent = 100 * b.resident_bytes / memory_limit_bytes;
-    double requests = std::max(0.0, b.requests - a.requests);
-    if (wall > 0) m.requests_per_minute = requests * 60 / wall;
-    if (requests > 0) {
-        m.error_rate_percent = 100 * std::max(0.0, b.server_errors - a.server_errors) / requests;
-        m.response_time_seconds = std::max(0.0, b.duration_sum - a.duration_sum) / requests;
-    }
-    return m;
-}
-
-ServerSample sample_server(const metrics::Registry& registry) {
-    ServerSample s;
-    s.wall_seconds = sample_clock_seconds();
-    auto process = metrics::read_process_stats();
-    s.cpu_seconds = process.cpu_seconds;
-    s.resident_bytes = process.resident_bytes;
-    if (const auto* requests = registry.find<metrics::CounterFamily>("http_requests_total"))
-        requests->for_each([&](const std::vector<std::string>& labels, const metrics::Counter& c) {
-            auto n = static_cast<double>(c.value());
-            s.requests += n;
-            // Labels: route, method, status.
-            if (labels.size() == 3 && labels[2].starts_with('5')) s.server_errors += n;
-        });
-    if (const auto* durations =
-            registry.find<metrics::HistogramFamily>("http_request_duration_seconds"))
-        durations->for_each([&](const std::vector<std::string>&, const metrics::Histogram& h) {
-            s.duration_sum += h.sum();
-        });
-    return s;
-}
-
 struct LiveAlarms::Impl {
     struct Watched {
         const AlarmKind* kind;
-        scale::Alarm alarm;
+        Alarm alarm;
     };
 
-    explicit Impl(metrics::Registry& r) : registry(r) {}
+    explicit Impl(Registry& r) : registry(r) {}
 
-    metrics::Registry& registry;
+    Registry& registry;
     std::int64_t period = 60;
     bool enabled = true;
     mutable std::mutex mutex;  // the alarms: evaluated by the thread, read by scrapes
@@ -122,7 +80,7 @@ struct LiveAlarms::Impl {
 
     void run() {
         const double cores = std::max(1u, std::thread::hardware_concurrency());
-        const double memory = metrics::memory_limit_bytes();
+        const double memory = memory_limit_bytes();
         auto before = sample_server(registry);
         std::unique_lock lock(mutex);
         for (std::int64_t now = period;; now += period) {
@@ -147,15 +105,15 @@ struct LiveAlarms::Impl {
             if (after == before) continue;
             core::log::Fields f;
             f.add("alarm", w.kind->name)
-                .add("from", scale::alarm_state_name(before))
-                .add("to", scale::alarm_state_name(after))
+                .add("from", alarm_state_name(before))
+                .add("to", alarm_state_name(after))
                 .add("threshold", w.alarm.spec().threshold);
             if (value) f.add("value", *value);
             // Every process's alarms leave INSUFFICIENT_DATA for OK after the first period:
             // news to no one, so at debug level.
-            if (after == scale::AlarmState::kAlarm)
+            if (after == AlarmState::kAlarm)
                 core::log::warn("alarm state changed", f);
-            else if (before == scale::AlarmState::kInsufficientData)
+            else if (before == AlarmState::kInsufficientData)
                 core::log::debug("alarm state changed", f);
             else
                 core::log::info("alarm state changed", f);
@@ -163,7 +121,7 @@ struct LiveAlarms::Impl {
     }
 };
 
-LiveAlarms::LiveAlarms(const core::Config& config, metrics::Registry& registry)
+LiveAlarms::LiveAlarms(const core::Config& config, Registry& registry)
     : impl_(std::make_unique<Impl>(registry)) {
     auto& i = *impl_;
     i.enabled = config.get_bool("alarms.enabled");
@@ -177,35 +135,33 @@ LiveAlarms::LiveAlarms(const core::Config& config, metrics::Registry& registry)
     for (const auto& kind : kKinds) {
         double threshold = config.get_double(kind.key);
         if (!i.enabled || threshold <= 0) continue;
-        scale::AlarmSpec spec;
+        AlarmSpec spec;
         spec.name = kind.name;
         spec.period_seconds = i.period;
         spec.evaluation_periods = n;
         spec.datapoints_to_alarm = m;
         spec.threshold = threshold;
-        spec.comparison = scale::Comparison::kGreaterThanThreshold;
+        spec.comparison = Comparison::kGreaterThanThreshold;
         // No requests, no errors and no slow answers: a quiet period is not breaching.
-        spec.missing = scale::MissingData::kNotBreaching;
-        i.watched.push_back({&kind, scale::Alarm(spec)});
+        spec.missing = MissingData::kNotBreaching;
+        i.watched.push_back({&kind, Alarm(spec)});
     }
     registry.add_collector([impl = impl_.get()](std::string& out) {
         std::lock_guard lock(impl->mutex);
         if (impl->watched.empty()) return;
-        metrics::write_header(out, "alarm_state",
-                              "Live alarms (docs/scaling.md): 1 for the state each is in.",
-                              metrics::MetricType::kGauge);
+        write_header(out, "alarm_state",
+                     "Live alarms (docs/scaling.md): 1 for the state each is in.",
+                     MetricType::kGauge);
         for (const auto& w : impl->watched)
-            for (auto state : {scale::AlarmState::kOk, scale::AlarmState::kAlarm,
-                               scale::AlarmState::kInsufficientData})
-                metrics::write_sample(out, "alarm_state", w.alarm.state() == state ? 1 : 0,
-                                      std::string("alarm=\"") + w.kind->name + "\",state=\"" +
-                                          scale::alarm_state_name(state) + "\"");
-        metrics::write_header(out, "alarm_threshold",
-                              "Live alarms' thresholds, in their metric's unit.",
-                              metrics::MetricType::kGauge);
+            for (auto state : {AlarmState::kOk, AlarmState::kAlarm, AlarmState::kInsufficientData})
+                write_sample(out, "alarm_state", w.alarm.state() == state ? 1 : 0,
+                             std::string("alarm=\"") + w.kind->name + "\",state=\"" +
+                                 alarm_state_name(state) + "\"");
+        write_header(out, "alarm_threshold", "Live alarms' thresholds, in their metric's unit.",
+                     MetricType::kGauge);
         for (const auto& w : impl->watched)
-            metrics::write_sample(out, "alarm_threshold", w.alarm.spec().threshold,
-                                  std::string("alarm=\"") + w.kind->name + "\"");
+            write_sample(out, "alarm_threshold", w.alarm.spec().threshold,
+                         std::string("alarm=\"") + w.kind->name + "\"");
     });
 }
 
@@ -231,11 +187,11 @@ void LiveAlarms::evaluate(std::int64_t now, const ServerMetrics& metrics) {
     impl_->evaluate_locked(now, metrics);
 }
 
-std::vector<std::pair<std::string, scale::AlarmState>> LiveAlarms::states() const {
+std::vector<std::pair<std::string, AlarmState>> LiveAlarms::states() const {
     std::lock_guard lock(impl_->mutex);
-    std::vector<std::pair<std::string, scale::AlarmState>> out;
+    std::vector<std::pair<std::string, AlarmState>> out;
     for (const auto& w : impl_->watched) out.emplace_back(w.kind->name, w.alarm.state());
     return out;
 }
 
-}  // namespace mindme::app
+}  // namespace mindme::metrics

@@ -1,12 +1,12 @@
 // One test per rule of SCALING.md's "CloudWatch alarm".
-#include "scale/alarm.hpp"
+#include "metrics/alarm.hpp"
 
 #include <gtest/gtest.h>
 
 #include <stdexcept>
 #include <string>
 
-namespace mindme::scale {
+namespace mindme::metrics {
 namespace {
 
 constexpr std::int64_t P = 60;
@@ -229,4 +229,4 @@ TEST(Alarm, ASpecThatCannotBeAnAlarmIsRefusedByField) {
 }
 
 }  // namespace
-}  // namespace mindme::scale
+}  // namespace mindme::metrics

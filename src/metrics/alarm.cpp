@@ -1,12 +1,12 @@
-#include "scale/alarm.hpp"
+#include "metrics/alarm.hpp"
 
 #include <algorithm>
 #include <stdexcept>
 #include <vector>
 
-#include "scale/enum_names.hpp"
+#include "core/enum_names.hpp"
 
-namespace mindme::scale {
+namespace mindme::metrics {
 
 namespace {
 
@@ -43,16 +43,18 @@ constexpr std::pair<Statistic, const char*> kStatistics[] = {
     {Statistic::kSampleCount, "SampleCount"},
 };
 
-const char* statistic_name(Statistic statistic) { return name_in(kStatistics, statistic); }
+const char* statistic_name(Statistic statistic) { return core::name_in(kStatistics, statistic); }
 
 std::optional<Statistic> statistic_named(std::string_view name) {
-    return value_in(kStatistics, name);
+    return core::value_in(kStatistics, name);
 }
 
-const char* comparison_name(Comparison comparison) { return name_in(kComparisons, comparison); }
+const char* comparison_name(Comparison comparison) {
+    return core::name_in(kComparisons, comparison);
+}
 
 std::optional<Comparison> comparison_named(std::string_view name) {
-    return value_in(kComparisons, name);
+    return core::value_in(kComparisons, name);
 }
 
 void validate(const AlarmSpec& spec) {
@@ -204,4 +206,4 @@ bool Alarm::take_action(std::int64_t now) {
     return true;
 }
 
-}  // namespace mindme::scale
+}  // namespace mindme::metrics

@@ -1,34 +1,18 @@
-// The live alarms: a period's metrics from two samples, M of N evaluation, the
-// configuration, and what /metrics shows.
-#include "app/live_alarms.hpp"
+// The live alarms: M of N evaluation, the configuration, and what /metrics shows.
+#include "metrics/live_alarms.hpp"
 
 #include <gtest/gtest.h>
 
 #include "core/config.hpp"
 #include "metrics/registry.hpp"
 
-namespace mindme::app {
+namespace mindme::metrics {
 namespace {
-
-TEST(LiveAlarms, APeriodsMetricsComeFromTwoSamples) {
-    ServerSample a{100, 10, 0, 1000, 10, 50};
-    ServerSample b{130, 25, 512, 1600, 40, 80};  // 30 s later
-    auto m = metrics_between(a, b, 2, 1024);
-    EXPECT_DOUBLE_EQ(m.cpu_percent, 100 * 15.0 / (30 * 2));
-    EXPECT_DOUBLE_EQ(m.memory_percent, 50);
-    EXPECT_DOUBLE_EQ(m.requests_per_minute, 1200);
-    EXPECT_DOUBLE_EQ(*m.error_rate_percent, 5);
-    EXPECT_DOUBLE_EQ(*m.response_time_seconds, 30.0 / 600);
-    auto quiet = metrics_between(b, ServerSample{160, 25, 512, 1600, 40, 80}, 2, 1024);
-    EXPECT_DOUBLE_EQ(quiet.requests_per_minute, 0);
-    EXPECT_FALSE(quiet.error_rate_percent);
-    EXPECT_FALSE(quiet.response_time_seconds);
-}
 
 struct Fixture {
     core::ConfigSchema schema;
     std::unique_ptr<core::Config> config;
-    metrics::Registry registry;
+    Registry registry;
     Fixture(std::initializer_list<std::pair<const char*, const char*>> sets) {
         declare_alarms_config(schema);
         config = std::make_unique<core::Config>(schema);
@@ -36,11 +20,11 @@ struct Fixture {
     }
 };
 
-scale::AlarmState state_of(const LiveAlarms& alarms, const std::string& name) {
+AlarmState state_of(const LiveAlarms& alarms, const std::string& name) {
     for (const auto& [n, s] : alarms.states())
         if (n == name) return s;
     ADD_FAILURE() << "no alarm " << name;
-    return scale::AlarmState::kInsufficientData;
+    return AlarmState::kInsufficientData;
 }
 
 TEST(LiveAlarms, TheSeedsFiveAlarmsAreOnByDefault) {
@@ -49,7 +33,7 @@ TEST(LiveAlarms, TheSeedsFiveAlarmsAreOnByDefault) {
     auto states = alarms.states();
     ASSERT_EQ(states.size(), 5u);
     for (const auto& [name, state] : states)
-        EXPECT_EQ(state, scale::AlarmState::kInsufficientData) << name;
+        EXPECT_EQ(state, AlarmState::kInsufficientData) << name;
     auto text = f.registry.render();
     EXPECT_NE(text.find("alarm_threshold{alarm=\"requests_high\"} 50000"), std::string::npos)
         << text;
@@ -67,21 +51,21 @@ TEST(LiveAlarms, MOfNPeriodsSetAnAlarmOffAndAQuietPeriodDoesNotBreach) {
     ServerMetrics cool;
     cool.cpu_percent = 10;
     alarms.evaluate(10, hot);  // 1 of 3 breaching
-    EXPECT_EQ(state_of(alarms, "cpu_high"), scale::AlarmState::kOk);
+    EXPECT_EQ(state_of(alarms, "cpu_high"), AlarmState::kOk);
     alarms.evaluate(20, cool);
-    EXPECT_EQ(state_of(alarms, "cpu_high"), scale::AlarmState::kOk);
+    EXPECT_EQ(state_of(alarms, "cpu_high"), AlarmState::kOk);
     alarms.evaluate(30, hot);  // 2 of the last 3
-    EXPECT_EQ(state_of(alarms, "cpu_high"), scale::AlarmState::kAlarm);
+    EXPECT_EQ(state_of(alarms, "cpu_high"), AlarmState::kAlarm);
     auto text = f.registry.render();
     EXPECT_NE(text.find("alarm_state{alarm=\"cpu_high\",state=\"ALARM\"} 1"), std::string::npos)
         << text;
     EXPECT_NE(text.find("alarm_state{alarm=\"cpu_high\",state=\"OK\"} 0"), std::string::npos);
     alarms.evaluate(40, cool);  // hot, cool, cool... only 1 of 3 left
     alarms.evaluate(50, cool);
-    EXPECT_EQ(state_of(alarms, "cpu_high"), scale::AlarmState::kOk);
+    EXPECT_EQ(state_of(alarms, "cpu_high"), AlarmState::kOk);
     // No requests at all: the error-rate and response-time alarms are not breaching.
-    EXPECT_EQ(state_of(alarms, "error_rate_high"), scale::AlarmState::kOk);
-    EXPECT_EQ(state_of(alarms, "response_time_high"), scale::AlarmState::kOk);
+    EXPECT_EQ(state_of(alarms, "error_rate_high"), AlarmState::kOk);
+    EXPECT_EQ(state_of(alarms, "response_time_high"), AlarmState::kOk);
 }
 
 TEST(LiveAlarms, AZeroThresholdTurnsAnAlarmOffAndBadMOfNIsRefused) {
@@ -96,22 +80,5 @@ TEST(LiveAlarms, AZeroThresholdTurnsAnAlarmOffAndBadMOfNIsRefused) {
     EXPECT_THROW(LiveAlarms(*bad.config, bad.registry), core::ConfigError);
 }
 
-TEST(LiveAlarms, TheServerSampleSumsTheHttpFamilies) {
-    metrics::Registry registry;
-    auto& requests =
-        registry.counter_family("http_requests_total", "h", {"route", "method", "status"});
-    requests.with({"/a", "GET", "200"}).inc(7);
-    requests.with({"/a", "GET", "503"}).inc(2);
-    requests.with({"/b", "POST", "500"}).inc(1);
-    auto& durations = registry.histogram_family("http_request_duration_seconds", "h", {"route"});
-    durations.with({"/a"}).observe(0.5);
-    durations.with({"/b"}).observe(1.5);
-    auto s = sample_server(registry);
-    EXPECT_DOUBLE_EQ(s.requests, 10);
-    EXPECT_DOUBLE_EQ(s.server_errors, 3);
-    EXPECT_DOUBLE_EQ(s.duration_sum, 2);
-    EXPECT_GT(s.resident_bytes, 0);
-}
-
 }  // namespace
-}  // namespace mindme::app
+}  // namespace mindme::metrics

@@ -4,7 +4,7 @@
 #include <string_view>
 #include <utility>
 
-namespace mindme::scale {
+namespace mindme::core {
 
 template <class E, std::size_t N>
 const char* name_in(const std::pair<E, const char*> (&table)[N], E value) {
@@ -20,4 +20,4 @@ std::optional<E> value_in(const std::pair<E, const char*> (&table)[N], std::stri
     return std::nullopt;
 }
 
-}  // namespace mindme::scale
+}  // namespace mindme::core

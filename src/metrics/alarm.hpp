@@ -9,7 +9,7 @@
 #include <string>
 #include <string_view>
 
-namespace mindme::scale {
+namespace mindme::metrics {
 
 enum class AlarmState { kInsufficientData, kOk, kAlarm };
 const char* alarm_state_name(AlarmState state);  // INSUFFICIENT_DATA, OK, ALARM
@@ -84,4 +84,4 @@ private:
     std::optional<std::int64_t> last_action_;
 };
 
-}  // namespace mindme::scale
+}  // namespace mindme::metrics
