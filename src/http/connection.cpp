@@ -21,6 +21,7 @@
 #include "http/response_head.hpp"
 #include "http/router.hpp"
 #include "http/server_internal.hpp"
+#include "http/streamed_body.hpp"
 #include "http/websocket_internal.hpp"
 
 namespace mindme::http::detail {
@@ -73,7 +74,14 @@ bool valid_request_id(std::string_view id) {
 // How the server ends a connection after a response.
 enum class Close { kNo, kGraceful, kLinger };
 
+// One request and its response, from the arrival of the head to the last byte written:
+// what each step of the connection's loop reads and fills in.
 struct Exchange {
+    bhttp::request_parser<bhttp::string_body> parser;
+    std::optional<StreamedBody> streamed;  // an upload the handler reads itself
+    bool head_read = false;                // the head parsed without error
+    bool keep_alive_asked = false;
+    Clock::time_point started;
     Request request;
     Response response;
     Close close = Close::kNo;
@@ -144,9 +152,9 @@ asio::awaitable<boost::system::error_code> write_rest(Shared& s, Connection& con
     co_return boost::system::error_code{};
 }
 
-void record(Shared& s, Loop& loop, const Exchange& x, Clock::time_point started) {
+void record(Shared& s, Loop& loop, const Exchange& x) {
     const RouteInfo* route = x.request.route ? x.request.route : &unmatched_route();
-    auto seconds = std::chrono::duration<double>(Clock::now() - started).count();
+    auto seconds = std::chrono::duration<double>(Clock::now() - x.started).count();
     auto key = std::make_tuple(route, std::string(x.request.method), x.response.status);
     auto& counter = loop.request_counters[key];
     if (!counter)
@@ -200,68 +208,6 @@ void fill_request(Request& req, bhttp::request<Body>& m) {
     req.version = m.version();
 }
 
-// A request body read piece by piece by the handler, through a parser converted from
-// the one that read the head.
-class StreamedBody final : public BodyStream {
-public:
-    StreamedBody(Shared& s, Connection& conn, beast::flat_buffer& buffer,
-                 bhttp::request_parser<bhttp::string_body>&& head, std::uint64_t limit)
-        : s_(s), conn_(conn), buffer_(buffer), parser_(std::move(head)), limit_(limit) {
-        parser_.body_limit(limit);
-        expect_continue_ = beast::iequals(parser_.get()[bhttp::field::expect], "100-continue");
-    }
-
-    asio::awaitable<std::size_t> read(char* data, std::size_t size) override {
-        if (size == 0) co_return 0;
-        if (expect_continue_) {
-            // Asked for only now that the handler wants the body (it may refuse first).
-            expect_continue_ = false;
-            static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
-            conn_.expires_after(s_.options.write_timeout, "write_timeout");
-            co_await asio::async_write(*conn_.socket, asio::buffer(kContinue), kUseTuple);
-        }
-        while (!parser_.is_done()) {
-            auto& body = parser_.get().body();
-            body.data = data;
-            body.size = size;
-            conn_.expires_after(s_.options.body_timeout, "body_timeout");
-            auto [ec, n] =
-                co_await bhttp::async_read_some(*conn_.socket, buffer_, parser_, kUseTuple);
-            conn_.no_deadline();
-            if (ec == bhttp::error::need_buffer) ec = {};
-            if (ec == bhttp::error::body_limit)
-                throw core::ApiError(core::ErrorCode::kPayloadTooLarge,
-                                     "the upload exceeds " + std::to_string(limit_) + " bytes");
-            if (ec && timed_out(conn_))
-                throw core::ApiError(core::ErrorCode::kRequestTimeout,
-                                     "the body did not arrive in time");
-            if (ec)
-                throw core::ApiError(core::ErrorCode::kBadRequest,
-                                     "the body broke off: " + ec.message());
-            auto got = size - body.size;
-            if (got > 0) co_return got;
-        }
-        co_return 0;
-    }
-
-    std::optional<std::uint64_t> declared_length() const override {
-        auto length = parser_.content_length();
-        if (!length) return std::nullopt;
-        return *length;
-    }
-
-    bool complete() const { return parser_.is_done(); }
-    bhttp::request<bhttp::buffer_body>& message() { return parser_.get(); }
-
-private:
-    Shared& s_;
-    Connection& conn_;
-    beast::flat_buffer& buffer_;
-    bhttp::request_parser<bhttp::buffer_body> parser_;
-    std::uint64_t limit_;
-    bool expect_continue_ = false;
-};
-
 Response protocol_error(core::ErrorCode code, std::string_view message) {
     auto r = Response::error(code, message);
     r.close = true;
@@ -277,6 +223,233 @@ bool is_disconnect(const boost::system::error_code& ec) {
            ec == asio::error::connection_reset || ec == asio::error::operation_aborted ||
            ec == asio::error::bad_descriptor;
 }
+
+// One connection's request loop, in the steps of an exchange: wait for a request, read
+// its head, check it against the limits, read its body, dispatch it, write the answer.
+class ConnectionLoop {
+public:
+    ConnectionLoop(Shared& s, Loop& loop, Connection& conn, std::string remote)
+        : s_(s), loop_(loop), conn_(conn), socket_(*conn.socket), remote_(std::move(remote)) {}
+
+    // Serves requests until the connection ends; returns how to close it.
+    asio::awaitable<Close> run() {
+        Close close = Close::kNo;
+        while (close == Close::kNo) {
+            if (conn_.buffer.size() == 0 && !co_await await_request()) break;
+            conn_.idle = false;
+            Exchange x;
+            if (!co_await read_head(x)) break;
+            s_.metrics.in_flight.add(1);
+            ScopeExit in_flight([&] { s_.metrics.in_flight.add(-1); });
+            if (x.head_read && check_head(x) && !co_await read_body(x)) break;
+            conn_.no_deadline();
+            complete_request(x);
+            if (x.close == Close::kNo) co_await dispatch(x);
+            if (x.response.websocket_handler) {
+                if (x.head_read && !x.streamed && websocket::is_upgrade(x.parser.get())) {
+                    co_await upgrade(x);
+                    co_return Close::kGraceful;
+                }
+                x.response = Response::error(core::ErrorCode::kBadRequest,
+                                             "this route takes a WebSocket upgrade");
+            }
+            close = co_await answer(x);
+        }
+        co_return close;
+    }
+
+private:
+    // Idle: waits for readability, then reads what arrived. No read is pending while
+    // idle, so the sweep may release the buffer (Connection::buffer). False: close.
+    asio::awaitable<bool> await_request() {
+        for (;;) {
+            conn_.idle = true;
+            if (loop_.draining) co_return false;
+            conn_.expires_after(s_.options.idle_timeout, "idle_timeout");
+            conn_.idle_since = *conn_.ticks;
+            auto [ec] = co_await socket_.async_wait(tcp::socket::wait_read, kUseTuple);
+            std::size_t n = 0;
+            if (!ec) n = socket_.read_some(conn_.buffer.prepare(8192), ec);
+            if (ec == asio::error::would_block) continue;  // a spurious wake-up
+            if (ec) {
+                if (timed_out(conn_)) count_close(s_, loop_, conn_.expired);
+                co_return false;
+            }
+            conn_.buffer.commit(n);
+            co_return true;
+        }
+    }
+
+    // Reads the head within server.head_timeout_seconds. A head too large or malformed
+    // is answered (x.response) and the connection closed after; false: close at once.
+    asio::awaitable<bool> read_head(Exchange& x) {
+        x.parser.header_limit(static_cast<std::uint32_t>(s_.options.max_head_bytes));
+        x.parser.body_limit(std::numeric_limits<std::uint64_t>::max());
+        conn_.expires_after(s_.options.head_timeout, "head_timeout");
+        auto [ec, n] =
+            co_await bhttp::async_read_header(socket_, conn_.buffer, x.parser, kUseTuple);
+        x.request.remote_address = remote_;
+        x.started = Clock::now();
+        if (ec && timed_out(conn_)) {
+            count_close(s_, loop_, conn_.expired);
+            co_return false;
+        }
+        if (is_disconnect(ec)) co_return false;
+        if (ec == bhttp::error::header_limit) {
+            refuse(x, core::ErrorCode::kHeaderTooLarge,
+                   too_large("head", s_.options.max_head_bytes));
+        } else if (ec) {
+            refuse(x, core::ErrorCode::kBadRequest, "malformed request: " + ec.message());
+        } else {
+            x.head_read = true;
+        }
+        co_return true;
+    }
+
+    // Checks the head against the limits and decides how the body arrives: streamed to
+    // the handler (an upload route), or read whole here. True: a whole body is to read.
+    bool check_head(Exchange& x) {
+        auto& head = x.parser.get();
+        x.keep_alive_asked = head.keep_alive();
+        auto given_id = head["X-Request-Id"];
+        if (valid_request_id(given_id)) x.request.request_id = std::string(given_id);
+        auto target = head.target();
+        if (target.empty() || target.front() != '/') {
+            refuse(x, core::ErrorCode::kBadRequest, "the request target must be an absolute path");
+            return false;
+        }
+        auto length = x.parser.content_length();
+        if (s_.options.streamed_body_limit) {
+            auto limit = s_.options.streamed_body_limit(head.method_string(),
+                                                        target.substr(0, target.find('?')));
+            if (limit) {
+                if (length && *length > *limit)
+                    refuse(x, core::ErrorCode::kPayloadTooLarge, too_large("body", *limit));
+                else
+                    x.streamed.emplace(s_, conn_, std::move(x.parser), *limit);
+                return false;
+            }
+        }
+        if (length && *length > s_.options.max_body_bytes) {
+            refuse(x, core::ErrorCode::kPayloadTooLarge,
+                   too_large("body", s_.options.max_body_bytes));
+            return false;
+        }
+        return !x.parser.is_done();
+    }
+
+    // Reads a whole body of at most http.max_body_bytes within server.body_timeout_seconds.
+    // False: the body broke off or stalled, and the connection closes without an answer.
+    asio::awaitable<bool> read_body(Exchange& x) {
+        x.parser.body_limit(s_.options.max_body_bytes);
+        if (beast::iequals(x.parser.get()[bhttp::field::expect], "100-continue"))
+            co_await send_continue(s_, conn_);
+        conn_.expires_after(s_.options.body_timeout, "body_timeout");
+        auto [ec, n] = co_await bhttp::async_read(socket_, conn_.buffer, x.parser, kUseTuple);
+        if (ec == bhttp::error::body_limit) {
+            refuse(x, core::ErrorCode::kPayloadTooLarge,
+                   too_large("body", s_.options.max_body_bytes));
+        } else if (ec) {
+            count_close(s_, loop_, timed_out(conn_) ? conn_.expired : "body_error");
+            co_return false;
+        }
+        co_return true;
+    }
+
+    // The request as handlers see it: id, head fields, body, deadline.
+    void complete_request(Exchange& x) {
+        if (x.request.request_id.empty()) x.request.request_id = core::random_id(kRequestIdBytes);
+        if (x.streamed) {
+            fill_request(x.request, x.streamed->message());
+            x.request.body_stream = &*x.streamed;
+        } else if (x.head_read) {
+            fill_request(x.request, x.parser.get());
+        }
+        x.request.deadline = request_deadline(x.started, s_.options.request_timeout,
+                                              x.request.header("X-Request-Timeout-Ms"));
+    }
+
+    // Runs the handler; its errors become API.md's error shape.
+    asio::awaitable<void> dispatch(Exchange& x) {
+        try {
+            x.response = co_await s_.handler(x.request);
+        } catch (const core::ApiError& e) {
+            x.response = Response::error(e);
+        } catch (const std::exception& e) {
+            core::log::error(
+                "handler failed",
+                core::log::Fields().add("error", e.what()).add("request_id", x.request.request_id));
+            x.response = Response::error(core::ErrorCode::kInternal, "internal error");
+        }
+        x.head_only = x.request.method == "HEAD";
+    }
+
+    // Hands the connection to the WebSocket session the handler accepted.
+    asio::awaitable<void> upgrade(Exchange& x) {
+        record(s_, loop_, x);
+        auto handler = std::move(x.response.websocket_handler);
+        x.response.hold_until_sent.reset();
+        co_await run_websocket(s_, socket_, conn_.buffer, x.parser.get(), std::move(handler));
+    }
+
+    // Writes the response and records it; returns how the connection goes on.
+    asio::awaitable<Close> answer(Exchange& x) {
+        // A streamed body the handler did not read to its end leaves the connection out
+        // of step: answer, then close (lingering, so the client still sending does not
+        // destroy the answer with a reset).
+        if (x.streamed && !x.streamed->complete() && x.close == Close::kNo)
+            x.close = Close::kLinger;
+        bool keep_alive = x.close == Close::kNo && !x.response.close && x.keep_alive_asked &&
+                          !loop_.draining && !s_.lifecycle.draining();
+        if (x.close == Close::kNo && !keep_alive) x.close = Close::kGraceful;
+        boost::system::error_code ec;
+        conn_.expires_after(s_.options.write_timeout, "write_timeout");
+        if (prepare_response(loop_, x, keep_alive, conn_.out))
+            ec = co_await write_whole(x);
+        else
+            ec = co_await write_rest(s_, conn_, x, conn_.out);
+        x.response.hold_until_sent.reset();
+        conn_.no_deadline();
+        record(s_, loop_, x);
+        if (ec) {
+            count_close(s_, loop_, timed_out(conn_) ? conn_.expired : "write_error");
+            co_return Close::kGraceful;
+        }
+        if (x.close == Close::kLinger) count_close(s_, loop_, "protocol_error");
+        co_return x.close;
+    }
+
+    // The common case: the response in one buffer, which the socket usually takes whole
+    // at once; only what it does not take waits in an asynchronous write.
+    asio::awaitable<boost::system::error_code> write_whole(Exchange& x) {
+        const std::string& out = conn_.out;
+        boost::system::error_code ec;
+        auto sent = socket_.write_some(asio::buffer(out), ec);
+        if (ec == asio::error::would_block) {
+            sent = 0;
+            ec = {};
+        }
+        if (!ec && sent < out.size()) {
+            auto [e, n] = co_await asio::async_write(
+                socket_, asio::buffer(out.data() + sent, out.size() - sent), kUseTuple);
+            ec = e;
+        }
+        if (ec) x.body_bytes = 0;
+        co_return ec;
+    }
+
+    // An error found before the handler: answered, then the connection closes.
+    static void refuse(Exchange& x, core::ErrorCode code, std::string_view message) {
+        x.response = protocol_error(code, message);
+        x.close = Close::kLinger;
+    }
+
+    Shared& s_;
+    Loop& loop_;
+    Connection& conn_;
+    Socket& socket_;
+    std::string remote_;
+};
 
 }  // namespace
 
@@ -312,185 +485,10 @@ asio::awaitable<void> serve_connection(Shared& s, Loop& loop, Socket socket) {
     boost::system::error_code ec;
     socket.non_blocking(true, ec);
     auto peer = socket.remote_endpoint(ec);
-    std::string remote = ec ? std::string() : peer.address().to_string();
-    beast::flat_buffer& buffer = conn.buffer;
-    std::string& out = conn.out;
     Close close = Close::kNo;
-
     try {
-        while (close == Close::kNo) {
-            if (buffer.size() == 0) {
-                conn.idle = true;
-                if (loop.draining) break;
-                conn.expires_after(s.options.idle_timeout, "idle_timeout");
-                // Waits for readability, then reads what arrived: no read is pending
-                // while idle, so the sweep may release the buffer (Connection::buffer).
-                conn.idle_since = *conn.ticks;
-                auto [wec] = co_await socket.async_wait(tcp::socket::wait_read, kUseTuple);
-                std::size_t n = 0;
-                if (!wec) n = socket.read_some(buffer.prepare(8192), wec);
-                if (wec == asio::error::would_block) continue;  // a spurious wake-up
-                if (wec) {
-                    if (timed_out(conn)) count_close(s, loop, conn.expired);
-                    break;
-                }
-                buffer.commit(n);
-            }
-            conn.idle = false;
-
-            bhttp::request_parser<bhttp::string_body> parser;
-            parser.header_limit(static_cast<std::uint32_t>(s.options.max_head_bytes));
-            parser.body_limit(std::numeric_limits<std::uint64_t>::max());
-            conn.expires_after(s.options.head_timeout, "head_timeout");
-            auto [hec, hn] = co_await bhttp::async_read_header(socket, buffer, parser, kUseTuple);
-
-            Exchange x;
-            x.request.remote_address = remote;
-            auto started = Clock::now();
-            if (hec && timed_out(conn)) {
-                count_close(s, loop, conn.expired);
-                break;
-            }
-            if (is_disconnect(hec)) break;
-            if (hec == bhttp::error::header_limit) {
-                x.response = protocol_error(core::ErrorCode::kHeaderTooLarge,
-                                            too_large("head", s.options.max_head_bytes));
-                x.close = Close::kLinger;
-            } else if (hec) {
-                x.response = protocol_error(core::ErrorCode::kBadRequest,
-                                            "malformed request: " + hec.message());
-                x.close = Close::kLinger;
-            }
-
-            s.metrics.in_flight.add(1);
-            ScopeExit in_flight([&] { s.metrics.in_flight.add(-1); });
-            std::optional<StreamedBody> streamed;
-            bool request_keep_alive = false;
-            if (!hec) {
-                auto& head = parser.get();
-                request_keep_alive = head.keep_alive();
-                auto given_id = head["X-Request-Id"];
-                if (valid_request_id(given_id)) x.request.request_id = std::string(given_id);
-                auto length = parser.content_length();
-                std::optional<std::uint64_t> stream_limit;
-                if (s.options.streamed_body_limit) {
-                    auto target = head.target();
-                    stream_limit = s.options.streamed_body_limit(
-                        head.method_string(), target.substr(0, target.find('?')));
-                }
-                if (head.target().empty() || head.target().front() != '/') {
-                    x.response = protocol_error(core::ErrorCode::kBadRequest,
-                                                "the request target must be an absolute path");
-                    x.close = Close::kLinger;
-                } else if (stream_limit) {
-                    if (length && *length > *stream_limit) {
-                        x.response = protocol_error(core::ErrorCode::kPayloadTooLarge,
-                                                    too_large("body", *stream_limit));
-                        x.close = Close::kLinger;
-                    } else {
-                        streamed.emplace(s, conn, buffer, std::move(parser), *stream_limit);
-                    }
-                } else if (length && *length > s.options.max_body_bytes) {
-                    x.response = protocol_error(core::ErrorCode::kPayloadTooLarge,
-                                                too_large("body", s.options.max_body_bytes));
-                    x.close = Close::kLinger;
-                } else if (!parser.is_done()) {
-                    parser.body_limit(s.options.max_body_bytes);
-                    if (beast::iequals(head[bhttp::field::expect], "100-continue")) {
-                        static constexpr std::string_view kContinue =
-                            "HTTP/1.1 100 Continue\r\n\r\n";
-                        conn.expires_after(s.options.write_timeout, "write_timeout");
-                        co_await asio::async_write(socket, asio::buffer(kContinue), kUseTuple);
-                    }
-                    conn.expires_after(s.options.body_timeout, "body_timeout");
-                    auto [bec, bn] = co_await bhttp::async_read(socket, buffer, parser, kUseTuple);
-                    if (bec == bhttp::error::body_limit) {
-                        x.response = protocol_error(core::ErrorCode::kPayloadTooLarge,
-                                                    too_large("body", s.options.max_body_bytes));
-                        x.close = Close::kLinger;
-                    } else if (bec) {
-                        count_close(s, loop, timed_out(conn) ? conn.expired : "body_error");
-                        break;
-                    }
-                }
-            }
-            conn.no_deadline();
-            if (x.request.request_id.empty())
-                x.request.request_id = core::random_id(kRequestIdBytes);
-            if (streamed) {
-                fill_request(x.request, streamed->message());
-                x.request.body_stream = &*streamed;
-            } else if (!hec) {
-                fill_request(x.request, parser.get());
-            }
-            x.request.deadline = request_deadline(started, s.options.request_timeout,
-                                                  x.request.header("X-Request-Timeout-Ms"));
-
-            if (x.close == Close::kNo) {
-                try {
-                    x.response = co_await s.handler(x.request);
-                } catch (const core::ApiError& e) {
-                    x.response = Response::error(e);
-                } catch (const std::exception& e) {
-                    core::log::error("handler failed",
-                                     core::log::Fields()
-                                         .add("error", e.what())
-                                         .add("request_id", x.request.request_id));
-                    x.response = Response::error(core::ErrorCode::kInternal, "internal error");
-                }
-                x.head_only = x.request.method == "HEAD";
-            }
-            if (x.response.websocket_handler) {
-                if (!hec && !streamed && websocket::is_upgrade(parser.get())) {
-                    record(s, loop, x, started);
-                    conn.idle = false;
-                    auto handler = std::move(x.response.websocket_handler);
-                    x.response.hold_until_sent.reset();
-                    co_await run_websocket(s, socket, buffer, parser.get(), std::move(handler));
-                    close = Close::kGraceful;
-                    break;
-                }
-                x.response = Response::error(core::ErrorCode::kBadRequest,
-                                             "this route takes a WebSocket upgrade");
-            }
-            // A streamed body the handler did not read to its end leaves the
-            // connection out of step: answer, then close (lingering, so the client
-            // still sending does not destroy the answer with a reset).
-            if (streamed && !streamed->complete() && x.close == Close::kNo)
-                x.close = Close::kLinger;
-            bool keep_alive = x.close == Close::kNo && !x.response.close && request_keep_alive &&
-                              !loop.draining && !s.lifecycle.draining();
-            if (x.close == Close::kNo && !keep_alive) x.close = Close::kGraceful;
-            boost::system::error_code wec;
-            conn.expires_after(s.options.write_timeout, "write_timeout");
-            if (prepare_response(loop, x, keep_alive, out)) {
-                // The common case: one buffer, which the socket usually takes whole at
-                // once; only what it does not take waits in an asynchronous write.
-                auto sent = socket.write_some(asio::buffer(out), wec);
-                if (wec == asio::error::would_block) {
-                    sent = 0;
-                    wec = {};
-                }
-                if (!wec && sent < out.size()) {
-                    auto [e, n] = co_await asio::async_write(
-                        socket, asio::buffer(out.data() + sent, out.size() - sent), kUseTuple);
-                    wec = e;
-                }
-                if (wec) x.body_bytes = 0;
-            } else {
-                wec = co_await write_rest(s, conn, x, out);
-            }
-            x.response.hold_until_sent.reset();
-            conn.no_deadline();
-            record(s, loop, x, started);
-            if (wec) {
-                count_close(s, loop, timed_out(conn) ? conn.expired : "write_error");
-                close = Close::kGraceful;
-                break;
-            }
-            close = x.close;
-            if (close == Close::kLinger) count_close(s, loop, "protocol_error");
-        }
+        ConnectionLoop requests(s, loop, conn, ec ? std::string() : peer.address().to_string());
+        close = co_await requests.run();
     } catch (const std::exception& e) {
         core::log::error("connection failed", core::log::Fields().add("error", e.what()));
     }
