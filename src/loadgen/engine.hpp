@@ -55,8 +55,8 @@ struct LoadOptions {
 // allow_remote, a bad source range, or a scenario that needs accounts without them.
 void validate_load(const Scenario& scenario, const LoadOptions& options);
 
-// Throws std::invalid_argument for a bad target, a non-loopback target without
-// allow_remote, a bad source range, or a scenario that needs accounts without them.
+// Runs the scenario to its end and returns what every lane measured; throws as
+// validate_load does.
 RunResult run_load(const Scenario& scenario, const LoadOptions& options);
 
 }  // namespace mindme::loadgen
