@@ -103,19 +103,20 @@ struct App::Impl {
             cache::export_metrics(*cache, registry);
             auto cache_ttl = cache::cache_ttl(config);
             account_store = store::make_sql_account_store(*database);
-            accounts.emplace(*account_store, *hashing,
+            sessions.emplace(*account_store,
                              std::chrono::seconds(config.get_int("auth.token_ttl_seconds")), *cache,
                              cache_ttl);
+            accounts.emplace(*account_store, *hashing, *sessions);
             accounts->add_routes(router);
-            memories.emplace(*memory_store, *accounts, *cache, cache_ttl);
+            memories.emplace(*memory_store, *sessions, *cache, cache_ttl);
             memories->add_routes(router);
-            sync.emplace(*memory_store, *accounts);
+            sync.emplace(*memory_store, *sessions);
             sync->add_routes(router);
-            search_routes.emplace(*index, *accounts);
+            search_routes.emplace(*index, *sessions);
             search_routes->add_routes(router);
-            files_routes.emplace(*file_store, *blobs, *accounts, files::max_upload_bytes(config));
+            files_routes.emplace(*file_store, *blobs, *sessions, files::max_upload_bytes(config));
             files_routes->add_routes(router);
-            events.emplace(*memory_store, *accounts, events_options(config));
+            events.emplace(*memory_store, *sessions, events_options(config));
             events->add_routes(router);
             memories->on_change([this] { events->notify(); });
             if (auto dir = http::static_dir(config)) {
@@ -226,6 +227,7 @@ struct App::Impl {
     std::optional<queue::JobRunner> files;            // file processing jobs
     std::unique_ptr<cache::Cache> cache;
     std::optional<core::BlockingPool> hashing;
+    std::optional<auth::SessionTokens> sessions;
     std::optional<Accounts> accounts;
     std::optional<Memories> memories;
     std::optional<Sync> sync;

@@ -15,6 +15,7 @@
 
 #include "app/openapi_doc.hpp"
 #include "app/paging.hpp"
+#include "app/route_table.hpp"
 #include "core/config.hpp"
 #include "core/json.hpp"
 #include "core/log.hpp"
@@ -62,14 +63,16 @@ EventsOptions events_options(const core::Config& config) {
 struct Events::Impl {
     struct Subscriber {
         std::shared_ptr<http::WebSocketSession> session;
-        std::string digest;
+        std::string token;
+        std::string revocation_key;  // of the token (auth::Authenticator)
     };
     struct Feed {
         std::int64_t last_seq = 0;  // changes up to this one were pushed
         std::vector<Subscriber> subscribers;
     };
 
-    Impl(store::MemoryStore& s, Accounts& a, EventsOptions o) : store(s), accounts(a), options(o) {}
+    Impl(store::MemoryStore& s, auth::Authenticator& a, EventsOptions o)
+        : store(s), auth(a), options(o) {}
 
     void subscribe(const std::string& user_id, std::int64_t seq, Subscriber sub) {
         std::lock_guard lock(mutex);
@@ -89,11 +92,11 @@ struct Events::Impl {
         if (it->second.subscribers.empty()) feeds.erase(it);
     }
 
-    void close_token(const std::string& digest) {
+    void close_token(const std::string& revocation_key) {
         std::lock_guard lock(mutex);
         for (auto& [user, feed] : feeds)
             std::erase_if(feed.subscribers, [&](const Subscriber& s) {
-                if (s.digest != digest) return false;
+                if (s.revocation_key != revocation_key) return false;
                 s.session->close(http::CloseCode::kPolicyViolation, "the token was revoked");
                 return true;
             });
@@ -162,19 +165,21 @@ struct Events::Impl {
             boost::system::error_code ec;
             co_await auth_timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
             if (stopping) break;
-            std::vector<std::string> digests;
+            // Each token once: (revocation key, token).
+            std::vector<std::pair<std::string, std::string>> tokens;
             {
                 std::lock_guard lock(mutex);
                 for (const auto& [user, feed] : feeds)
-                    for (const auto& s : feed.subscribers) digests.push_back(s.digest);
+                    for (const auto& s : feed.subscribers)
+                        tokens.emplace_back(s.revocation_key, s.token);
             }
-            std::sort(digests.begin(), digests.end());
-            digests.erase(std::unique(digests.begin(), digests.end()), digests.end());
-            for (const auto& digest : digests) {
+            std::sort(tokens.begin(), tokens.end());
+            tokens.erase(std::unique(tokens.begin(), tokens.end()), tokens.end());
+            for (const auto& [key, token] : tokens) {
                 try {
-                    co_await accounts.session_user(digest, query_deadline());
+                    co_await auth.user_for(token, query_deadline());
                 } catch (const core::ApiError& e) {
-                    if (e.code() == core::ErrorCode::kUnauthorized) close_token(digest);
+                    if (e.code() == core::ErrorCode::kUnauthorized) close_token(key);
                 } catch (const std::exception&) {
                     // The store is unreachable: checked again next time.
                 }
@@ -183,7 +188,7 @@ struct Events::Impl {
     }
 
     store::MemoryStore& store;
-    Accounts& accounts;
+    auth::Authenticator& auth;
     EventsOptions options;
     std::mutex mutex;
     std::unordered_map<std::string, Feed> feeds;  // by user id
@@ -194,10 +199,9 @@ struct Events::Impl {
     std::thread thread;
 };
 
-Events::Events(store::MemoryStore& store, Accounts& accounts, EventsOptions options)
-    : impl_(std::make_unique<Impl>(store, accounts, options)) {
-    accounts.on_revoke(
-        [impl = impl_.get()](const std::string& digest) { impl->close_token(digest); });
+Events::Events(store::MemoryStore& store, auth::Authenticator& auth, EventsOptions options)
+    : impl_(std::make_unique<Impl>(store, auth, options)) {
+    auth.on_revoke([impl = impl_.get()](const std::string& key) { impl->close_token(key); });
 }
 
 Events::~Events() { stop(); }
@@ -229,49 +233,48 @@ void Events::notify() {
 void Events::add_routes(http::Router& router) {
     namespace json = boost::json;
     using namespace doc;
-    json::object events_doc{
-        {"summary", "A WebSocket of the user's changes as they happen"},
-        {"description",
-         "Upgrade to WebSocket with the token in Authorization or ?token=. Messages: "
-         "{\"type\":\"memory.upserted\"|\"memory.deleted\"|\"file.ready\"|\"file.failed\",\"id\","
-         "\"cursor\"} where cursor is "
-         "the sync cursor after that change. Connect, then sync to catch up: every later "
-         "change arrives here. Idle sockets are pinged; a revoked token closes the socket "
-         "(1008); a client that does not read its messages is disconnected; a restarting "
-         "server closes with 1001."},
-        {"tags", json::array{"events"}},
-        {"security", bearer()},
-        {"parameters", json::array{query_param("token",
-                                               "The session token, for clients that cannot set "
-                                               "headers on a WebSocket.",
-                                               {{"type", "string"}})}},
-        {"responses",
-         {{"101", described("Switching to the WebSocket protocol")},
-          {"400", described("Not a WebSocket upgrade request")},
-          {"401", described("No valid token")}}}};
-    router.add(
-        "GET", "/v1/events",
-        [this](Request& req) -> asio::awaitable<Response> {
-            auto& m = *impl_;
-            // One digest serves the sign-in check now and the revocation checks later.
-            auto digest = req.header("Authorization")
-                              ? Accounts::bearer_digest(req)
-                              : Accounts::token_digest(req.query_param("token").value_or(""));
-            auto user = co_await m.accounts.session_user(digest, req.deadline);
-            std::vector<std::string> ids{user.id};
-            auto latest = co_await m.store.latest_change_seqs(std::move(ids), req.deadline);
-            std::int64_t seq = latest.empty() ? 0 : latest.front().second;
-            http::WebSocketHandler handler;
-            handler.on_open = [&m, user_id = user.id, seq,
-                               digest](std::shared_ptr<http::WebSocketSession> session) {
-                m.subscribe(user_id, seq, {std::move(session), digest});
-            };
-            handler.on_close = [&m, user_id = user.id](std::shared_ptr<http::WebSocketSession> s) {
-                m.unsubscribe(user_id, s.get());
-            };
-            co_return Response::websocket(std::move(handler));
-        },
-        json::serialize(events_doc));
+    auto subscribe = [this](Request& req) -> asio::awaitable<Response> {
+        auto& m = *impl_;
+        // The token serves the sign-in check now and the revocation checks later.
+        std::string token = req.header("Authorization") ? std::string(auth::bearer_token(req))
+                                                        : req.query_param("token").value_or("");
+        auto key = m.auth.revocation_key(token);
+        auto user = co_await m.auth.user_for(token, req.deadline);
+        std::vector<std::string> ids{user.id};
+        auto latest = co_await m.store.latest_change_seqs(std::move(ids), req.deadline);
+        std::int64_t seq = latest.empty() ? 0 : latest.front().second;
+        http::WebSocketHandler handler;
+        handler.on_open = [&m, user_id = user.id, seq, token,
+                           key](std::shared_ptr<http::WebSocketSession> session) {
+            m.subscribe(user_id, seq, {std::move(session), token, key});
+        };
+        handler.on_close = [&m, user_id = user.id](std::shared_ptr<http::WebSocketSession> s) {
+            m.unsubscribe(user_id, s.get());
+        };
+        co_return Response::websocket(std::move(handler));
+    };
+    add_route_table(
+        router,
+        {"events",
+         true,
+         {{"GET",
+           "/v1/events",
+           std::move(subscribe),
+           {"A WebSocket of the user's changes as they happen",
+            {{"description",
+              "Upgrade to WebSocket with the token in Authorization or ?token=. Messages: "
+              "{\"type\":\"memory.upserted\"|\"memory.deleted\"|\"file.ready\"|\"file.failed\","
+              "\"id\",\"cursor\"} where cursor is the sync cursor after that change. Connect, then "
+              "sync to catch up: every later change arrives here. Idle sockets are pinged; a "
+              "revoked token closes the socket (1008); a client that does not read its "
+              "messages is disconnected; a restarting server closes with 1001."},
+             {"parameters", json::array{query_param("token",
+                                                    "The session token, for clients that cannot "
+                                                    "set headers on a WebSocket.",
+                                                    {{"type", "string"}})}}},
+            {{"101", described("Switching to the WebSocket protocol")},
+             {"400", described("Not a WebSocket upgrade request")},
+             {"401", described("No valid token")}}}}}});
 }
 
 }  // namespace mindme::app

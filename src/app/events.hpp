@@ -10,7 +10,7 @@
 #include <chrono>
 #include <memory>
 
-#include "app/accounts_routes.hpp"
+#include "auth/authenticator.hpp"
 #include "core/config_fwd.hpp"
 #include "http/router.hpp"
 #include "store/memories.hpp"
@@ -27,7 +27,7 @@ EventsOptions events_options(const core::Config& config);
 
 class Events {
 public:
-    Events(store::MemoryStore& store, Accounts& accounts, EventsOptions options);
+    Events(store::MemoryStore& store, auth::Authenticator& auth, EventsOptions options);
     ~Events();
     void add_routes(http::Router& router);
     // A change was written through this process: look now instead of at the next poll.

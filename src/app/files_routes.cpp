@@ -3,8 +3,10 @@
 #include <boost/json.hpp>
 
 #include "app/json_body.hpp"
+#include "app/limits.hpp"
 #include "app/openapi_doc.hpp"
 #include "app/paging.hpp"
+#include "app/route_table.hpp"
 #include "core/clock.hpp"
 #include "core/ids.hpp"
 #include "core/json.hpp"
@@ -22,9 +24,6 @@ namespace {
 
 constexpr std::size_t kFileIdBytes = 16;
 constexpr std::size_t kChunk = 64 * 1024;
-constexpr std::size_t kMaxNameChars = 255;
-constexpr std::size_t kDefaultPage = 50;
-constexpr std::size_t kMaxPage = 200;
 constexpr std::size_t kIoThreads = 2;
 constexpr std::size_t kIoQueue = 1024;
 
@@ -91,11 +90,11 @@ std::string file_json(const store::FileRecord& f) {
     return out;
 }
 
-Files::Files(store::FileStore& store, files::BlobStore& blobs, Accounts& accounts,
+Files::Files(store::FileStore& store, files::BlobStore& blobs, auth::Authenticator& auth,
              std::uint64_t max_upload_bytes)
     : store_(store),
       blobs_(blobs),
-      accounts_(accounts),
+      auth_(auth),
       max_upload_bytes_(max_upload_bytes),
       io_("files-io", kIoThreads, kIoQueue) {}
 
@@ -106,7 +105,7 @@ std::optional<std::uint64_t> Files::streamed_body_limit(std::string_view method,
 }
 
 boost::asio::awaitable<Response> Files::upload(Request& req) {
-    auto user = co_await accounts_.authenticate(req);
+    auto user = co_await auth_.authenticate(req);
     auto name = checked_name(req);
     if (!req.body_stream) throw ApiError(ErrorCode::kInternal, "the upload route must stream");
     store::FileRecord record;
@@ -155,7 +154,7 @@ boost::asio::awaitable<Response> Files::upload(Request& req) {
 }
 
 boost::asio::awaitable<store::FileRecord> Files::owned(const Request& req) {
-    auto user = co_await accounts_.authenticate(req);
+    auto user = co_await auth_.authenticate(req);
     auto id = std::string(req.param("id"));
     auto record = co_await store_.find(user.id, id, req.deadline);
     if (!record) throw not_found();
@@ -163,7 +162,7 @@ boost::asio::awaitable<store::FileRecord> Files::owned(const Request& req) {
 }
 
 boost::asio::awaitable<Response> Files::list(Request& req) {
-    auto user = co_await accounts_.authenticate(req);
+    auto user = co_await auth_.authenticate(req);
     auto limit = limit_param(req, "limit", kDefaultPage, kMaxPage);
     auto after = list_cursor_param(req, "cursor");
     auto page = co_await store_.list(user.id, std::move(after), limit, req.deadline);
@@ -215,7 +214,7 @@ boost::asio::awaitable<Response> Files::thumbnail(Request& req) {
 }
 
 boost::asio::awaitable<Response> Files::remove(Request& req) {
-    auto user = co_await accounts_.authenticate(req);
+    auto user = co_await auth_.authenticate(req);
     auto id = std::string(req.param("id"));
     auto removed = co_await store_.remove(user.id, id, req.deadline);
     if (!removed) throw not_found();
@@ -252,70 +251,66 @@ void Files::add_routes(http::Router& router) {
           {"updated_at", time}}}};
     json::value wrapped{{"type", "object"}, {"properties", {{"file", file}}}};
     auto id = path_param("id", "The file's id.");
-    auto common = [&](const char* summary) {
-        return json::object{
-            {"summary", summary}, {"tags", json::array{"files"}}, {"security", bearer()}};
-    };
-    auto upload_doc = common("Upload a file (the raw bytes as the body)");
-    upload_doc["parameters"] = json::array{query_param(
-        "name", "The file's name (1 to 255 characters, no / or \\).", {{"type", "string"}})};
-    upload_doc["requestBody"] = json::object{
+    json::value page_of_files{{"type", "object"},
+                              {"properties",
+                               {{"items", {{"type", "array"}, {"items", file}}},
+                                {"next_cursor", {{"type", "string"}, {"nullable", true}}}}}};
+    json::object raw_body{
         {"required", true},
         {"content",
          {{"application/octet-stream", {{"schema", {{"type", "string"}, {"format", "binary"}}}}}}}};
-    upload_doc["responses"] = {{"202", with_body("Stored; processing follows", wrapped)},
-                               {"401", described("No valid bearer token")},
-                               {"413", described("Larger than files.max_bytes")},
-                               {"422", described("name missing or invalid, or an empty file")}};
-    auto list_doc = common("The user's files, newest first");
-    list_doc["parameters"] = json::array{
-        query_param("limit", "Page size, 1 to 200.",
-                    {{"type", "integer"}, {"minimum", 1}, {"maximum", kMaxPage}, {"default", 50}}),
-        query_param("cursor", "next_cursor of the previous page.", {{"type", "string"}})};
-    list_doc["responses"] = {
-        {"200",
-         with_body("A page", {{"type", "object"},
-                              {"properties",
-                               {{"items", {{"type", "array"}, {"items", file}}},
-                                {"next_cursor", {{"type", "string"}, {"nullable", true}}}}}})},
-        {"401", described("No valid bearer token")}};
-    auto meta_doc = common("A file's metadata");
-    meta_doc["parameters"] = json::array{id};
-    meta_doc["responses"] = {{"200", with_body("The file", wrapped)},
-                             {"401", described("No valid bearer token")},
-                             {"404", described("No such file of this user")}};
-    auto content_doc = common("The file's bytes (ETag, Range)");
-    content_doc["parameters"] = json::array{id};
-    content_doc["responses"] = {{"200", described("The bytes, as an attachment")},
-                                {"206", described("The requested range")},
-                                {"304", described("Unchanged (If-None-Match)")},
-                                {"404", described("No such file of this user")},
-                                {"416", described("The range lies outside the file")}};
-    auto thumb_doc = common("The file's JPEG thumbnail (longest side 256 px)");
-    thumb_doc["parameters"] = json::array{id};
-    thumb_doc["responses"] = {{"200", described("image/jpeg")},
-                              {"404", described("No such file, or no thumbnail (yet)")}};
-    auto remove_doc = common("Delete a file and what was derived from it");
-    remove_doc["parameters"] = json::array{id};
-    remove_doc["responses"] = {{"204", described("Deleted")},
-                               {"404", described("No such file of this user")}};
 
-    router.add(
-        "POST", "/v1/files", [this](Request& r) { return upload(r); }, json::serialize(upload_doc));
-    router.add(
-        "GET", "/v1/files", [this](Request& r) { return list(r); }, json::serialize(list_doc));
-    router.add(
-        "GET", "/v1/files/{id}", [this](Request& r) { return metadata(r); },
-        json::serialize(meta_doc));
-    router.add(
-        "GET", "/v1/files/{id}/content", [this](Request& r) { return content(r); },
-        json::serialize(content_doc));
-    router.add(
-        "GET", "/v1/files/{id}/thumbnail", [this](Request& r) { return thumbnail(r); },
-        json::serialize(thumb_doc));
-    router.add(
-        "DELETE", "/v1/files/{id}", [this](Request& r) { return remove(r); },
-        json::serialize(remove_doc));
+    add_route_table(
+        router,
+        {"files",
+         true,
+         {{"POST",
+           "/v1/files",
+           [this](Request& r) { return upload(r); },
+           {"Upload a file (the raw bytes as the body)",
+            {{"parameters",
+              json::array{query_param("name", "The file's name (1 to 255 characters, no / or \\).",
+                                      {{"type", "string"}})}},
+             {"requestBody", raw_body}},
+            {{"202", with_body("Stored; processing follows", wrapped)},
+             {"413", described("Larger than files.max_bytes")},
+             {"422", described("name missing or invalid, or an empty file")}}}},
+          {"GET",
+           "/v1/files",
+           [this](Request& r) { return list(r); },
+           {"The user's files, newest first",
+            {{"parameters", page_params()}},
+            {{"200", with_body("A page", page_of_files)}}}},
+          {"GET",
+           "/v1/files/{id}",
+           [this](Request& r) { return metadata(r); },
+           {"A file's metadata",
+            {{"parameters", json::array{id}}},
+            {{"200", with_body("The file", wrapped)},
+             {"404", described("No such file of this user")}}}},
+          {"GET",
+           "/v1/files/{id}/content",
+           [this](Request& r) { return content(r); },
+           {"The file's bytes (ETag, Range)",
+            {{"parameters", json::array{id}}},
+            {{"200", described("The bytes, as an attachment")},
+             {"206", described("The requested range")},
+             {"304", described("Unchanged (If-None-Match)")},
+             {"404", described("No such file of this user")},
+             {"416", described("The range lies outside the file")}}}},
+          {"GET",
+           "/v1/files/{id}/thumbnail",
+           [this](Request& r) { return thumbnail(r); },
+           {"The file's JPEG thumbnail (longest side 256 px)",
+            {{"parameters", json::array{id}}},
+            {{"200", described("image/jpeg")},
+             {"404", described("No such file, or no thumbnail (yet)")}}}},
+          {"DELETE",
+           "/v1/files/{id}",
+           [this](Request& r) { return remove(r); },
+           {"Delete a file and what was derived from it",
+            {{"parameters", json::array{id}}},
+            {{"204", described("Deleted")}, {"404", described("No such file of this user")}}}}}});
 }
 
 }  // namespace mindme::app

@@ -2,7 +2,7 @@
 // /v1/files: uploads streamed into the blob store (hashed and sniffed on the way),
 // listing, metadata, content download (ETag, Range), the thumbnail, deletion.
 // Processing (thumbnails, text) is the files runner's job, enqueued with the record.
-#include "app/accounts_routes.hpp"
+#include "auth/authenticator.hpp"
 #include "core/blocking_pool.hpp"
 #include "files/blob_store.hpp"
 #include "http/router.hpp"
@@ -12,7 +12,7 @@ namespace mindme::app {
 
 class Files {
 public:
-    Files(store::FileStore& store, files::BlobStore& blobs, Accounts& accounts,
+    Files(store::FileStore& store, files::BlobStore& blobs, auth::Authenticator& auth,
           std::uint64_t max_upload_bytes);
     void add_routes(http::Router& router);
     // For ServerOptions::streamed_body_limit: the upload route's limit.
@@ -37,7 +37,7 @@ private:
 
     store::FileStore& store_;
     files::BlobStore& blobs_;
-    Accounts& accounts_;
+    auth::Authenticator& auth_;
     std::uint64_t max_upload_bytes_;
     core::BlockingPool io_;  // blob reads and writes
 };

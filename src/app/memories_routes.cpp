@@ -6,6 +6,7 @@
 #include "app/memory_input.hpp"
 #include "app/openapi_doc.hpp"
 #include "app/paging.hpp"
+#include "app/route_table.hpp"
 #include "core/clock.hpp"
 #include "core/ids.hpp"
 #include "core/text.hpp"
@@ -21,8 +22,6 @@ using http::Response;
 namespace {
 
 constexpr std::size_t kMemoryIdBytes = 16;  // 128 random bits, 22 characters
-constexpr std::size_t kDefaultPage = 50;
-constexpr std::size_t kMaxPage = 200;
 
 std::string memory_key(const std::string& user_id, const std::string& id) {
     return "memory:" + user_id + ":" + id;
@@ -55,9 +54,9 @@ std::optional<std::int64_t> version_of_tag(std::string_view tag) {
 
 }  // namespace
 
-Memories::Memories(store::MemoryStore& store, Accounts& accounts, cache::Cache& cache,
+Memories::Memories(store::MemoryStore& store, auth::Authenticator& auth, cache::Cache& cache,
                    std::chrono::seconds cache_ttl)
-    : store_(store), accounts_(accounts), cache_(cache), cache_ttl_(cache_ttl) {}
+    : store_(store), auth_(auth), cache_(cache), cache_ttl_(cache_ttl) {}
 
 boost::asio::awaitable<void> Memories::remember(const std::string& user_id, const std::string& id,
                                                 cache::Entry entry) {
@@ -93,13 +92,13 @@ boost::asio::awaitable<std::optional<std::int64_t>> Memories::expected_version(
 }
 
 boost::asio::awaitable<Response> Memories::create(Request& req) {
-    auto user = co_await accounts_.authenticate(req);
+    auto user = co_await auth_.authenticate(req);
     auto input = parse_memory_input(req);
     input.id = core::random_id(kMemoryIdBytes);
     input.user_id = user.id;
     auto memory = co_await store_.create(std::move(input), core::now_ms(), req.deadline);
     auto json = store::memory_json(memory);
-    cache::Entry entry{json, memory.version};  // named: see Accounts::cached_session
+    cache::Entry entry{json, memory.version};  // named: see auth::SessionTokens::cached_session
     co_await remember(user.id, memory.id, std::move(entry));
     if (change_listener_) change_listener_();
     auto r = memory_response(201, std::move(json), memory.version);
@@ -108,7 +107,7 @@ boost::asio::awaitable<Response> Memories::create(Request& req) {
 }
 
 boost::asio::awaitable<Response> Memories::read(Request& req) {
-    auto user = co_await accounts_.authenticate(req);
+    auto user = co_await auth_.authenticate(req);
     auto id = std::string(req.param("id"));
     auto entry = co_await lookup(user.id, id, req);
     if (!entry) throw not_found();
@@ -120,7 +119,7 @@ boost::asio::awaitable<Response> Memories::read(Request& req) {
 }
 
 boost::asio::awaitable<Response> Memories::list(Request& req) {
-    auto user = co_await accounts_.authenticate(req);
+    auto user = co_await auth_.authenticate(req);
     auto limit = limit_param(req, "limit", kDefaultPage, kMaxPage);
     auto after = list_cursor_param(req, "cursor");
     auto page = co_await store_.list(user.id, std::move(after), limit, req.deadline);
@@ -136,7 +135,7 @@ boost::asio::awaitable<Response> Memories::list(Request& req) {
 }
 
 boost::asio::awaitable<Response> Memories::replace(Request& req) {
-    auto user = co_await accounts_.authenticate(req);
+    auto user = co_await auth_.authenticate(req);
     auto input = parse_memory_input(req);
     input.id = std::string(req.param("id"));
     input.user_id = user.id;
@@ -152,7 +151,7 @@ boost::asio::awaitable<Response> Memories::replace(Request& req) {
 }
 
 boost::asio::awaitable<Response> Memories::remove(Request& req) {
-    auto user = co_await accounts_.authenticate(req);
+    auto user = co_await auth_.authenticate(req);
     auto id = std::string(req.param("id"));
     auto expected = co_await expected_version(user.id, id, req);
     auto result = co_await store_.remove(user.id, id, expected, core::now_ms(), req.deadline);
@@ -186,78 +185,64 @@ void Memories::add_routes(http::Router& router) {
                                   "\"<version>\" (or a list, or *): the change applies only "
                                   "to that version, otherwise 412."},
                                  {"schema", {{"type", "string"}}}};
-    auto common = [&](const char* summary) {
-        return json::object{
-            {"summary", summary}, {"tags", json::array{"memories"}}, {"security", bearer()}};
-    };
+    auto if_none_match =
+        json::object{{"name", "If-None-Match"},
+                     {"in", "header"},
+                     {"description", "An ETag from before: 304 while it is current."},
+                     {"schema", {{"type", "string"}}}};
+    json::value page_of_memories{
+        {"type", "object"},
+        {"properties",
+         {{"items", {{"type", "array"}, {"items", memory}}},
+          {"next_cursor",
+           {{"type", "string"}, {"nullable", true}, {"description", "null on the last page"}}}}}};
 
-    auto create_doc = common("Create a memory");
-    create_doc["requestBody"] = json_request(input);
-    create_doc["responses"] = {
-        {"201", with_body("Created; Location names it, ETag is its version", memory)},
-        {"401", described("No valid bearer token")},
-        {"413", described("Body too large")},
-        {"415", described("The body is not application/json")},
-        {"422", described("A field breaks a rule; the message names it")}};
-
-    auto list_doc = common("The user's memories, most recently updated first");
-    list_doc["parameters"] = json::array{
-        query_param("limit", "Page size, 1 to 200.",
-                    {{"type", "integer"}, {"minimum", 1}, {"maximum", kMaxPage}, {"default", 50}}),
-        query_param("cursor", "next_cursor of the previous page.", {{"type", "string"}})};
-    list_doc["responses"] = {
-        {"200", with_body("A page", {{"type", "object"},
-                                     {"properties",
-                                      {{"items", {{"type", "array"}, {"items", memory}}},
-                                       {"next_cursor",
-                                        {{"type", "string"},
-                                         {"nullable", true},
-                                         {"description", "null on the last page"}}}}}})},
-        {"401", described("No valid bearer token")},
-        {"422", described("limit out of range")}};
-
-    auto read_doc = common("One memory");
-    read_doc["parameters"] = json::array{
-        id, json::object{{"name", "If-None-Match"},
-                         {"in", "header"},
-                         {"description", "An ETag from before: 304 while it is current."},
-                         {"schema", {{"type", "string"}}}}};
-    read_doc["responses"] = {{"200", with_body("The memory; ETag is its version", memory)},
-                             {"304", described("Unchanged since the ETag given")},
-                             {"401", described("No valid bearer token")},
-                             {"404", described("No such memory of this user")}};
-
-    auto replace_doc = common("Replace a memory's title, body and tags");
-    replace_doc["parameters"] = json::array{id, if_match};
-    replace_doc["requestBody"] = json_request(input);
-    replace_doc["responses"] = {{"200", with_body("The memory as now stored", memory)},
-                                {"401", described("No valid bearer token")},
-                                {"404", described("No such memory of this user")},
-                                {"412", described("If-Match names another version")},
-                                {"415", described("The body is not application/json")},
-                                {"422", described("A field breaks a rule; the message names it")}};
-
-    auto remove_doc = common("Delete a memory (sync reports a tombstone)");
-    remove_doc["parameters"] = json::array{id, if_match};
-    remove_doc["responses"] = {{"204", described("Deleted")},
-                               {"401", described("No valid bearer token")},
-                               {"404", described("No such memory of this user")},
-                               {"412", described("If-Match names another version")}};
-
-    router.add(
-        "POST", "/v1/memories", [this](Request& r) { return create(r); },
-        json::serialize(create_doc));
-    router.add(
-        "GET", "/v1/memories", [this](Request& r) { return list(r); }, json::serialize(list_doc));
-    router.add(
-        "GET", "/v1/memories/{id}", [this](Request& r) { return read(r); },
-        json::serialize(read_doc));
-    router.add(
-        "PUT", "/v1/memories/{id}", [this](Request& r) { return replace(r); },
-        json::serialize(replace_doc));
-    router.add(
-        "DELETE", "/v1/memories/{id}", [this](Request& r) { return remove(r); },
-        json::serialize(remove_doc));
+    add_route_table(
+        router,
+        {"memories",
+         true,
+         {{"POST",
+           "/v1/memories",
+           [this](Request& r) { return create(r); },
+           {"Create a memory",
+            {{"requestBody", json_request(input)}},
+            {{"201", with_body("Created; Location names it, ETag is its version", memory)},
+             {"413", described("Body too large")},
+             {"415", described("The body is not application/json")},
+             {"422", described("A field breaks a rule; the message names it")}}}},
+          {"GET",
+           "/v1/memories",
+           [this](Request& r) { return list(r); },
+           {"The user's memories, most recently updated first",
+            {{"parameters", page_params()}},
+            {{"200", with_body("A page", page_of_memories)},
+             {"422", described("limit out of range")}}}},
+          {"GET",
+           "/v1/memories/{id}",
+           [this](Request& r) { return read(r); },
+           {"One memory",
+            {{"parameters", json::array{id, if_none_match}}},
+            {{"200", with_body("The memory; ETag is its version", memory)},
+             {"304", described("Unchanged since the ETag given")},
+             {"404", described("No such memory of this user")}}}},
+          {"PUT",
+           "/v1/memories/{id}",
+           [this](Request& r) { return replace(r); },
+           {"Replace a memory's title, body and tags",
+            {{"parameters", json::array{id, if_match}}, {"requestBody", json_request(input)}},
+            {{"200", with_body("The memory as now stored", memory)},
+             {"404", described("No such memory of this user")},
+             {"412", described("If-Match names another version")},
+             {"415", described("The body is not application/json")},
+             {"422", described("A field breaks a rule; the message names it")}}}},
+          {"DELETE",
+           "/v1/memories/{id}",
+           [this](Request& r) { return remove(r); },
+           {"Delete a memory (sync reports a tombstone)",
+            {{"parameters", json::array{id, if_match}}},
+            {{"204", described("Deleted")},
+             {"404", described("No such memory of this user")},
+             {"412", described("If-Match names another version")}}}}}});
 }
 
 }  // namespace mindme::app

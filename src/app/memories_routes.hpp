@@ -6,7 +6,7 @@
 #include <chrono>
 #include <functional>
 
-#include "app/accounts_routes.hpp"
+#include "auth/authenticator.hpp"
 #include "cache/cache.hpp"
 #include "http/router.hpp"
 #include "store/memories.hpp"
@@ -15,7 +15,7 @@ namespace mindme::app {
 
 class Memories {
 public:
-    Memories(store::MemoryStore& store, Accounts& accounts, cache::Cache& cache,
+    Memories(store::MemoryStore& store, auth::Authenticator& auth, cache::Cache& cache,
              std::chrono::seconds cache_ttl);
     void add_routes(http::Router& router);
     // Called after every committed change (to push events at once).
@@ -42,7 +42,7 @@ private:
                                           cache::Entry entry);
 
     store::MemoryStore& store_;
-    Accounts& accounts_;
+    auth::Authenticator& auth_;
     cache::Cache& cache_;
     std::chrono::seconds cache_ttl_;
     std::function<void()> change_listener_;

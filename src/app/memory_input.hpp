@@ -3,15 +3,11 @@
 // API.md's rules: title a string of at most 200 characters (required), body a string
 // of at most 64 KiB (default empty), tags at most 20 strings of 1 to 40 characters
 // (default none). A broken rule is 422 with a message naming the field.
+#include "app/limits.hpp"
 #include "http/message.hpp"
 #include "store/memories.hpp"
 
 namespace mindme::app {
-
-inline constexpr std::size_t kMaxTitleChars = 200;
-inline constexpr std::size_t kMaxBodyBytes = 64 * 1024;
-inline constexpr std::size_t kMaxTags = 20;
-inline constexpr std::size_t kMaxTagChars = 40;
 
 // Title, body and tags from the request body; other fields are left empty.
 store::Memory parse_memory_input(const http::Request& req);

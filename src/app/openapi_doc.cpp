@@ -1,6 +1,7 @@
 #include "app/openapi_doc.hpp"
 
 #include "app/memory_input.hpp"
+#include "app/paging.hpp"
 
 namespace mindme::app::doc {
 
@@ -22,6 +23,15 @@ json::array bearer() { return {json::object{{"bearer", json::array{}}}}; }
 
 json::object query_param(const char* name, const char* text, json::value schema) {
     return {{"name", name}, {"in", "query"}, {"description", text}, {"schema", std::move(schema)}};
+}
+
+json::array page_params() {
+    return {query_param("limit", "Page size, 1 to 200.",
+                        {{"type", "integer"},
+                         {"minimum", 1},
+                         {"maximum", kMaxPage},
+                         {"default", kDefaultPage}}),
+            query_param("cursor", "next_cursor of the previous page.", {{"type", "string"}})};
 }
 
 json::object path_param(const char* name, const char* text) {

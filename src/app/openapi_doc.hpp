@@ -16,6 +16,8 @@ boost::json::object json_request(boost::json::value schema);
 boost::json::array bearer();
 boost::json::object query_param(const char* name, const char* text, boost::json::value schema);
 boost::json::object path_param(const char* name, const char* text);
+// ?limit (1 to 200, default 50) and ?cursor of a paged list.
+boost::json::array page_params();
 // The schema of a memory as the API returns it.
 boost::json::value memory_schema();
 

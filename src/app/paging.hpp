@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "app/limits.hpp"
 #include "http/message.hpp"
 #include "store/memories.hpp"
 

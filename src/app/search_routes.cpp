@@ -4,8 +4,10 @@
 #include <charconv>
 
 #include "app/json_body.hpp"
+#include "app/limits.hpp"
 #include "app/openapi_doc.hpp"
 #include "app/paging.hpp"
+#include "app/route_table.hpp"
 #include "core/json.hpp"
 #include "core/text.hpp"
 
@@ -16,19 +18,13 @@ using core::ErrorCode;
 using http::Request;
 using http::Response;
 
-namespace {
+namespace {}  // namespace
 
-constexpr std::size_t kDefaultHits = 20;
-constexpr std::size_t kMaxHits = 100;
-constexpr std::size_t kMaxQueryChars = 500;
-
-}  // namespace
-
-Search::Search(search::SearchIndex& index, Accounts& accounts)
-    : index_(index), accounts_(accounts) {}
+Search::Search(search::SearchIndex& index, auth::Authenticator& auth)
+    : index_(index), auth_(auth) {}
 
 boost::asio::awaitable<Response> Search::query(Request& req) {
-    auto user = co_await accounts_.authenticate(req);
+    auto user = co_await auth_.authenticate(req);
     auto raw = req.query_param("q");
     auto q = std::string(core::trim(raw.value_or(""), " \t\r\n"));
     if (q.empty()) throw ApiError(ErrorCode::kUnprocessable, "q must be a non-empty query");
@@ -74,27 +70,29 @@ void Search::add_routes(http::Router& router) {
            {{"type", "string"},
             {"description", "HTML: the text escaped, matched words in <mark>…</mark>."}}},
           {"score", {{"type", "number"}, {"description", "BM25; higher is better."}}}}}};
-    json::object search_doc{
-        {"summary", "Search the user's memories and file texts, best first"},
-        {"description",
-         "Every word must match (stemmed, English); the last word also matches as a prefix. "
-         "A change is searchable about a second after its write."},
-        {"tags", json::array{"search"}},
-        {"security", bearer()},
-        {"parameters",
-         json::array{
-             query_param("q", "The words to look for (1 to 500 characters).", {{"type", "string"}}),
-             query_param(
-                 "limit", "At most this many hits, 1 to 100.",
-                 {{"type", "integer"}, {"minimum", 1}, {"maximum", kMaxHits}, {"default", 20}})}},
-        {"responses",
-         {{"200", with_body("Hits, best first",
-                            {{"type", "object"},
-                             {"properties", {{"hits", {{"type", "array"}, {"items", hit}}}}}})},
-          {"401", described("No valid bearer token")},
-          {"422", described("q empty or too long, or limit out of range")}}}};
-    router.add(
-        "GET", "/v1/search", [this](Request& r) { return query(r); }, json::serialize(search_doc));
+    add_route_table(
+        router,
+        {"search",
+         true,
+         {{"GET",
+           "/v1/search",
+           [this](Request& r) { return query(r); },
+           {"Search the user's memories and file texts, best first",
+            {{"description",
+              "Every word must match (stemmed, English); the last word also matches as a "
+              "prefix. A change is searchable about a second after its write."},
+             {"parameters",
+              json::array{query_param("q", "The words to look for (1 to 500 characters).",
+                                      {{"type", "string"}}),
+                          query_param("limit", "At most this many hits, 1 to 100.",
+                                      {{"type", "integer"},
+                                       {"minimum", 1},
+                                       {"maximum", kMaxHits},
+                                       {"default", 20}})}}},
+            {{"200", with_body("Hits, best first",
+                               {{"type", "object"},
+                                {"properties", {{"hits", {{"type", "array"}, {"items", hit}}}}}})},
+             {"422", described("q empty or too long, or limit out of range")}}}}}});
 }
 
 }  // namespace mindme::app

@@ -1,6 +1,6 @@
 #pragma once
 // GET /v1/search: the caller's memories and files that match `q`, best first.
-#include "app/accounts_routes.hpp"
+#include "auth/authenticator.hpp"
 #include "http/router.hpp"
 #include "search/search.hpp"
 
@@ -8,14 +8,14 @@ namespace mindme::app {
 
 class Search {
 public:
-    Search(search::SearchIndex& index, Accounts& accounts);
+    Search(search::SearchIndex& index, auth::Authenticator& auth);
     void add_routes(http::Router& router);
 
 private:
     boost::asio::awaitable<http::Response> query(http::Request& req);
 
     search::SearchIndex& index_;
-    Accounts& accounts_;
+    auth::Authenticator& auth_;
 };
 
 }  // namespace mindme::app

@@ -2,8 +2,10 @@
 
 #include <boost/json.hpp>
 
+#include "app/limits.hpp"
 #include "app/openapi_doc.hpp"
 #include "app/paging.hpp"
+#include "app/route_table.hpp"
 #include "core/clock.hpp"
 #include "core/json.hpp"
 
@@ -13,9 +15,6 @@ using http::Request;
 using http::Response;
 
 namespace {
-
-constexpr std::size_t kDefaultChanges = 500;
-constexpr std::size_t kMaxChanges = 1000;
 
 void append_change(std::string& out, const store::Change& c) {
     if (c.kind == "delete") {
@@ -34,10 +33,10 @@ void append_change(std::string& out, const store::Change& c) {
 
 }  // namespace
 
-Sync::Sync(store::MemoryStore& store, Accounts& accounts) : store_(store), accounts_(accounts) {}
+Sync::Sync(store::MemoryStore& store, auth::Authenticator& auth) : store_(store), auth_(auth) {}
 
 boost::asio::awaitable<Response> Sync::changes(Request& req) {
-    auto user = co_await accounts_.authenticate(req);
+    auto user = co_await auth_.authenticate(req);
     auto since = sync_cursor_param(req, "since");
     auto limit = limit_param(req, "limit", kDefaultChanges, kMaxChanges);
     auto page = co_await store_.changes(user.id, since, limit, req.deadline);
@@ -75,31 +74,32 @@ void Sync::add_routes(http::Router& router) {
                            {{"type", {{"type", "string"}, {"enum", json::array{"delete"}}}},
                             {"id", {{"type", "string"}}},
                             {"deleted_at", {{"type", "string"}, {"format", "date-time"}}}}}}}}};
-    json::object sync_doc{
-        {"summary", "Changes to the user's data since a cursor, in the order they happened"},
-        {"tags", json::array{"sync"}},
-        {"security", bearer()},
-        {"parameters",
-         json::array{
-             query_param("since", "cursor of an earlier answer; absent: from the first change.",
-                         {{"type", "string"}}),
-             query_param("limit", "At most this many changes, 1 to 1000.",
-                         {{"type", "integer"},
-                          {"minimum", 1},
-                          {"maximum", kMaxChanges},
-                          {"default", kDefaultChanges}})}},
-        {"responses",
-         {{"200", with_body("Changes after `since`; feed `cursor` back for the next ones",
-                            {{"type", "object"},
-                             {"required", json::array{"changes", "cursor", "has_more"}},
-                             {"properties",
-                              {{"changes", {{"type", "array"}, {"items", change}}},
-                               {"cursor", {{"type", "string"}}},
-                               {"has_more", {{"type", "boolean"}}}}}})},
-          {"401", described("No valid bearer token")},
-          {"422", described("limit out of range")}}}};
-    router.add(
-        "GET", "/v1/sync", [this](Request& r) { return changes(r); }, json::serialize(sync_doc));
+    json::value page_of_changes{{"type", "object"},
+                                {"required", json::array{"changes", "cursor", "has_more"}},
+                                {"properties",
+                                 {{"changes", {{"type", "array"}, {"items", change}}},
+                                  {"cursor", {{"type", "string"}}},
+                                  {"has_more", {{"type", "boolean"}}}}}};
+    add_route_table(
+        router,
+        {"sync",
+         true,
+         {{"GET",
+           "/v1/sync",
+           [this](Request& r) { return changes(r); },
+           {"Changes to the user's data since a cursor, in the order they happened",
+            {{"parameters",
+              json::array{query_param("since",
+                                      "cursor of an earlier answer; absent: from the first change.",
+                                      {{"type", "string"}}),
+                          query_param("limit", "At most this many changes, 1 to 1000.",
+                                      {{"type", "integer"},
+                                       {"minimum", 1},
+                                       {"maximum", kMaxChanges},
+                                       {"default", kDefaultChanges}})}}},
+            {{"200", with_body("Changes after `since`; feed `cursor` back for the next ones",
+                               page_of_changes)},
+             {"422", described("limit out of range")}}}}}});
 }
 
 }  // namespace mindme::app

@@ -2,7 +2,7 @@
 // GET /v1/sync: a user's change log from a cursor on, in the order the changes
 // committed. The cursor is the number of the last change returned, so feeding it
 // back neither skips nor repeats a change (store::MemoryStore::changes).
-#include "app/accounts_routes.hpp"
+#include "auth/authenticator.hpp"
 #include "http/router.hpp"
 #include "store/memories.hpp"
 
@@ -10,14 +10,14 @@ namespace mindme::app {
 
 class Sync {
 public:
-    Sync(store::MemoryStore& store, Accounts& accounts);
+    Sync(store::MemoryStore& store, auth::Authenticator& auth);
     void add_routes(http::Router& router);
 
 private:
     boost::asio::awaitable<http::Response> changes(http::Request& req);
 
     store::MemoryStore& store_;
-    Accounts& accounts_;
+    auth::Authenticator& auth_;
 };
 
 }  // namespace mindme::app

@@ -7,10 +7,10 @@
 #include <iostream>
 
 #include "app/accounts_routes.hpp"
+#include "auth/credentials.hpp"
 #include "core/clock.hpp"
 #include "core/config.hpp"
 #include "core/ids.hpp"
-#include "guard/credentials.hpp"
 #include "store/migrations.hpp"
 #include "store/seed.hpp"
 #include "store/sql_database.hpp"
@@ -34,7 +34,7 @@ int run_seed(const core::Config& config, const SeedRequest& request) {
 
         // One argon2id computation for every new account: they share the password.
         store::SeedOptions seed;
-        seed.password_hash = guard::hash_password(request.password);
+        seed.password_hash = auth::hash_password(request.password);
         seed.now_ms = core::now_ms();
         seed.expires_at_ms = seed.now_ms + config.get_int("auth.token_ttl_seconds") * 1000;
 
@@ -44,9 +44,9 @@ int run_seed(const core::Config& config, const SeedRequest& request) {
         tokens.reserve(request.users);
         for (std::size_t i = 0; i < request.users; ++i) {
             auto email = app::normalize_email(request.email_prefix + std::to_string(i) + kDomain);
-            tokens.push_back(guard::new_session_token());
+            tokens.push_back(auth::new_session_token());
             accounts.push_back({email.address, email.key, core::random_id(kUserIdBytes),
-                                guard::token_digest(tokens.back())});
+                                auth::token_digest(tokens.back())});
         }
         auto created = store::seed_accounts(*db, accounts, seed);
 

@@ -1,11 +1,11 @@
-#include "guard/credentials.hpp"
+#include "auth/credentials.hpp"
 
 #include <sodium.h>
 
 #include <array>
 #include <stdexcept>
 
-namespace mindme::guard {
+namespace mindme::auth {
 namespace {
 
 void ensure_sodium() {
@@ -50,4 +50,4 @@ std::string token_digest(std::string_view token) {
     return hex.data();
 }
 
-}  // namespace mindme::guard
+}  // namespace mindme::auth

@@ -1,8 +1,8 @@
-#include "guard/credentials.hpp"
+#include "auth/credentials.hpp"
 
 #include <gtest/gtest.h>
 
-namespace mindme::guard {
+namespace mindme::auth {
 namespace {
 
 TEST(Credentials, PasswordsVerifyOnlyWithTheRightPassword) {
@@ -26,4 +26,4 @@ TEST(Credentials, TokensAreLongRandomAndStoredOnlyAsDigests) {
 }
 
 }  // namespace
-}  // namespace mindme::guard
+}  // namespace mindme::auth

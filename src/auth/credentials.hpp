@@ -5,7 +5,7 @@
 #include <string>
 #include <string_view>
 
-namespace mindme::guard {
+namespace mindme::auth {
 
 // CPU- and memory-heavy (tens of ms, 64 MiB): call from a blocking pool.
 std::string hash_password(std::string_view password);
@@ -14,4 +14,4 @@ bool verify_password(const std::string& hash, std::string_view password);
 std::string new_session_token();                   // 43 characters of base64url
 std::string token_digest(std::string_view token);  // 64 hex digits
 
-}  // namespace mindme::guard
+}  // namespace mindme::auth

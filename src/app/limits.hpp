@@ -1,0 +1,32 @@
+#pragma once
+// The API's limits on what a client sends and asks for, in one place: the routes check
+// them, their OpenAPI documents state them, and a test (tests/docs_limits_test.cpp) holds
+// the docs to them.
+#include <cstddef>
+
+namespace mindme::app {
+
+// Accounts.
+inline constexpr std::size_t kMaxEmailBytes = 254;
+inline constexpr std::size_t kMinPassword = 8;  // characters (code points)
+inline constexpr std::size_t kMaxPassword = 256;
+
+// Memories.
+inline constexpr std::size_t kMaxTitleChars = 200;
+inline constexpr std::size_t kMaxBodyBytes = 64 * 1024;
+inline constexpr std::size_t kMaxTags = 20;
+inline constexpr std::size_t kMaxTagChars = 40;
+
+// Lists (?limit): by default, and at most.
+inline constexpr std::size_t kDefaultPage = 50;
+inline constexpr std::size_t kMaxPage = 200;
+inline constexpr std::size_t kDefaultChanges = 500;  // GET /v1/sync
+inline constexpr std::size_t kMaxChanges = 1000;
+inline constexpr std::size_t kDefaultHits = 20;  // GET /v1/search
+inline constexpr std::size_t kMaxHits = 100;
+inline constexpr std::size_t kMaxQueryChars = 500;
+
+// Files.
+inline constexpr std::size_t kMaxNameChars = 255;
+
+}  // namespace mindme::app
