@@ -8,10 +8,12 @@
 #   CONFORMANCE    conformance suites (and the helpers they need), compiled into both
 #                  binaries: the unit one instantiates them on the embedded backends, the
 #                  service one (MINDME_SERVICE_TIER) on the servers (core/test_services.hpp).
+# DEPS are the modules this one may use (docs/architecture.md, "Layers"): they are the
+# only other headers it sees and the only libraries it links (mindme_headers.cmake).
 function(mindme_module name)
   cmake_parse_arguments(M "" "" "SOURCES;DEPS;TESTS;CONFORMANCE;SERVICE_TESTS;SERVICES" ${ARGN})
   add_library(mindme_${name} STATIC ${M_SOURCES})
-  target_include_directories(mindme_${name} PUBLIC ${PROJECT_SOURCE_DIR}/src)
+  mindme_module_headers(mindme_${name} ${name})
   target_compile_options(mindme_${name} PRIVATE ${MINDME_WARNINGS})
   target_link_libraries(mindme_${name} PUBLIC ${M_DEPS})
   if(NOT MINDME_TESTS)
