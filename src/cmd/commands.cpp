@@ -227,7 +227,7 @@ void define_cli(CLI::App& cli, Options& o) {
     for (auto [name, help] :
          {Sub{"all", "API, background worker and file processor in one process (default)"},
           Sub{"serve", "the HTTP API"},
-          Sub{"worker", "the background worker (push, assistant, housekeeping jobs)"},
+          Sub{"worker", "the background worker (search indexing jobs)"},
           Sub{"files", "the background file processor"}}) {
         auto* sub = cli.add_subcommand(name, help);
         sub->fallthrough();

@@ -14,12 +14,6 @@
 namespace mindme::core::log {
 namespace {
 
-// Lines waiting for the writer thread; past it the oldest are dropped (and counted).
-// Preallocated at ~400 bytes a line, so this is per-process memory: 4,096 lines (1.6 MiB)
-// absorb a burst of a few thousand requests' access lines; a writer that cannot keep up
-// for longer would fall behind with any queue.
-constexpr std::size_t kQueueLines = 4096;
-
 struct State {
     std::shared_ptr<spdlog::details::thread_pool> pool;
     std::shared_ptr<spdlog::logger> app;

@@ -2,6 +2,7 @@
 // Structured logging: one JSON object per line on stdout, written by a background
 // thread so that an event loop never waits on the terminal or a pipe. When the
 // queue is full the oldest lines are dropped (and counted) rather than blocking.
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -33,6 +34,12 @@ private:
     void key(std::string_view k);
     std::string text_;
 };
+
+// Lines waiting for the writer thread; past it the oldest are dropped (and counted).
+// Preallocated at ~400 bytes a line, so this is per-process memory: 4,096 lines (1.6 MiB)
+// absorb a burst of a few thousand requests' access lines; a writer that cannot keep up
+// for longer would fall behind with any queue.
+inline constexpr std::size_t kQueueLines = 4096;
 
 // level: debug | info | warn | error. Safe to call more than once (tests).
 void init(std::string_view level, bool access_log);
