@@ -183,9 +183,13 @@ KedaManifest parse_keda(const std::string& text, const std::string& origin) {
     k.spec.max_replicas = read_or<int>(spec, "maxReplicaCount", 100, at);
     k.spec.polling_seconds = read_or<std::int64_t>(spec, "pollingInterval", 30, at);
     k.spec.cooldown_seconds = read_or<std::int64_t>(spec, "cooldownPeriod", 300, at);
+    k.spec.initial_cooldown_seconds = read_or<std::int64_t>(spec, "initialCooldownPeriod", 0, at);
     if (k.spec.min_replicas < 0 || k.spec.max_replicas < std::max(1, k.spec.min_replicas))
         refuse(at, "maxReplicaCount must be at least minReplicaCount and 1");
     if (k.spec.polling_seconds < 1) refuse(at + ".pollingInterval", "must be at least 1");
+    if (k.spec.cooldown_seconds < 0) refuse(at + ".cooldownPeriod", "must not be negative");
+    if (k.spec.initial_cooldown_seconds < 0)
+        refuse(at + ".initialCooldownPeriod", "must not be negative");
     if (auto hpa = spec["advanced"]["horizontalPodAutoscalerConfig"]["behavior"])
         k.spec.behavior = behavior(hpa, at + ".advanced.horizontalPodAutoscalerConfig.behavior");
     auto triggers = spec["triggers"];

@@ -3,7 +3,7 @@
 // HorizontalPodAutoscaler (minReplicas, maxReplicas, metrics of type Resource, Pods,
 // Object and External with Utilization, AverageValue or Value targets, behavior) and a
 // KEDA ScaledObject with a rabbitmq trigger (mode, value, activationValue, queueName;
-// minReplicaCount, maxReplicaCount, pollingInterval, cooldownPeriod,
+// minReplicaCount, maxReplicaCount, pollingInterval, cooldownPeriod, initialCooldownPeriod,
 // advanced.horizontalPodAutoscalerConfig.behavior). Quantities take Kubernetes' suffixes
 // (500m, 2k, 1Ki). Errors (std::invalid_argument) name the file and the field.
 #include <string>

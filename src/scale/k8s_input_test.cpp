@@ -108,6 +108,20 @@ TEST(K8sInput, BadManifestsAreRefusedNamingTheField) {
                    "only rabbitmq triggers are simulated, not kafka", true);
     expect_refused(keda + "spec: {triggers: [{type: rabbitmq, metadata: {queueName: q}}]}\n",
                    "metadata.value: is required", true);
+    expect_refused(keda +
+                       "spec: {initialCooldownPeriod: -1, triggers: [{type: rabbitmq, "
+                       "metadata: {queueName: q, value: '5'}}]}\n",
+                   "spec.initialCooldownPeriod: must not be negative", true);
+}
+
+TEST(K8sInput, AScaledObjectsInitialCooldownIsRead) {
+    const std::string keda = "apiVersion: keda.sh/v1alpha1\nkind: ScaledObject\n";
+    auto trigger = "triggers: [{type: rabbitmq, metadata: {queueName: q, value: '5'}}]";
+    EXPECT_EQ(
+        parse_keda(keda + "spec: {" + trigger + "}\n", "k.yaml").spec.initial_cooldown_seconds, 0);
+    EXPECT_EQ(parse_keda(keda + "spec: {initialCooldownPeriod: 90, " + trigger + "}\n", "k.yaml")
+                  .spec.initial_cooldown_seconds,
+              90);
 }
 
 TEST(K8sInput, WhatTheExporterWritesReadsBack) {

@@ -20,16 +20,19 @@ KedaScaler::KedaScaler(KedaSpec spec) : spec_(spec), hpa_(hpa_of(spec)) {}
 
 int KedaScaler::poll(std::int64_t now, int current, double metric) {
     bool active = metric > spec_.activation_value;
-    // The cooldown counts from the last active poll, or from the first one.
-    if (active || !last_active_) last_active_ = now;
+    if (!created_) created_ = now;
+    if (active) last_active_ = now;
     if (current == 0) {
         // 0 → 1 is KEDA's: on activation (or a minimum above zero); the HPA takes over
         // from there.
         return active || spec_.min_replicas > 0 ? std::max(1, spec_.min_replicas) : 0;
     }
     if (!active && spec_.min_replicas == 0) {
-        // 1 → 0 is KEDA's too: once inactive for the whole cooldown period.
-        if (now - *last_active_ >= spec_.cooldown_seconds) return 0;
+        // 1 → 0 is KEDA's too: once inactive for the whole cooldown period since the
+        // last active poll; never active, once the initial cooldown since creation.
+        bool cooled = last_active_ ? now - *last_active_ >= spec_.cooldown_seconds
+                                   : now - *created_ >= spec_.initial_cooldown_seconds;
+        if (cooled) return 0;
     }
     // An External metric with an AverageValue target: the HPA sees metric / current per
     // pod against `value`, so its proposal is ceil(metric / value) within the tolerance.

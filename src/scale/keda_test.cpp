@@ -41,6 +41,23 @@ TEST(Keda, ScalesToZeroOnlyAfterTheCooldownSinceLastActive) {
     EXPECT_EQ(keda.poll(330, 0, 0), 0);
 }
 
+TEST(Keda, ANeverActiveTriggerScalesToZeroAtTheFirstPoll) {
+    // KEDA takes a missing last-active time as long ago: no cooldown to wait out.
+    KedaScaler keda(queue());
+    EXPECT_EQ(keda.poll(0, 1, 0), 0);
+    EXPECT_EQ(keda.poll(30, 0, 0), 0);
+    EXPECT_EQ(keda.poll(60, 0, 3), 1);  // active: one replica
+}
+
+TEST(Keda, TheInitialCooldownCountsFromCreation) {
+    auto spec = queue();
+    spec.initial_cooldown_seconds = 120;
+    KedaScaler keda(spec);
+    EXPECT_EQ(keda.poll(0, 1, 0), 1);
+    EXPECT_EQ(keda.poll(90, 1, 0), 1);
+    EXPECT_EQ(keda.poll(120, 1, 0), 0);  // 120 s since the first poll
+}
+
 TEST(Keda, WithAMinimumAboveZeroItNeverScalesToZero) {
     KedaScaler keda(queue(20, 2));
     EXPECT_EQ(keda.poll(0, 2, 0), 2);
