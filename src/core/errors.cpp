@@ -36,6 +36,8 @@ int http_status(ErrorCode code) {
             return 431;
         case ErrorCode::kInternal:
             return 500;
+        case ErrorCode::kNotImplemented:
+            return 501;
         case ErrorCode::kUnavailable:
             return 503;
     }
@@ -74,6 +76,8 @@ std::string_view code_name(ErrorCode code) {
             return "header_too_large";
         case ErrorCode::kInternal:
             return "internal";
+        case ErrorCode::kNotImplemented:
+            return "not_implemented";
         case ErrorCode::kUnavailable:
             return "unavailable";
     }

@@ -24,6 +24,7 @@ enum class ErrorCode {
     kRateLimited,
     kHeaderTooLarge,
     kInternal,
+    kNotImplemented,
     kUnavailable,
 };
 

@@ -17,6 +17,7 @@
 
 #include "core/ids.hpp"
 #include "core/log.hpp"
+#include "core/text.hpp"
 #include "http/http_date.hpp"
 #include "http/response_head.hpp"
 #include "http/router.hpp"
@@ -224,6 +225,60 @@ bool is_disconnect(const boost::system::error_code& ec) {
            ec == asio::error::bad_descriptor;
 }
 
+using FramingError = std::optional<std::pair<core::ErrorCode, std::string>>;
+
+// What RFC 9112 makes of a request's framing beyond what the parser checks, so that no
+// body can be read as another request (request smuggling): a Transfer-Encoding must
+// end in chunked, the only coding served (another: 501; chunked not last or twice, or
+// on HTTP/1.0: 400), and Host, Authorization and Content-Type may appear once.
+FramingError framing_error(const bhttp::request_header<>& head) {
+    auto error = [](core::ErrorCode code, std::string message) -> FramingError {
+        return std::pair{code, std::move(message)};
+    };
+    // One pass over the fields, comparing their names as enum values: this runs for
+    // every request.
+    int hosts = 0, authorizations = 0, content_types = 0;
+    bool transfer_encoded = false;
+    std::size_t codings = 0;
+    for (const auto& f : head) {
+        switch (f.name()) {
+            case bhttp::field::host:
+                ++hosts;
+                break;
+            case bhttp::field::authorization:
+                ++authorizations;
+                break;
+            case bhttp::field::content_type:
+                ++content_types;
+                break;
+            case bhttp::field::transfer_encoding:
+                transfer_encoded = true;
+                for (auto coding : core::split_list(f.value(), ',')) {
+                    if (coding.empty()) continue;
+                    if (!beast::iequals(coding, "chunked"))
+                        return error(core::ErrorCode::kNotImplemented,
+                                     "the transfer coding '" + std::string(coding) +
+                                         "' is not supported; only chunked is");
+                    ++codings;
+                }
+                break;
+            default:
+                break;
+        }
+    }
+    if (transfer_encoded && head.version() < 11)
+        return error(core::ErrorCode::kBadRequest, "HTTP/1.0 has no Transfer-Encoding");
+    if (transfer_encoded && codings != 1)
+        return error(core::ErrorCode::kBadRequest,
+                     "chunked must be the final transfer coding, once");
+    for (auto [count, name] : {std::pair{hosts, "Host"}, std::pair{authorizations, "Authorization"},
+                               std::pair{content_types, "Content-Type"}})
+        if (count > 1)
+            return error(core::ErrorCode::kBadRequest,
+                         std::string("more than one ") + name + " header");
+    return std::nullopt;
+}
+
 // One connection's request loop, in the steps of an exchange: wait for a request, read
 // its head, check it against the limits, read its body, dispatch it, write the answer.
 class ConnectionLoop {
@@ -358,6 +413,10 @@ private:
             refuse(x, core::ErrorCode::kBadRequest, "the request target must be an absolute path");
             return false;
         }
+        if (auto framing = framing_error(head)) {
+            refuse(x, framing->first, framing->second);
+            return false;
+        }
         auto length = x.parser.content_length();
         if (s_.options.streamed_body_limit) {
             auto limit = s_.options.streamed_body_limit(head.method_string(),
@@ -389,9 +448,19 @@ private:
         if (ec == bhttp::error::body_limit) {
             refuse(x, core::ErrorCode::kPayloadTooLarge,
                    too_large("body", s_.options.max_body_bytes));
-        } else if (ec) {
-            count_close(s_, loop_, timed_out(conn_) ? conn_.expired : "body_error");
+        } else if (ec && timed_out(conn_)) {
+            // Answered, as nginx's client_body_timeout is: the write gets a deadline of
+            // its own.
+            count_close(s_, loop_, conn_.expired);
+            conn_.expired = nullptr;
+            refuse(x, core::ErrorCode::kRequestTimeout, "the body did not arrive in time");
+        } else if (is_disconnect(ec) || ec == bhttp::error::partial_message) {
+            count_close(s_, loop_, "body_error");
             co_return false;
+        } else if (ec) {
+            // A malformed body (a bad chunk size, an overflowing one) is answered, not
+            // met with a silent close.
+            refuse(x, core::ErrorCode::kBadRequest, "malformed body: " + ec.message());
         }
         co_return true;
     }

@@ -49,9 +49,12 @@ asio::awaitable<std::size_t> StreamedBody::read(char* data, std::size_t size) {
         if (ec == bhttp::error::body_limit)
             throw core::ApiError(core::ErrorCode::kPayloadTooLarge,
                                  "the upload exceeds " + std::to_string(limit_) + " bytes");
-        if (ec && conn_.expired)
+        if (ec && conn_.expired) {
+            // The 408 is written with a deadline of its own.
+            conn_.expired = nullptr;
             throw core::ApiError(core::ErrorCode::kRequestTimeout,
                                  "the body did not arrive in time");
+        }
         if (ec)
             throw core::ApiError(core::ErrorCode::kBadRequest,
                                  "the body broke off: " + ec.message());

@@ -7,7 +7,20 @@ from mindme_server import ServerTestCase, Server, error_code, read_response, rea
 
 class ProtocolTest(ServerTestCase):
     server_sets = ("server.head_timeout_seconds=1", "server.idle_timeout_seconds=2",
-                   "http.max_head_bytes=4096", "http.max_body_bytes=1000")
+                   "server.body_timeout_seconds=1", "http.max_head_bytes=4096",
+                   "http.max_body_bytes=1000")
+
+    def answers_then_closes(self, raw):
+        """Sends `raw` (a request and, behind it, a second one that a server reading the
+        framing wrongly would take as a request); returns the one answer's status, error
+        code and Connection header, checking that nothing else came before the close."""
+        s = self.server.raw()
+        s.sendall(raw)
+        status, headers, body, rest = read_response(s)
+        rest += read_until_closed(s)
+        s.close()
+        self.assertNotIn(b"HTTP/1.1", rest)
+        return status, error_code(body), headers.get("connection")
 
     def test_keep_alive_serves_many_requests_on_one_connection(self):
         conn = self.server.connection()
@@ -147,6 +160,63 @@ class ProtocolTest(ServerTestCase):
         s.sendall(b"hello")
         status, _, _, _ = read_response(s, interim.split(b"\r\n\r\n", 1)[1])
         self.assertEqual(status, 405)
+        s.close()
+
+    def test_transfer_codings_other_than_a_final_chunked_are_refused(self):
+        # The body is a smuggled request; only one answer may come back.
+        smuggled = b"0\r\n\r\nGET /v1/ping HTTP/1.1\r\nHost: x\r\n\r\n"
+        for coding, status, code in ((b"identity", 501, "not_implemented"),
+                                     (b"xchunked", 501, "not_implemented"),
+                                     (b"chunked, identity", 501, "not_implemented"),
+                                     (b"gzip, chunked", 501, "not_implemented"),
+                                     (b"chunked, chunked", 400, "bad_request")):
+            with self.subTest(coding=coding):
+                got = self.answers_then_closes(
+                    b"POST /v1/ping HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: " + coding +
+                    b"\r\n\r\n" + smuggled)
+                self.assertEqual(got, (status, code, "close"))
+        got = self.answers_then_closes(
+            b"POST /v1/ping HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
+            b"Transfer-Encoding: identity\r\n\r\n" + smuggled)
+        self.assertEqual(got, (400, "bad_request", "close"))  # chunked not the final coding
+        got = self.answers_then_closes(
+            b"POST /v1/ping HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n" + smuggled)
+        self.assertEqual(got[:2], (400, "bad_request"))  # HTTP/1.0 closes without saying so
+
+    def test_a_final_chunked_body_is_read_as_the_body(self):
+        s = self.server.raw()
+        s.sendall(b"POST /v1/ping HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+                  b"3\r\nabc\r\n0\r\n\r\nGET /v1/ping HTTP/1.1\r\nHost: x\r\n\r\n")
+        first, _, _, rest = read_response(s)
+        second, _, _, _ = read_response(s, rest)
+        self.assertEqual((first, second), (405, 200))  # the body was the body
+        s.close()
+
+    def test_duplicate_host_authorization_or_content_type_is_400(self):
+        for name, value in ((b"Host", b"y"), (b"Authorization", b"Bearer b"),
+                            (b"Content-Type", b"text/plain")):
+            with self.subTest(header=name):
+                got = self.answers_then_closes(
+                    b"GET /v1/ping HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer a\r\n"
+                    b"Content-Type: application/json\r\n" + name + b": " + value +
+                    b"\r\n\r\nGET /v1/ping HTTP/1.1\r\nHost: x\r\n\r\n")
+                self.assertEqual(got, (400, "bad_request", "close"))
+
+    def test_a_malformed_chunk_is_400_not_a_silent_close(self):
+        for size in (b"zz", b"ffffffffffffffffffff"):
+            with self.subTest(size=size):
+                got = self.answers_then_closes(
+                    b"POST /v1/ping HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n" +
+                    size + b"\r\nabc\r\n0\r\n\r\n")
+                self.assertEqual(got, (400, "bad_request", "close"))
+
+    def test_a_body_that_stalls_is_answered_408(self):
+        s = self.server.raw()
+        s.sendall(b"POST /v1/ping HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nabc")
+        status, headers, body, _ = read_response(s)  # after server.body_timeout_seconds
+        self.assertEqual((status, error_code(body)), (408, "request_timeout"))
+        self.assertEqual(headers.get("connection"), "close")
+        self.assertEqual(read_until_closed(s), b"")
         s.close()
 
     def test_protocol_errors_are_counted(self):
