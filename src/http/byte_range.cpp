@@ -1,6 +1,7 @@
 #include "http/byte_range.hpp"
 
 #include <charconv>
+#include <cstdint>
 
 #include "core/text.hpp"
 
@@ -9,11 +10,15 @@ namespace {
 
 using core::trim;
 
+// Digits only. A number too large for 64 bits is still a valid position (RFC 9110
+// puts no bound on it): it reads as the largest, past the end of any file.
 std::optional<std::uint64_t> number(std::string_view s) {
     if (s.empty()) return std::nullopt;
     std::uint64_t n = 0;
     auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), n);
-    if (ec != std::errc() || p != s.data() + s.size()) return std::nullopt;
+    if (p != s.data() + s.size()) return std::nullopt;
+    if (ec == std::errc::result_out_of_range) return UINT64_MAX;
+    if (ec != std::errc()) return std::nullopt;
     return n;
 }
 

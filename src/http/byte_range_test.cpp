@@ -22,6 +22,14 @@ TEST(ByteRange, ParsesTheThreeForms) {
     expect_range("bytes=-5000", 1000, 0, 1000);
 }
 
+TEST(ByteRange, PositionsPastSixtyFourBitsAreClampedAsAnyPastTheEnd) {
+    expect_range("bytes=0-99999999999999999999999", 1000, 0, 1000);  // 206 for the whole file
+    expect_range("bytes=-99999999999999999999999", 1000, 0, 1000);
+    EXPECT_EQ(parse_byte_range("bytes=99999999999999999999999-", 1000).outcome,
+              RangeOutcome::kUnsatisfiable);
+    EXPECT_EQ(parse_byte_range("bytes=0-9x", 1000).outcome, RangeOutcome::kIgnore);
+}
+
 TEST(ByteRange, UnsatisfiableAndIgnored) {
     EXPECT_EQ(parse_byte_range("bytes=1000-", 1000).outcome, RangeOutcome::kUnsatisfiable);
     EXPECT_EQ(parse_byte_range("bytes=-0", 1000).outcome, RangeOutcome::kUnsatisfiable);
