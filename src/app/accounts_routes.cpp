@@ -40,6 +40,10 @@ std::string check_password(const boost::json::object& body) {
     auto n = code_points(password);
     if (n < kMinPassword || n > kMaxPassword)
         throw ApiError(ErrorCode::kUnprocessable, "password must be 8 to 256 characters");
+    // Many clients and libraries end a string at NUL: a password holding one could not be
+    // typed again the same way everywhere.
+    if (password.find('\0') != std::string::npos)
+        throw ApiError(ErrorCode::kUnprocessable, "password must not contain NUL");
     return password;
 }
 

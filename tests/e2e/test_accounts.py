@@ -38,6 +38,7 @@ class AccountsTest(ServerTestCase):
         for body, field in [({"email": "not-an-email", "password": "long enough"}, "email"),
                             ({"email": "a@b.io", "password": "short"}, "password"),
                             ({"email": "a@b.io", "password": "x" * 257}, "password"),
+                            ({"email": "a@b.io", "password": "long\u0000enough"}, "password"),
                             ({"email": 5, "password": "long enough"}, "email"),
                             ({"email": "a@b.io"}, "password")]:
             status, _, answer = self.post("/v1/accounts", body)
