@@ -61,8 +61,9 @@ def edges(src):
         module = folder.name
         for path in sorted(folder.rglob("*")):
             if path.suffix in (".cpp", ".hpp", ".in"):
-                for m in INCLUDE.finditer(path.read_text()):
-                    line = path.read_text().count("\n", 0, m.start()) + 1
+                text = path.read_text()
+                for m in INCLUDE.finditer(text):
+                    line = text.count("\n", 0, m.start()) + 1
                     yield module, m.group(1), f"{path.relative_to(src.parent)}:{line}"
         cmake = folder / "CMakeLists.txt"
         if cmake.exists():

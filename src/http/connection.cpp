@@ -449,10 +449,9 @@ private:
             refuse(x, core::ErrorCode::kPayloadTooLarge,
                    too_large("body", s_.options.max_body_bytes));
         } else if (ec && timed_out(conn_)) {
-            // Answered, as nginx's client_body_timeout is: the write gets a deadline of
-            // its own.
+            // Answered, as nginx's client_body_timeout is.
             count_close(s_, loop_, conn_.expired);
-            conn_.expired = nullptr;
+            conn_.answer_expiry();
             refuse(x, core::ErrorCode::kRequestTimeout, "the body did not arrive in time");
         } else if (is_disconnect(ec) || ec == bhttp::error::partial_message) {
             count_close(s_, loop_, "body_error");

@@ -74,6 +74,9 @@ struct Connection {
         deadline_reason = reason;
     }
     void no_deadline() { deadline = kNoDeadline; }
+    // After an expiry the server answers for (a 408): the sweep skips an expired
+    // connection for good, so without this the answer's write would have no deadline.
+    void answer_expiry() { expired = nullptr; }
 };
 
 struct HttpMetrics {

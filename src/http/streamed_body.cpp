@@ -50,8 +50,7 @@ asio::awaitable<std::size_t> StreamedBody::read(char* data, std::size_t size) {
             throw core::ApiError(core::ErrorCode::kPayloadTooLarge,
                                  "the upload exceeds " + std::to_string(limit_) + " bytes");
         if (ec && conn_.expired) {
-            // The 408 is written with a deadline of its own.
-            conn_.expired = nullptr;
+            conn_.answer_expiry();
             throw core::ApiError(core::ErrorCode::kRequestTimeout,
                                  "the body did not arrive in time");
         }
