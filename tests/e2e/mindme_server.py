@@ -360,7 +360,8 @@ class ApiUser:
         self.token = json.loads(body)["token"]
 
     def call(self, method, path, body=None, headers=None, conn=None):
-        """(status, lower-cased headers, parsed JSON body or None)."""
+        """(status, lower-cased headers, parsed JSON body, raw bytes when the answer is not
+        JSON, or None when empty)."""
         all_headers = {"Authorization": "Bearer " + self.token, **(headers or {})}
         data = None
         if body is not None:
@@ -375,7 +376,12 @@ class ApiUser:
             status, answer_headers, raw = (res.status,
                                            {k.lower(): v for k, v in res.getheaders()},
                                            res.read())
-        return status, answer_headers, json.loads(raw) if raw else None
+        if not raw:
+            return status, answer_headers, None
+        if "json" not in answer_headers.get("content-type", ""):
+            # Not ours: a proxy's error page (HAProxy's 502/503 while a server dies).
+            return status, answer_headers, raw
+        return status, answer_headers, json.loads(raw)
 
     def create(self, title="a memory", body="", tags=(), conn=None):
         status, headers, doc = self.call("POST", "/v1/memories",
