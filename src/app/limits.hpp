@@ -25,6 +25,7 @@ inline constexpr std::size_t kMaxChanges = 1000;
 inline constexpr std::size_t kDefaultHits = 20;  // GET /v1/search
 inline constexpr std::size_t kMaxHits = 100;
 inline constexpr std::size_t kMaxQueryChars = 500;
+// A memory list or sync page also ends once its items pass store::kPageBytes (1 MiB).
 
 // Files.
 inline constexpr std::size_t kMaxNameChars = 255;

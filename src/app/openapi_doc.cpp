@@ -26,7 +26,9 @@ json::object query_param(const char* name, const char* text, json::value schema)
 }
 
 json::array page_params() {
-    return {query_param("limit", "Page size, 1 to 200.",
+    return {query_param("limit",
+                        "Page size, 1 to 200; a page also ends once its items pass 1 MiB (the "
+                        "cursor carries on).",
                         {{"type", "integer"},
                          {"minimum", 1},
                          {"maximum", kMaxPage},

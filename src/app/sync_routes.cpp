@@ -92,7 +92,9 @@ void Sync::add_routes(http::Router& router) {
               json::array{query_param("since",
                                       "cursor of an earlier answer; absent: from the first change.",
                                       {{"type", "string"}}),
-                          query_param("limit", "At most this many changes, 1 to 1000.",
+                          query_param("limit",
+                                      "At most this many changes, 1 to 1000; a page also ends once "
+                                      "it passes 1 MiB (has_more is then true).",
                                       {{"type", "integer"},
                                        {"minimum", 1},
                                        {"maximum", kMaxChanges},

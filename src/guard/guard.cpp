@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/config.hpp"
+#include "core/keyed_slots.hpp"
 #include "guard/admission.hpp"
 #include "guard/client_address.hpp"
 #include "guard/rate_limiter.hpp"
@@ -35,6 +36,10 @@ void declare_config(core::ConfigSchema& schema) {
     schema.add_int("server.max_in_flight", 10'000, 1, 10'000'000,
                    "Requests admitted at once per process; past it new requests get 503 "
                    "with Retry-After at once.");
+    schema.add_int("guard.max_uploads_per_address", 8, 1, 1'000'000,
+                   "Uploads one client address (an IPv6 /64 by default) may have in progress "
+                   "at once; past it 429 with Retry-After, so slow uploads from one address "
+                   "cannot hold most of server.max_in_flight.");
     schema.add_int("guard.overload_retry_after_seconds", 1, 1, 3600,
                    "Retry-After sent with an overload 503.");
 }
@@ -46,6 +51,8 @@ GuardOptions GuardOptions::from(const core::Config& c) {
     o.ipv6_prefix = static_cast<int>(c.get_int("guard.rate_limit.ipv6_prefix"));
     o.trusted_proxies = c.get_list("guard.trusted_proxies");
     o.max_in_flight = c.get_int("server.max_in_flight");
+    o.max_uploads_per_address =
+        static_cast<std::size_t>(c.get_int("guard.max_uploads_per_address"));
     o.overload_retry_after_seconds =
         static_cast<int>(c.get_int("guard.overload_retry_after_seconds"));
     return o;
@@ -57,6 +64,7 @@ struct Guard::Impl {
           trusted(options.trusted_proxies),
           limiter({options.rate_limit_requests, options.rate_limit_window}),
           admission(options.max_in_flight),
+          uploads(options.max_uploads_per_address),
           rate_limited(registry.counter("rate_limited_total",
                                         "Requests refused by the per-client rate limit.")),
           overloaded(registry.counter("admission_rejected_total",
@@ -87,6 +95,7 @@ struct Guard::Impl {
     CidrSet trusted;
     RateLimiter limiter;
     AdmissionGate admission;
+    core::KeyedSlots uploads;  // per limit key
     metrics::Counter& rate_limited;
     metrics::Counter& overloaded;
 };
@@ -108,10 +117,10 @@ std::optional<http::Response> Guard::admit(http::Request& req, Pass& pass) {
     const auto& exempt = impl_->options.exempt_paths;
     if (std::find(exempt.begin(), exempt.end(), req.path) != exempt.end()) return std::nullopt;
 
+    IpAddress key_storage;
+    auto key = impl_->limit_key(req.client_address, key_storage);
     if (impl_->limiter.enabled()) {
-        IpAddress key_storage;
-        auto limit = impl_->limiter.hit(impl_->limit_key(req.client_address, key_storage),
-                                        std::chrono::steady_clock::now());
+        auto limit = impl_->limiter.hit(key, std::chrono::steady_clock::now());
         if (!limit.allowed) {
             impl_->rate_limited.inc();
             auto r = http::Response::error(ErrorCode::kRateLimited,
@@ -128,6 +137,18 @@ std::optional<http::Response> Guard::admit(http::Request& req, Pass& pass) {
         pass.reset_seconds = limit.reset_seconds;
     }
 
+    if (req.body_stream) {
+        pass.upload = impl_->uploads.try_take(key);
+        if (!pass.upload) {
+            impl_->rate_limited.inc();
+            auto r = http::Response::error(
+                ErrorCode::kRateLimited,
+                "too many uploads in progress from this address; retry when one has finished");
+            r.set_header("Retry-After",
+                         std::to_string(impl_->options.overload_retry_after_seconds));
+            return r;
+        }
+    }
     auto slot = impl_->admission.try_enter();
     if (!slot) {
         impl_->overloaded.inc();
@@ -142,7 +163,17 @@ std::optional<http::Response> Guard::admit(http::Request& req, Pass& pass) {
 }
 
 void Guard::finish(http::Response& response, Pass&& pass) {
-    response.hold_until_sent = std::move(pass.slot);
+    if (pass.upload) {
+        // Both given back once the answer is written.
+        struct Both {
+            http::SendHold slot, upload;
+        };
+        response.hold_until_sent =
+            http::SendHold(new Both{std::move(pass.slot), std::move(pass.upload)},
+                           [](void* both) { delete static_cast<Both*>(both); });
+    } else {
+        response.hold_until_sent = std::move(pass.slot);
+    }
     if (pass.limit == 0) return;
     response.set_header("RateLimit-Limit", std::to_string(pass.limit));
     response.set_header("RateLimit-Remaining", std::to_string(pass.remaining));

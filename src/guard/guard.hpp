@@ -1,7 +1,8 @@
 #pragma once
 // The edge rules every request passes before its handler (the WAF and overload
 // role of the seed's ALB + WAF): client address resolution through trusted proxies,
-// the per-client rate limit, and admission control. /health is exempt from both
+// the per-client rate limit, a per-address bound on uploads in progress, and admission
+// control. /health is exempt from both
 // limits so that a load balancer always sees the truth.
 #include <chrono>
 #include <cstdint>
@@ -22,6 +23,7 @@ struct GuardOptions {
     int ipv6_prefix = 64;
     std::vector<std::string> trusted_proxies;
     std::int64_t max_in_flight = 10'000;
+    std::size_t max_uploads_per_address = 8;
     int overload_retry_after_seconds = 1;
     std::vector<std::string> exempt_paths{"/health"};
 
@@ -35,7 +37,8 @@ public:
     // What an admitted request carries until its response is ready.
     struct Pass {
         http::SendHold slot{nullptr, [](void*) {}};
-        std::uint64_t limit = 0;  // 0: the rate limit is off
+        http::SendHold upload{nullptr, [](void*) {}};  // an upload's per-address slot
+        std::uint64_t limit = 0;                       // 0: the rate limit is off
         std::uint64_t remaining = 0;
         std::int64_t reset_seconds = 0;
     };

@@ -23,6 +23,7 @@
 #include "http/router.hpp"
 #include "http/server_internal.hpp"
 #include "http/streamed_body.hpp"
+#include "http/transfer_deadline.hpp"
 #include "http/websocket_internal.hpp"
 
 namespace mindme::http::detail {
@@ -33,6 +34,8 @@ namespace bhttp = beast::http;
 namespace websocket = beast::websocket;
 constexpr auto kUseTuple = asio::as_tuple(asio::use_awaitable);
 constexpr std::size_t kFileChunk = 64 * 1024;
+// A large body is written in pieces of this size, each with its own deadline.
+constexpr std::size_t kWritePiece = 256 * 1024;
 // Bodies up to this size are copied behind the head so the response is one write.
 constexpr std::size_t kInlineBody = 16 * 1024;
 // After an early error (413 from Content-Length) the client is usually still sending the
@@ -118,16 +121,30 @@ bool prepare_response(Loop& loop, Exchange& x, bool keep_alive, std::string& out
     return false;
 }
 
-// Writes the head in `out`, then the large body or the file slice.
+// Writes the head in `out`, then the large body or the file slice, a piece at a time,
+// each within the transfer deadline (TransferDeadline): a client that reads slowly or
+// not at all is cut off instead of holding its reply for as long as it likes.
 asio::awaitable<boost::system::error_code> write_rest(Shared& s, Connection& conn, Exchange& x,
                                                       const std::string& out) {
     auto& res = x.response;
     auto& socket = *conn.socket;
+    TransferDeadline deadline{Clock::now(), s.options.write_timeout, s.options.min_rate};
     if (!res.file) {
-        std::array<asio::const_buffer, 2> parts{asio::buffer(out), asio::buffer(res.body)};
-        auto [ec, n] = co_await asio::async_write(socket, parts, kUseTuple);
-        if (!ec) x.body_bytes = res.body.size();
-        co_return ec;
+        // The head goes out with the first piece, in one write.
+        std::string_view body = res.body;
+        std::string_view head = out;
+        while (!body.empty()) {
+            auto piece = body.substr(0, kWritePiece);
+            conn.expires_after(deadline.next_wait(x.body_bytes, Clock::now()), "write_timeout");
+            std::array<asio::const_buffer, 2> parts{asio::buffer(head.data(), head.size()),
+                                                    asio::buffer(piece.data(), piece.size())};
+            auto [ec, n] = co_await asio::async_write(socket, parts, kUseTuple);
+            if (ec) co_return ec;
+            head = {};
+            body.remove_prefix(piece.size());
+            x.body_bytes += piece.size();
+        }
+        co_return boost::system::error_code{};
     }
     auto [ec, n] = co_await asio::async_write(socket, asio::buffer(out), kUseTuple);
     if (ec) co_return ec;
@@ -142,7 +159,7 @@ asio::awaitable<boost::system::error_code> write_rest(Shared& s, Connection& con
         if (got <= 0)
             co_return boost::system::error_code(got == 0 ? EIO : errno,
                                                 boost::system::system_category());
-        conn.expires_after(s.options.write_timeout, "write_timeout");
+        conn.expires_after(deadline.next_wait(x.body_bytes, Clock::now()), "write_timeout");
         auto [wec, wn] = co_await asio::async_write(
             socket, asio::buffer(chunk.data(), static_cast<std::size_t>(got)), kUseTuple);
         if (wec) co_return wec;
@@ -279,6 +296,49 @@ FramingError framing_error(const bhttp::request_header<>& head) {
     return std::nullopt;
 }
 
+// A large reply's bytes counted against server.max_unsent_bytes while it is written: a
+// process-wide bound on what slow or absent readers can make the server hold. Small
+// replies and files (read from disk a piece at a time) do not count.
+class UnsentBytes {
+public:
+    UnsentBytes() = default;
+    UnsentBytes(const UnsentBytes&) = delete;
+    UnsentBytes& operator=(const UnsentBytes&) = delete;
+    ~UnsentBytes() {
+        if (bytes_ == 0) return;
+        s_->unsent.fetch_sub(bytes_, std::memory_order_relaxed);
+        s_->metrics.unsent_bytes.add(-static_cast<double>(bytes_));
+    }
+
+    // False: the reply would pass the budget. A reply goes anyway when nothing else is
+    // waiting, so one larger than the whole budget is not refused for ever.
+    bool reserve(Shared& s, const Response& res) {
+        auto size = res.body.size();
+        if (res.file || size <= kInlineBody) return true;
+        auto before = s.unsent.fetch_add(size, std::memory_order_relaxed);
+        if (before > 0 && before + size > s.options.max_unsent_bytes) {
+            s.unsent.fetch_sub(size, std::memory_order_relaxed);
+            return false;
+        }
+        s_ = &s;
+        bytes_ = size;
+        s.metrics.unsent_bytes.add(static_cast<double>(size));
+        return true;
+    }
+
+private:
+    Shared* s_ = nullptr;
+    std::uint64_t bytes_ = 0;
+};
+
+Response over_unsent_budget() {
+    auto r = Response::error(core::ErrorCode::kUnavailable,
+                             "the server holds too many replies its clients have not read yet; "
+                             "retry shortly");
+    r.set_header("Retry-After", "1");
+    return r;
+}
+
 // One connection's request loop, in the steps of an exchange: wait for a request, read
 // its head, check it against the limits, read its body, dispatch it, write the answer.
 class ConnectionLoop {
@@ -329,6 +389,8 @@ public:
                 x.response = Response::error(core::ErrorCode::kBadRequest,
                                              "this route takes a WebSocket upgrade");
             }
+            UnsentBytes unsent;
+            if (!unsent.reserve(s_, x.response)) x.response = over_unsent_budget();
             boost::system::error_code wec;
             if (prepare_answer(x)) {
                 auto sent = write_now(wec);
@@ -565,7 +627,10 @@ HttpMetrics::HttpMetrics(metrics::Registry& registry)
           "websocket_sessions_closed_total",
           "WebSocket sessions ended, by reason (client, server, draining, slow_reader, "
           "message_too_big).",
-          {"reason"})) {}
+          {"reason"})),
+      unsent_bytes(registry.gauge("http_response_bytes_unsent",
+                                  "Bytes of large replies not yet taken by their clients "
+                                  "(bounded by server.max_unsent_bytes).")) {}
 
 asio::awaitable<void> serve_connection(Shared& s, Loop& loop, Socket socket) {
     Connection conn{&socket, &loop.ticks};

@@ -25,6 +25,12 @@ struct ServerOptions {
     std::chrono::milliseconds idle_timeout{60'000};
     std::chrono::milliseconds body_timeout{60'000};
     std::chrono::milliseconds write_timeout{60'000};
+    // A body read or a large reply written slower than this on average, after a first
+    // body or write timeout of grace, is cut off (TransferDeadline). 0: no rate rule.
+    std::uint64_t min_rate = 1024;
+    // Large replies written at once, in bytes, across the process; past it a reply is
+    // answered 503 instead of being held for a client that is not reading.
+    std::uint64_t max_unsent_bytes = 256ull * 1024 * 1024;
     std::size_t max_head_bytes = 16 * 1024;
     std::uint64_t max_body_bytes = 1024 * 1024;
     // Between the stop signal and closing the listeners: /health already answers

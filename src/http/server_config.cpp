@@ -46,10 +46,20 @@ void declare_config(core::ConfigSchema& schema) {
     schema.add_int("server.idle_timeout_seconds", 60, 1, 86400,
                    "A keep-alive connection with no request for this long is closed.");
     schema.add_int("server.body_timeout_seconds", 60, 1, 86400,
-                   "Longest time to receive a request body.");
+                   "A JSON request body must arrive whole within this time; an upload may "
+                   "pause no longer than this and must keep server.min_rate_bytes_per_second "
+                   "after it. Past either: 408.");
     schema.add_int("server.write_timeout_seconds", 60, 1, 86400,
                    "A response write that makes no progress for this long closes the "
                    "connection.");
+    schema.add_int("server.min_rate_bytes_per_second", 1024, 0, 1024ll * 1024 * 1024,
+                   "A request body (uploads included) or a large response that moves slower "
+                   "than this on average, after a first body or write timeout of grace, is cut "
+                   "off (a body with 408). 0: only the timeouts apply.");
+    schema.add_int("server.max_unsent_bytes", 256ll * 1024 * 1024, 1024 * 1024,
+                   1024ll * 1024 * 1024 * 1024,
+                   "Bytes of large replies (over 16 KiB) a process holds for clients that have "
+                   "not read them yet; past it a reply is answered 503 with Retry-After.");
     schema.add_int("server.request_timeout_seconds", 30, 1, 3600,
                    "Longest a request may take from its head to its answer; clients may ask "
                    "for less with X-Request-Timeout-Ms. Work still waiting for a database "
@@ -94,6 +104,8 @@ ServerOptions server_options(const core::Config& c) {
     o.body_timeout = seconds(c.get_int("server.body_timeout_seconds"));
     o.write_timeout = seconds(c.get_int("server.write_timeout_seconds"));
     o.drain_timeout = seconds(c.get_int("server.drain_seconds"));
+    o.min_rate = static_cast<std::uint64_t>(c.get_int("server.min_rate_bytes_per_second"));
+    o.max_unsent_bytes = static_cast<std::uint64_t>(c.get_int("server.max_unsent_bytes"));
     o.request_timeout = seconds(c.get_int("server.request_timeout_seconds"));
     o.drain_delay = seconds(c.get_int("server.drain_delay_seconds"));
     o.max_head_bytes = static_cast<std::size_t>(c.get_int("http.max_head_bytes"));

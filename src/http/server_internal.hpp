@@ -1,6 +1,7 @@
 #pragma once
 // Shared by server.cpp (listeners, threads, drain) and connection.cpp (one
 // connection's request loop). Private to src/http: it pulls in Beast.
+#include <atomic>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -88,6 +89,7 @@ struct HttpMetrics {
     metrics::CounterFamily& closed;  // connections closed by the server, by reason
     metrics::Gauge& websockets_open;
     metrics::CounterFamily& websockets_closed;  // by reason
+    metrics::Gauge& unsent_bytes;
 };
 
 // Everything one event-loop thread owns. Touched only from its own thread.
@@ -118,6 +120,8 @@ struct Shared {
     Handler handler;
     HttpMetrics metrics;
     core::Lifecycle& lifecycle;
+    // Bytes of large replies being written, across every loop (server.max_unsent_bytes).
+    std::atomic<std::uint64_t> unsent{0};
 };
 
 asio::awaitable<void> serve_connection(Shared& shared, Loop& loop, Socket socket);

@@ -25,7 +25,11 @@ asio::awaitable<void> send_continue(Shared& s, Connection& conn) {
 }
 
 StreamedBody::StreamedBody(Shared& s, Connection& conn, HeadParser&& head, std::uint64_t limit)
-    : s_(s), conn_(conn), parser_(std::move(head)), limit_(limit) {
+    : s_(s),
+      conn_(conn),
+      parser_(std::move(head)),
+      limit_(limit),
+      deadline_{Clock::now(), s.options.body_timeout, s.options.min_rate} {
     parser_.body_limit(limit);
     expect_continue_ = beast::iequals(parser_.get()[bhttp::field::expect], "100-continue");
 }
@@ -41,7 +45,7 @@ asio::awaitable<std::size_t> StreamedBody::read(char* data, std::size_t size) {
         auto& body = parser_.get().body();
         body.data = data;
         body.size = size;
-        conn_.expires_after(s_.options.body_timeout, "body_timeout");
+        conn_.expires_after(deadline_.next_wait(received_, Clock::now()), "body_timeout");
         auto [ec, n] =
             co_await bhttp::async_read_some(*conn_.socket, conn_.buffer, parser_, kUseTuple);
         conn_.no_deadline();
@@ -58,6 +62,7 @@ asio::awaitable<std::size_t> StreamedBody::read(char* data, std::size_t size) {
             throw core::ApiError(core::ErrorCode::kBadRequest,
                                  "the body broke off: " + ec.message());
         auto got = size - body.size;
+        received_ += got;
         if (got > 0) co_return got;
     }
     co_return 0;

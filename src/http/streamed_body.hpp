@@ -10,6 +10,7 @@
 
 #include "http/message.hpp"
 #include "http/server_internal.hpp"
+#include "http/transfer_deadline.hpp"
 
 namespace mindme::http::detail {
 
@@ -22,7 +23,8 @@ public:
     StreamedBody(Shared& s, Connection& conn, HeadParser&& head, std::uint64_t limit);
 
     // The next bytes of the body, 0 at its end. Throws ApiError: 413 past the limit, 408
-    // when the body stalls past server.body_timeout_seconds, 400 when it breaks off.
+    // when the body stalls past server.body_timeout_seconds or trickles below
+    // server.min_rate_bytes_per_second (TransferDeadline), 400 when it breaks off.
     asio::awaitable<std::size_t> read(char* data, std::size_t size) override;
     std::optional<std::uint64_t> declared_length() const override;
 
@@ -34,6 +36,8 @@ private:
     Connection& conn_;
     boost::beast::http::request_parser<boost::beast::http::buffer_body> parser_;
     std::uint64_t limit_;
+    TransferDeadline deadline_;
+    std::uint64_t received_ = 0;
     bool expect_continue_ = false;
 };
 

@@ -38,6 +38,12 @@ struct ListPosition {
     std::string id;
 };
 
+// A page of the list or of the change log ends once its items hold this many bytes
+// (memory_bytes, snapshots), however many were asked for; it always holds one. Neither
+// the store nor a reply then holds much more than this per request, whatever `limit`.
+inline constexpr std::size_t kPageBytes = 1024 * 1024;
+std::size_t memory_bytes(const Memory& m);
+
 struct MemoryPage {
     std::vector<Memory> items;
     bool more = false;  // items exist past the last one

@@ -4,6 +4,12 @@
 
 namespace mindme::store {
 
+std::size_t memory_bytes(const Memory& m) {
+    auto bytes = m.id.size() + m.title.size() + m.body.size();
+    for (const auto& tag : m.tags) bytes += tag.size();
+    return bytes;
+}
+
 std::string memory_json(const Memory& m) {
     std::string out;
     out.reserve(160 + m.title.size() + m.body.size() + m.tags.size() * 16);

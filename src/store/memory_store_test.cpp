@@ -125,6 +125,45 @@ TEST_P(MemoryStoreConformance, ListsNewestFirstInPages) {
     EXPECT_TRUE(await_now(store_->list("nobody", std::nullopt, 5, later())).items.empty());
 }
 
+TEST_P(MemoryStoreConformance, PagesEndPastTheirByteBoundAndCarryOn) {
+    // 40 memories of 60 KB: 2.4 MB, past kPageBytes twice over.
+    for (int i = 0; i < 40; ++i) {
+        Memory m;
+        m.id = "m" + std::to_string(100 + i);
+        m.user_id = "ann";
+        m.body = std::string(60'000, 'x');
+        await_now(store_->create(m, 1000 + i, later()));
+    }
+    std::vector<std::string> seen;
+    std::optional<ListPosition> after;
+    int pages = 0;
+    for (; pages < 10; ++pages) {
+        auto page = await_now(store_->list("ann", after, 200, later()));
+        std::size_t bytes = 0;
+        for (const auto& m : page.items) {
+            seen.push_back(m.id);
+            bytes += memory_bytes(m);
+        }
+        EXPECT_LT(bytes, kPageBytes + 60'100);
+        if (!page.more) break;
+        after = ListPosition{page.items.back().updated_at_ms, page.items.back().id};
+    }
+    EXPECT_GE(pages, 2);
+    EXPECT_EQ(seen.size(), 40u);
+    EXPECT_EQ(std::set<std::string>(seen.begin(), seen.end()).size(), 40u);
+
+    std::int64_t cursor = 0;
+    std::size_t logged = 0;
+    for (pages = 0; pages < 10; ++pages) {
+        auto page = changes("ann", cursor, 1000);
+        logged += page.changes.size();
+        cursor = page.changes.back().seq;
+        if (!page.more) break;
+    }
+    EXPECT_GE(pages, 2);
+    EXPECT_EQ(logged, 40u);
+}
+
 TEST_P(MemoryStoreConformance, ReplaceBumpsTheVersionAndHonoursTheExpectedOne) {
     create("ann", "m1", 1000);
     auto r = replace("ann", "m1", "second", std::nullopt, 2000);

@@ -97,8 +97,9 @@ public:
             user_id,
             [&](soci::session& s) {
                 FileRow row;
-                return detail::newest_first_page<FilePage>(s, kColumns, "created_at", user_id,
-                                                           after, limit, row);
+                return detail::newest_first_page<FilePage>(
+                    s, kColumns, "created_at", user_id, after, limit, row, SIZE_MAX,
+                    [](const auto&) { return std::size_t{0}; });
             },
             deadline);
     }

@@ -136,8 +136,9 @@ public:
             user_id,
             [&](soci::session& s) {
                 MemoryRow row{text_};
-                return detail::newest_first_page<MemoryPage>(s, kColumns, "updated_at", user_id,
-                                                             after, limit, row);
+                return detail::newest_first_page<MemoryPage>(
+                    s, kColumns, "updated_at", user_id, after, limit, row, kPageBytes,
+                    [](const Memory& m) { return memory_bytes(m); });
             },
             deadline);
     }
@@ -271,13 +272,15 @@ public:
                     soci::into(c.kind), soci::into(c.entity_id), soci::into(c.at_ms),
                     soci::into(c.snapshot, snapshot_ind));
                 st.execute(false);
+                std::size_t bytes = 0;
                 while (st.fetch()) {
-                    if (page.changes.size() == limit) {
+                    if (page.changes.size() == limit || bytes >= kPageBytes) {
                         page.more = true;
                         break;
                     }
                     if (snapshot_ind != soci::i_ok) c.snapshot.clear();
                     page.changes.push_back(c);
+                    bytes += c.snapshot.size() + c.entity_id.size();
                 }
                 return page;
             },

@@ -2,6 +2,7 @@
 // Helpers for SOCI statements shared by the SQL repositories. Private to src/store.
 #include <soci/soci.h>
 
+#include <cstddef>
 #include <optional>
 #include <string>
 
@@ -36,12 +37,14 @@ inline long long affected(soci::statement& st) {
 
 // One page of a user's rows, newest first by `time_column` (ties: greater id first),
 // after `after` when given. `select` is "SELECT <columns> FROM <table> "; `row` binds
-// the columns (bind(statement)) and turns them into an item (take()).
-template <class Page, class Row, class Position>
+// the columns (bind(statement)) and turns them into an item (take()). The page also
+// ends once `bytes_of` its items reaches `max_bytes` (it always holds one item).
+template <class Page, class Row, class Position, class BytesOf>
 Page newest_first_page(soci::session& s, const std::string& select, const char* time_column,
                        const std::string& user_id, const std::optional<Position>& after,
-                       std::size_t limit, Row& row) {
+                       std::size_t limit, Row& row, std::size_t max_bytes, BytesOf bytes_of) {
     Page page;
+    std::size_t bytes = 0;
     int fetch = static_cast<int>(limit) + 1;
     soci::statement st(s);
     row.bind(st);
@@ -59,11 +62,12 @@ Page newest_first_page(soci::session& s, const std::string& select, const char* 
     prepare(st, sql);
     st.execute(false);
     while (st.fetch()) {
-        if (page.items.size() == limit) {
+        if (page.items.size() == limit || bytes >= max_bytes) {
             page.more = true;
             break;
         }
         page.items.push_back(row.take());
+        bytes += bytes_of(page.items.back());
     }
     return page;
 }

@@ -1,0 +1,78 @@
+#!/usr/bin/env python3
+"""The attacks of the hardening review, re-run against a build: each starts its own
+`mindme all` on loopback, attacks it as a hostile client would and prints what a user
+and an operator see (figures for docs/security.md). Nothing leaves 127.0.0.1.
+
+    bench/attacks.py [ATTACK...]      (default: all; MINDME=path picks the binary)
+"""
+import json
+import os
+import socket
+import sys
+import threading
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "../tests/e2e"))
+os.environ.setdefault("MINDME_BIN", os.environ.get("MINDME", os.path.join(HERE, "../build/mindme")))
+
+from mindme_server import ApiUser, Server, until  # noqa: E402
+
+
+def rss_mib(server):
+    with open("/proc/%d/status" % server.proc.pid) as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def unread_requests(server, user, path, count):
+    """`count` connections that ask for `path` and never read: a tiny receive window."""
+    socks = []
+    for _ in range(count):
+        s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        s.connect(("127.0.0.1", server.port))
+        s.sendall(("GET %s HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\n\r\n"
+                   % (path, user.token)).encode())
+        socks.append(s)
+    return socks
+
+
+def timed_statuses(server, user, seconds):
+    """Ordinary requests one after another for `seconds`: (count, statuses seen)."""
+    seen, end = {}, time.monotonic() + seconds
+    while time.monotonic() < end:
+        status, _, _ = user.call("GET", "/v1/memories?limit=5")
+        seen[status] = seen.get(status, 0) + 1
+    return seen
+
+
+def slow_readers():
+    with Server() as server:
+        user = ApiUser(server, "reader@example.com")
+        body = "x" * 65536
+        for i in range(200):
+            user.call("POST", "/v1/memories", {"title": "m%d" % i, "body": body})
+        base = rss_mib(server)
+        for path, count in (("/v1/memories?limit=200", 40), ("/v1/sync?limit=1000", 10)):
+            socks = unread_requests(server, user, path, count)
+            until(lambda: server.metric("http_response_bytes_unsent") > 0, 10)
+            peak = max(rss_mib(server) for _ in range(20) if not time.sleep(0.1))
+            unsent = server.metric("http_response_bytes_unsent") / 2**20
+            seen = timed_statuses(server, user, 2)
+            for s in socks:
+                s.close()
+            until(lambda: server.metric("http_response_bytes_unsent") == 0, 30)
+            after = rss_mib(server)
+            print("slow readers: %d unread %s: RSS %.0f MiB before, %.0f MiB held (+%.0f), "
+                  "%.1f MiB unsent, %.0f MiB after they left; meanwhile other requests: %s"
+                  % (count, path, base, peak, peak - base, unsent, after, seen))
+
+
+ATTACKS = {"slow_readers": slow_readers}
+
+if __name__ == "__main__":
+    for name in sys.argv[1:] or list(ATTACKS):
+        ATTACKS[name]()
