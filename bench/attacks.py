@@ -71,7 +71,61 @@ def slow_readers():
                   % (count, path, base, peak, peak - base, unsent, after, seen))
 
 
-ATTACKS = {"slow_readers": slow_readers}
+def connection_from(server, source):
+    import http.client
+    return http.client.HTTPConnection("127.0.0.1", server.port, timeout=60,
+                                      source_address=(source, 0))
+
+
+def post_json(server, path, doc, source="127.0.0.1", conn=None):
+    """The status of a JSON POST from `source`, on `conn` (kept alive) when given."""
+    own = conn is None
+    conn = conn or connection_from(server, source)
+    try:
+        conn.request("POST", path, json.dumps(doc), {"Content-Type": "application/json"})
+        res = conn.getresponse()
+        res.read()
+        return res.status
+    finally:
+        if own:
+            conn.close()
+
+
+def guessing(seconds=60):
+    with Server("guard.rate_limit.requests=0") as server:
+        post_json(server, "/v1/accounts", {"email": "owner@example.com", "password": "right horse"},
+                  "127.0.0.2")
+        statuses, end, i = {}, time.monotonic() + seconds, 0
+        conn = connection_from(server, "127.0.0.3")
+        while time.monotonic() < end:
+            status = post_json(server, "/v1/sessions",
+                               {"email": "owner@example.com", "password": "guess %d" % i},
+                               conn=conn)
+            statuses[status] = statuses.get(status, 0) + 1
+            i += 1
+        conn.close()
+        print("guessing: one address, %d s as fast as answered: %d passwords checked (401), "
+              "%d refused before hashing (429)"
+              % (seconds, statuses.get(401, 0), statuses.get(429, 0)))
+        # 100 concurrent wrong passwords from one address while the owner signs in.
+        done = []
+        threads = [threading.Thread(target=lambda j=j: done.append(post_json(
+            server, "/v1/sessions", {"email": "x%d@example.com" % j, "password": "wrong"},
+            "127.0.0.4"))) for j in range(100)]
+        for t in threads:
+            t.start()
+        started = time.monotonic()
+        status = post_json(server, "/v1/sessions",
+                           {"email": "owner@example.com", "password": "right horse"}, "127.0.0.2")
+        took = time.monotonic() - started
+        for t in threads:
+            t.join(120)
+        print("guessing: 100 concurrent wrong sign-ins from one address (%s); the owner's "
+              "sign-in meanwhile: %d in %.2f s"
+              % ({k: done.count(k) for k in set(done)}, status, took))
+
+
+ATTACKS = {"slow_readers": slow_readers, "guessing": guessing}
 
 if __name__ == "__main__":
     for name in sys.argv[1:] or list(ATTACKS):

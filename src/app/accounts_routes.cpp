@@ -55,6 +55,20 @@ void declare_auth_config(core::ConfigSchema& schema) {
     schema.add_int("auth.hash_threads", 0, 0, 256,
                    "Threads that hash passwords (argon2id, ~64 MiB each while running). 0: one "
                    "per core.");
+    schema.add_int("auth.hash_queue", 16, 1, 100'000,
+                   "Sign-ups and sign-ins that may wait for a hashing thread; past it 503 with "
+                   "Retry-After at once (a real user's sign-in never waits behind hundreds).");
+    schema.add_int("auth.hashes_per_address", 4, 1, 10'000,
+                   "Password hashes one client address may have queued or running at once; past "
+                   "it 429 with Retry-After.");
+    schema.add_int("auth.sign_in.free_failures", 5, 1, 1000,
+                   "Failed sign-ins to an account (and to it from one address) before each "
+                   "further one must wait a delay that doubles from 1 s; an address gets four "
+                   "times as many over all accounts. Attempts inside the delay get 429 with "
+                   "Retry-After. An address that signed in to the account before is not held "
+                   "up by others' failures.");
+    schema.add_int("auth.sign_in.max_delay_seconds", 60, 1, 86'400,
+                   "Longest delay between failed sign-ins (see auth.sign_in.free_failures).");
 }
 
 Email normalize_email(std::string_view raw) {
@@ -70,17 +84,38 @@ Email normalize_email(std::string_view raw) {
     return {address, key};
 }
 
+PasswordLimits password_limits(const core::Config& c) {
+    PasswordLimits limits;
+    limits.throttle.free_failures = static_cast<int>(c.get_int("auth.sign_in.free_failures"));
+    limits.throttle.free_address_failures = 4 * limits.throttle.free_failures;
+    limits.throttle.max_delay = std::chrono::seconds(c.get_int("auth.sign_in.max_delay_seconds"));
+    limits.hashes_per_address = static_cast<std::size_t>(c.get_int("auth.hashes_per_address"));
+    limits.hash_queue = static_cast<std::size_t>(c.get_int("auth.hash_queue"));
+    return limits;
+}
+
 Accounts::Accounts(store::AccountStore& store, core::BlockingPool& hashing,
-                   auth::SessionTokens& sessions)
+                   auth::SessionTokens& sessions, const PasswordLimits& limits)
     : store_(store),
       hashing_(hashing),
       sessions_(sessions),
+      throttle_(limits.throttle),
+      hashing_per_address_(limits.hashes_per_address),
       dummy_hash_(auth::hash_password(auth::new_session_token())) {}
+
+core::KeyedSlots::Hold Accounts::take_hashing_slot(const std::string& address) {
+    auto slot = hashing_per_address_.try_take(address);
+    if (!slot)
+        throw ApiError(ErrorCode::kRateLimited,
+                       "too many password checks in progress from this address; retry shortly", 1);
+    return slot;
+}
 
 boost::asio::awaitable<Response> Accounts::sign_up(Request& req) {
     auto body = parse_json_object(req);
     auto email = normalize_email(require_string(body, "email"));
     auto password = check_password(body);
+    auto hashing_slot = take_hashing_slot(req.client_address);
     auto hash =
         co_await hashing_.run([&password] { return auth::hash_password(password); }, req.deadline);
     store::User user{core::random_id(kUserIdBytes), email.address, hash, core::now_ms()};
@@ -88,6 +123,7 @@ boost::asio::awaitable<Response> Accounts::sign_up(Request& req) {
     auto session = sessions_.new_session(user.id, token);
     auto created = co_await store_.create_user(user, email.key, session, req.deadline);
     if (!created) throw ApiError(ErrorCode::kConflict, "an account with this email exists");
+    throttle_.succeeded(email.key, req.client_address);  // the owner's address
     co_return user_and_token(201, *created, token);
 }
 
@@ -95,9 +131,21 @@ boost::asio::awaitable<Response> Accounts::sign_in(Request& req) {
     auto body = parse_json_object(req);
     auto raw_email = require_string(body, "email");
     auto password = require_string(body, "password");
+    // Throttled by the email's key whether or not an account has it: the answer must
+    // not tell which emails have accounts.
+    std::string account = core::ascii_lower(core::trim(raw_email, " \t\r\n"));
+    const auto& address = req.client_address;
+    if (auto wait = throttle_.wait(account, address, auth::SignInThrottle::Clock::now()))
+        throw ApiError(
+            ErrorCode::kRateLimited,
+            "too many failed sign-ins; retry after " + std::to_string(wait->count()) + " s",
+            static_cast<int>(wait->count()));
+    auto hashing_slot = take_hashing_slot(address);
     std::optional<store::User> user;
     try {
-        user = co_await store_.find_user_by_email(normalize_email(raw_email).key, req.deadline);
+        auto email = normalize_email(raw_email);
+        account = email.key;
+        user = co_await store_.find_user_by_email(email.key, req.deadline);
     } catch (const ApiError& e) {
         if (e.code() != ErrorCode::kUnprocessable) throw;
     }
@@ -106,7 +154,11 @@ boost::asio::awaitable<Response> Accounts::sign_in(Request& req) {
     auto hash = user ? user->password_hash : dummy_hash_;
     bool ok = co_await hashing_.run(
         [&hash, &password] { return auth::verify_password(hash, password); }, req.deadline);
-    if (!user || !ok) throw auth::unauthorized("wrong email or password");
+    if (!user || !ok) {
+        throttle_.failed(account, address, auth::SignInThrottle::Clock::now());
+        throw auth::unauthorized("wrong email or password");
+    }
+    throttle_.succeeded(account, address);
     std::string token;
     co_await store_.create_session(sessions_.new_session(user->id, token), req.deadline);
     co_return user_and_token(200, *user, token);
@@ -157,7 +209,9 @@ void Accounts::add_routes(http::Router& router) {
              {"409", described("An account with this email exists")},
              {"413", described("Body too large")},
              {"415", described("The body is not application/json")},
-             {"422", described("Email or password invalid; the message names the field")}}}},
+             {"422", described("Email or password invalid; the message names the field")},
+             {"429", described("Too many password checks in progress from this address")},
+             {"503", described("Every password-hashing thread is busy and its queue full")}}}},
           {"POST",
            "/v1/sessions",
            [this](Request& r) { return sign_in(r); },
@@ -165,7 +219,10 @@ void Accounts::add_routes(http::Router& router) {
             {{"requestBody", credentials}},
             {{"200", with_body("Signed in", user_and_token)},
              {"401", described("Wrong email or password")},
-             {"415", described("The body is not application/json")}}}}}});
+             {"415", described("The body is not application/json")},
+             {"429", described("Too many failed sign-ins for this account or from this address: "
+                               "retry after Retry-After seconds")},
+             {"503", described("Every password-hashing thread is busy and its queue full")}}}}}});
     add_route_table(router,
                     {"accounts",
                      true,

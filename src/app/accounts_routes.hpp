@@ -1,11 +1,15 @@
 #pragma once
 // POST /v1/accounts, POST /v1/sessions, DELETE /v1/sessions/current, GET /v1/me: sign-up
 // and sign-in with a password, each handing out a session token (auth::SessionTokens).
+// Password work is bounded: guessing is throttled (auth::SignInThrottle), one address may
+// hold a few hashes at once, and the hashing queue is short.
 #include <string>
 
 #include "auth/session_tokens.hpp"
+#include "auth/sign_in_throttle.hpp"
 #include "core/blocking_pool.hpp"
 #include "core/config_fwd.hpp"
+#include "core/keyed_slots.hpp"
 #include "http/router.hpp"
 #include "store/accounts.hpp"
 
@@ -13,10 +17,19 @@ namespace mindme::app {
 
 void declare_auth_config(core::ConfigSchema& schema);
 
+// What bounds password work: the guessing throttle, the hashes one address may hold,
+// and the hashing queue.
+struct PasswordLimits {
+    auth::ThrottleOptions throttle;
+    std::size_t hashes_per_address = 4;
+    std::size_t hash_queue = 16;
+};
+PasswordLimits password_limits(const core::Config& config);
+
 class Accounts {
 public:
-    Accounts(store::AccountStore& store, core::BlockingPool& hashing,
-             auth::SessionTokens& sessions);
+    Accounts(store::AccountStore& store, core::BlockingPool& hashing, auth::SessionTokens& sessions,
+             const PasswordLimits& limits);
     void add_routes(http::Router& router);
 
 private:
@@ -24,10 +37,14 @@ private:
     boost::asio::awaitable<http::Response> sign_in(http::Request& req);
     boost::asio::awaitable<http::Response> sign_out(http::Request& req);
     boost::asio::awaitable<http::Response> me(http::Request& req);
+    // 429 when `address` holds auth.hashes_per_address hashes already.
+    core::KeyedSlots::Hold take_hashing_slot(const std::string& address);
 
     store::AccountStore& store_;
     core::BlockingPool& hashing_;
     auth::SessionTokens& sessions_;
+    auth::SignInThrottle throttle_;
+    core::KeyedSlots hashing_per_address_;
     std::string dummy_hash_;  // verified against when the email is unknown
 };
 

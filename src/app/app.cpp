@@ -95,10 +95,11 @@ struct App::Impl {
         bool serves_api = role == Role::kAll || role == Role::kServe;
         if (serves_api) {
             auto threads = config.get_int("auth.hash_threads");
+            auto password = password_limits(config);
             hashing.emplace("password-hash",
                             threads > 0 ? static_cast<std::size_t>(threads)
                                         : std::max(1u, std::thread::hardware_concurrency()),
-                            kHashQueue);
+                            password.hash_queue);
             cache = cache::open_cache(config);
             cache::export_metrics(*cache, registry);
             auto cache_ttl = cache::cache_ttl(config);
@@ -106,7 +107,7 @@ struct App::Impl {
             sessions.emplace(*account_store,
                              std::chrono::seconds(config.get_int("auth.token_ttl_seconds")), *cache,
                              cache_ttl);
-            accounts.emplace(*account_store, *hashing, *sessions);
+            accounts.emplace(*account_store, *hashing, *sessions, password);
             accounts->add_routes(router);
             memories.emplace(*memory_store, *sessions, *cache, cache_ttl);
             memories->add_routes(router);
@@ -210,8 +211,6 @@ struct App::Impl {
     static constexpr std::chrono::seconds kHealthQueryTimeout{2};
     // Blocking file work waiting for a thread (bounded by the runners' concurrency).
     static constexpr std::size_t kFileJobQueue = 1024;
-    // Sign-ups and sign-ins waiting for a hashing thread; past it, 503 at once.
-    static constexpr std::size_t kHashQueue = 256;
 
     std::unique_ptr<store::SqlDatabase> database;
     std::unique_ptr<store::AccountStore> account_store;

@@ -22,9 +22,8 @@ struct TransferDeadline {
         using std::chrono::milliseconds;
         if (min_rate == 0) return timeout;
         // done * 1000 / min_rate without overflow for any body that fits in memory or disk.
-        auto earned = milliseconds(static_cast<std::int64_t>(
-            std::min<std::uint64_t>(done / min_rate * 1000 + done % min_rate * 1000 / min_rate,
-                                    std::uint64_t{1} << 50)));
+        auto earned = milliseconds(static_cast<std::int64_t>(std::min<std::uint64_t>(
+            done / min_rate * 1000 + done % min_rate * 1000 / min_rate, std::uint64_t{1} << 50)));
         auto left = std::chrono::duration_cast<milliseconds>(start + timeout + earned - now);
         return std::clamp(left, milliseconds(0), timeout);
     }
