@@ -125,7 +125,20 @@ def guessing(seconds=60):
               % ({k: done.count(k) for k in set(done)}, status, took))
 
 
-ATTACKS = {"slow_readers": slow_readers, "guessing": guessing}
+def sign_out():
+    with Server(command="serve", args=("--processes", "2")) as server:
+        until(lambda: sum(1 for l in server.lines() if l.get("msg") == "listening") == 2, 20)
+        user = ApiUser(server, "leaving@example.com")
+        auth = {"Authorization": "Bearer " + user.token}
+        for _ in range(40):  # both processes have seen the token
+            server.request("GET", "/v1/me", headers=auth)
+        user.call("DELETE", "/v1/sessions/current")
+        accepted = sum(server.request("GET", "/v1/me", headers=auth)[0] == 200 for _ in range(299))
+        print("sign-out: serve --processes 2, memory:// cache: %d of 299 requests with the "
+              "signed-out token accepted" % accepted)
+
+
+ATTACKS = {"slow_readers": slow_readers, "guessing": guessing, "sign_out": sign_out}
 
 if __name__ == "__main__":
     for name in sys.argv[1:] or list(ATTACKS):

@@ -22,6 +22,9 @@ using http::Response;
 namespace {
 
 constexpr std::size_t kUserIdBytes = 16;  // 128 random bits, 22 characters
+// A session's public id: the start of its token's digest (64 bits), enough to tell a
+// user's sessions apart and useless as a credential.
+constexpr std::size_t kSessionIdChars = 16;
 
 boost::json::object user_json(const store::User& u) {
     return {
@@ -55,6 +58,12 @@ void declare_auth_config(core::ConfigSchema& schema) {
     schema.add_int("auth.hash_threads", 0, 0, 256,
                    "Threads that hash passwords (argon2id, ~64 MiB each while running). 0: one "
                    "per core.");
+    schema.add_bool("auth.cache_sessions", true,
+                    "Keep live sessions in the cache (cache.url) for cache.ttl_seconds. A "
+                    "per-process cache cannot hear of a sign-out in another process: `serve "
+                    "--processes N` on memory:// turns this off in its processes (each request "
+                    "then reads its session from the store), and so must any other deployment "
+                    "of several processes on memory://.");
     schema.add_int("auth.hash_queue", 16, 1, 100'000,
                    "Sign-ups and sign-ins that may wait for a hashing thread; past it 503 with "
                    "Retry-After at once (a real user's sign-in never waits behind hundreds).");
@@ -169,6 +178,28 @@ boost::asio::awaitable<Response> Accounts::sign_out(Request& req) {
     co_return Response::empty(204);
 }
 
+boost::asio::awaitable<Response> Accounts::list_sessions(Request& req) {
+    auto user = co_await sessions_.authenticate(req);
+    auto current = sessions_.revocation_key(auth::bearer_token(req));
+    boost::json::array items;
+    for (const auto& s : co_await sessions_.list(user.id, req.deadline)) {
+        items.push_back({{"id", s.token_hash.substr(0, kSessionIdChars)},
+                         {"created_at", core::format_rfc3339_ms(s.created_at_ms)},
+                         {"expires_at", core::format_rfc3339_ms(s.expires_at_ms)},
+                         {"current", s.token_hash == current}});
+    }
+    boost::json::object body{{"sessions", std::move(items)}};
+    auto r = Response::json(200, boost::json::serialize(body));
+    r.set_header("Cache-Control", "no-store");
+    co_return r;
+}
+
+boost::asio::awaitable<Response> Accounts::sign_out_everywhere(Request& req) {
+    auto user = co_await sessions_.authenticate(req);
+    co_await sessions_.revoke_all(user.id, req.deadline);
+    co_return Response::empty(204);
+}
+
 boost::asio::awaitable<Response> Accounts::me(Request& req) {
     auto user = co_await sessions_.authenticate(req);
     boost::json::object body{{"user", user_json(user)}};
@@ -195,6 +226,17 @@ void Accounts::add_routes(http::Router& router) {
            {"password", {{"type", "string"}, {"minLength", 8}, {"maxLength", 256}}}}}});
 
     json::value signed_in{{"type", "object"}, {"properties", {{"user", user}}}};
+    json::value session{
+        {"type", "object"},
+        {"required", json::array{"id", "created_at", "expires_at", "current"}},
+        {"properties",
+         {{"id", {{"type", "string"}, {"description", "Names the session; not a credential."}}},
+          {"created_at", {{"type", "string"}, {"format", "date-time"}}},
+          {"expires_at", {{"type", "string"}, {"format", "date-time"}}},
+          {"current", {{"type", "boolean"}, {"description", "The session of this request."}}}}}};
+    json::value sessions{{"type", "object"},
+                         {"required", json::array{"sessions"}},
+                         {"properties", {{"sessions", {{"type", "array"}, {"items", session}}}}}};
     // Sign-up and sign-in take no token; sign-out and /v1/me do.
     add_route_table(
         router,
@@ -232,6 +274,19 @@ void Accounts::add_routes(http::Router& router) {
                        {"Sign out: this token is refused from then on",
                         {},
                         {{"204", described("Signed out")}}}},
+                      {"GET",
+                       "/v1/sessions",
+                       [this](Request& r) { return list_sessions(r); },
+                       {"The user's signed-in sessions (devices), newest first",
+                        {},
+                        {{"200", with_body("The live sessions", sessions)}}}},
+                      {"DELETE",
+                       "/v1/sessions",
+                       [this](Request& r) { return sign_out_everywhere(r); },
+                       {"Sign out everywhere: every token of the user is refused from then on, "
+                        "by every process",
+                        {},
+                        {{"204", described("Signed out everywhere")}}}},
                       {"GET",
                        "/v1/me",
                        [this](Request& r) { return me(r); },

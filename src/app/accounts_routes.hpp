@@ -1,6 +1,7 @@
 #pragma once
-// POST /v1/accounts, POST /v1/sessions, DELETE /v1/sessions/current, GET /v1/me: sign-up
-// and sign-in with a password, each handing out a session token (auth::SessionTokens).
+// POST /v1/accounts, POST /v1/sessions, DELETE /v1/sessions/current, GET and DELETE
+// /v1/sessions, GET /v1/me: sign-up and sign-in with a password, each handing out a session
+// token (auth::SessionTokens); the user's sessions, and signing out of one or all.
 // Password work is bounded: guessing is throttled (auth::SignInThrottle), one address may
 // hold a few hashes at once, and the hashing queue is short.
 #include <string>
@@ -37,6 +38,8 @@ private:
     boost::asio::awaitable<http::Response> sign_in(http::Request& req);
     boost::asio::awaitable<http::Response> sign_out(http::Request& req);
     boost::asio::awaitable<http::Response> me(http::Request& req);
+    boost::asio::awaitable<http::Response> list_sessions(http::Request& req);
+    boost::asio::awaitable<http::Response> sign_out_everywhere(http::Request& req);
     // 429 when `address` holds auth.hashes_per_address hashes already.
     core::KeyedSlots::Hold take_hashing_slot(const std::string& address);
 

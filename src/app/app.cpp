@@ -106,7 +106,7 @@ struct App::Impl {
             account_store = store::make_sql_account_store(*database);
             sessions.emplace(*account_store,
                              std::chrono::seconds(config.get_int("auth.token_ttl_seconds")), *cache,
-                             cache_ttl);
+                             cache_ttl, config.get_bool("auth.cache_sessions"));
             accounts.emplace(*account_store, *hashing, *sessions, password);
             accounts->add_routes(router);
             memories.emplace(*memory_store, *sessions, *cache, cache_ttl);

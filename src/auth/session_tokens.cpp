@@ -38,8 +38,13 @@ std::optional<store::LiveSession> decode_session(std::string_view text) {
 }  // namespace
 
 SessionTokens::SessionTokens(store::AccountStore& store, std::chrono::seconds token_ttl,
-                             cache::Cache& cache, std::chrono::seconds cache_ttl)
-    : store_(store), token_ttl_(token_ttl), cache_(cache), cache_ttl_(cache_ttl) {}
+                             cache::Cache& cache, std::chrono::seconds cache_ttl,
+                             bool cache_sessions)
+    : store_(store),
+      token_ttl_(token_ttl),
+      cache_(cache),
+      cache_ttl_(cache_ttl),
+      cache_sessions_(cache_sessions) {}
 
 std::string SessionTokens::revocation_key(std::string_view token) const {
     auto trimmed = core::trim(token);
@@ -66,6 +71,7 @@ store::SessionRecord SessionTokens::new_session(const std::string& user_id,
 
 boost::asio::awaitable<std::optional<store::LiveSession>> SessionTokens::cached_session(
     const std::string& digest, store::Deadline deadline) {
+    if (!cache_sessions_) co_return co_await store_.find_session(digest, core::now_ms(), deadline);
     auto key = session_key(digest);
     if (auto entry = co_await cache_.get(key)) {
         if (entry->version == kSessionRevoked) co_return std::nullopt;
@@ -99,8 +105,25 @@ boost::asio::awaitable<void> SessionTokens::revoke(std::string_view token,
     auto digest = revocation_key(token);
     co_await session_user(digest, deadline);
     co_await store_.revoke_session(digest, core::now_ms(), deadline);
-    cache::Entry tombstone{std::string(), kSessionRevoked};
-    co_await cache_.put(session_key(digest), std::move(tombstone), cache_ttl_);
+    co_await forget(digest);
+}
+
+boost::asio::awaitable<std::vector<store::SessionRecord>> SessionTokens::list(
+    const std::string& user_id, store::Deadline deadline) {
+    co_return co_await store_.list_sessions(user_id, core::now_ms(), deadline);
+}
+
+boost::asio::awaitable<void> SessionTokens::revoke_all(const std::string& user_id,
+                                                       store::Deadline deadline) {
+    auto revoked = co_await store_.revoke_user_sessions(user_id, core::now_ms(), deadline);
+    for (const auto& digest : revoked) co_await forget(digest);
+}
+
+boost::asio::awaitable<void> SessionTokens::forget(const std::string& digest) {
+    if (cache_sessions_) {
+        cache::Entry tombstone{std::string(), kSessionRevoked};
+        co_await cache_.put(session_key(digest), std::move(tombstone), cache_ttl_);
+    }
     if (revoke_listener_) revoke_listener_(digest);
 }
 

@@ -41,9 +41,8 @@ std::optional<std::chrono::seconds> SignInThrottle::wait_of(Counts& counts, cons
 void SignInThrottle::add_failure(Counts& counts, const std::string& key, Clock::time_point now) {
     if (counts.size() >= options_.max_keys && !counts.count(key)) {
         // Full: forget the quiet keys; if none are, forget an arbitrary one rather than grow.
-        std::erase_if(counts, [&](const auto& kv) {
-            return now - kv.second.last >= options_.forget_after;
-        });
+        std::erase_if(
+            counts, [&](const auto& kv) { return now - kv.second.last >= options_.forget_after; });
         if (counts.size() >= options_.max_keys) counts.erase(counts.begin());
     }
     auto& c = counts[key];

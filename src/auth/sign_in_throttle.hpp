@@ -22,7 +22,7 @@
 namespace mindme::auth {
 
 struct ThrottleOptions {
-    int free_failures = 5;  // per account, and per (account, address)
+    int free_failures = 5;           // per account, and per (account, address)
     int free_address_failures = 20;  // per address, over every account it tries
     std::chrono::seconds max_delay{60};
     std::chrono::seconds forget_after{15 * 60};  // a key quiet this long starts again

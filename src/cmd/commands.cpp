@@ -160,10 +160,13 @@ int run_serving(const Options& o, const sigset_t& stop_signals) {
     so.host = listen->host;
     so.port = listen->port;
     so.stop_timeout = std::chrono::seconds(config->get_int("server.drain_seconds") + 10);
-    auto with_port = [&o, host = listen->host](std::uint16_t port) {
+    // A per-process cache would keep serving a session another process signed out.
+    bool private_cache = config->get_string("cache.url").starts_with("memory:");
+    auto with_port = [&o, host = listen->host, private_cache](std::uint16_t port) {
         Options child = o;
         child.listen = host + ":" + std::to_string(port);
         child.processes = 1;
+        if (private_cache) child.sets.push_back("auth.cache_sessions=false");
         return child;
     };
     return run_supervised(

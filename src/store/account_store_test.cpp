@@ -2,6 +2,7 @@
 // the unit tier; PostgreSQL, PgBouncer and MariaDB in the service tier).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/use_future.hpp>
@@ -72,6 +73,28 @@ TEST_P(AccountStoreConformance, SessionsExpireAndRevoke) {
     EXPECT_FALSE(await_now(store_->find_session("t2", 3001, later())));
     EXPECT_FALSE(await_now(store_->revoke_session("t2", 3002, later())));  // already revoked
     EXPECT_FALSE(await_now(store_->revoke_session("nope", 3002, later())));
+}
+
+TEST_P(AccountStoreConformance, ListsAndRevokesAllLiveSessionsOfAUser) {
+    ASSERT_TRUE(create("u1", "ann@example.com", "t1"));  // created 1000, expires 5000
+    ASSERT_TRUE(create("u2", "bob@example.com", "b1"));
+    await_now(store_->create_session({"t2", "u1", 2000, 9000}, later()));
+    await_now(store_->create_session({"t3", "u1", 2500, 9000}, later()));
+    await_now(store_->revoke_session("t3", 2600, later()));
+    auto live = await_now(store_->list_sessions("u1", 3000, later()));
+    ASSERT_EQ(live.size(), 2u);
+    EXPECT_EQ(live[0].token_hash, "t2");  // newest first
+    EXPECT_EQ(live[1].token_hash, "t1");
+    EXPECT_EQ(live[0].expires_at_ms, 9000);
+    EXPECT_EQ(await_now(store_->list_sessions("u1", 6000, later())).size(), 1u);  // t1 expired
+
+    auto revoked = await_now(store_->revoke_user_sessions("u1", 3000, later()));
+    std::sort(revoked.begin(), revoked.end());
+    EXPECT_EQ(revoked, (std::vector<std::string>{"t1", "t2"}));
+    EXPECT_FALSE(await_now(store_->find_session("t1", 3001, later())));
+    EXPECT_FALSE(await_now(store_->find_session("t2", 3001, later())));
+    EXPECT_TRUE(await_now(store_->find_session("b1", 3001, later())));  // another user's
+    EXPECT_TRUE(await_now(store_->revoke_user_sessions("u1", 3002, later())).empty());
 }
 
 TEST_P(AccountStoreConformance, ConcurrentSignUpsForOneEmailMakeOneAccount) {

@@ -6,6 +6,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace mindme::store {
 
@@ -52,6 +53,13 @@ public:
     // False when there was no live session with that hash.
     virtual boost::asio::awaitable<bool> revoke_session(std::string token_hash, std::int64_t now_ms,
                                                         Deadline deadline) = 0;
+    // The user's sessions live at `now_ms`, newest first.
+    virtual boost::asio::awaitable<std::vector<SessionRecord>> list_sessions(std::string user_id,
+                                                                             std::int64_t now_ms,
+                                                                             Deadline deadline) = 0;
+    // Revokes every live session of the user; the hashes it revoked.
+    virtual boost::asio::awaitable<std::vector<std::string>> revoke_user_sessions(
+        std::string user_id, std::int64_t now_ms, Deadline deadline) = 0;
 };
 
 std::unique_ptr<AccountStore> make_sql_account_store(SqlDatabase& db);

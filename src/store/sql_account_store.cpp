@@ -97,7 +97,56 @@ public:
             deadline);
     }
 
+    boost::asio::awaitable<std::vector<SessionRecord>> list_sessions(std::string user_id,
+                                                                     std::int64_t now_ms,
+                                                                     Deadline deadline) override {
+        co_return co_await db_.run(
+            [&](soci::session& s) { return live_sessions(s, user_id, now_ms); }, deadline);
+    }
+
+    boost::asio::awaitable<std::vector<std::string>> revoke_user_sessions(
+        std::string user_id, std::int64_t now_ms, Deadline deadline) override {
+        co_return co_await db_.run(
+            [&](soci::session& s) {
+                SqlDatabase::WriteTransaction tx(db_, s, user_id);
+                std::vector<std::string> revoked;
+                for (auto& session : live_sessions(s, user_id, now_ms))
+                    revoked.push_back(std::move(session.token_hash));
+                soci::statement st = detail::statement(
+                    s,
+                    "UPDATE sessions SET revoked_at = :n "
+                    "WHERE user_id = :u AND revoked_at IS NULL AND expires_at > :n2",
+                    soci::use(now_ms), soci::use(user_id), soci::use(now_ms));
+                st.execute(true);
+                tx.commit();
+                return revoked;
+            },
+            deadline);
+    }
+
 private:
+    static std::vector<SessionRecord> live_sessions(soci::session& s, const std::string& user_id,
+                                                    std::int64_t now_ms) {
+        std::vector<SessionRecord> out;
+        SessionRecord r;
+        r.user_id = user_id;
+        soci::statement st =
+            detail::statement(s,
+                              "SELECT token_hash, created_at, expires_at FROM sessions "
+                              "WHERE user_id = :u AND revoked_at IS NULL AND expires_at > :n "
+                              "ORDER BY created_at DESC, token_hash",
+                              soci::use(user_id), soci::use(now_ms), soci::into(r.token_hash),
+                              soci::into(r.created_at_ms), soci::into(r.expires_at_ms));
+        st.execute(false);
+        while (st.fetch()) {
+            out.push_back(r);
+            // CHAR(64) comes back blank-padded from PostgreSQL when shorter.
+            auto& hash = out.back().token_hash;
+            hash.erase(hash.find_last_not_of(' ') + 1);
+        }
+        return out;
+    }
+
     SqlDatabase& db_;
 };
 

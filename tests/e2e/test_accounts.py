@@ -1,8 +1,9 @@
-"""Accounts and sessions (API.md): sign up, sign in, /v1/me, sign out, and their errors."""
+"""Accounts and sessions (API.md): sign up, sign in, /v1/me, the sessions list, sign out
+(of one session or all), and their errors."""
 import json
 import unittest
 
-from mindme_server import ServerTestCase, Server, error_code
+from mindme_server import ApiUser, ServerTestCase, Server, error_code
 
 
 class AccountsTest(ServerTestCase):
@@ -78,6 +79,29 @@ class AccountsTest(ServerTestCase):
         status, _, _ = self.server.request("GET", "/v1/me",
                                            headers={"Authorization": "Bearer " + second})
         self.assertEqual(status, 200)
+
+    def test_a_user_lists_their_sessions_and_signs_out_everywhere(self):
+        user = ApiUser(self.server, "sessions@example.com")
+        _, _, body = self.post("/v1/sessions", {"email": user.email, "password": "correct horse"})
+        second = json.loads(body)["token"]
+        status, headers, doc = user.call("GET", "/v1/sessions")
+        self.assertEqual(status, 200)
+        self.assertEqual(headers["cache-control"], "no-store")
+        sessions = doc["sessions"]
+        self.assertEqual(len(sessions), 2)
+        self.assertEqual([s["current"] for s in sessions], [False, True])  # newest first
+        self.assertTrue(all(len(s["id"]) == 16 and s["id"] not in (user.token, second)
+                            for s in sessions))
+        self.assertLess(sessions[0]["created_at"], sessions[0]["expires_at"])
+        # Another user's list does not show them.
+        other = ApiUser(self.server, "sessions-other@example.com")
+        self.assertEqual(len(other.call("GET", "/v1/sessions")[2]["sessions"]), 1)
+        self.assertEqual(user.call("DELETE", "/v1/sessions")[0], 204)
+        for token in (user.token, second):
+            status, _, _ = self.server.request("GET", "/v1/me",
+                                               headers={"Authorization": "Bearer " + token})
+            self.assertEqual(status, 401)
+        self.assertEqual(other.call("GET", "/v1/me")[0], 200)
 
     def test_missing_or_bogus_tokens_are_401(self):
         for headers in [{}, {"Authorization": "Bearer"}, {"Authorization": "Basic abc"},

@@ -1,5 +1,6 @@
 """`mindme serve --processes N`: N processes on one port, events crossing between them,
 a dead process replaced, and one SIGTERM stopping them all cleanly."""
+import json
 import os
 import signal
 import unittest
@@ -44,6 +45,31 @@ class ProcessesTest(unittest.TestCase):
         self.assertNotIn(replacement, first)
         user = ApiUser(self.server, "after-crash@example.com")
         self.assertEqual(user.call("GET", "/v1/me")[0], 200)
+
+    def statuses(self, token, n=60):
+        """/v1/me with `token`, on n fresh connections: the kernel spreads them over every
+        process."""
+        return {self.server.request("GET", "/v1/me",
+                                    headers={"Authorization": "Bearer " + token})[0]
+                for _ in range(n)}
+
+    def test_a_sign_out_holds_in_every_process_at_once(self):
+        user = ApiUser(self.server, "signed-out@example.com")
+        self.assertEqual(self.statuses(user.token), {200})  # now known to every process
+        self.assertEqual(user.call("DELETE", "/v1/sessions/current")[0], 204)
+        self.assertEqual(self.statuses(user.token), {401})
+
+    def test_sign_out_everywhere_ends_every_session_in_every_process(self):
+        user = ApiUser(self.server, "everywhere@example.com")
+        status, _, doc = self.server.request(
+            "POST", "/v1/sessions", body='{"email":"%s","password":"correct horse"}' % user.email,
+            headers={"Content-Type": "application/json"})
+        other = json.loads(doc)["token"]
+        for token in (user.token, other):
+            self.assertEqual(self.statuses(token, 30), {200})
+        self.assertEqual(user.call("DELETE", "/v1/sessions")[0], 204)
+        for token in (user.token, other):
+            self.assertEqual(self.statuses(token, 30), {401})
 
     def test_processes_are_for_serve_only(self):
         with self.assertRaises(RuntimeError) as refused:
