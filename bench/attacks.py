@@ -16,7 +16,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "../tests/e2e"))
 os.environ.setdefault("MINDME_BIN", os.environ.get("MINDME", os.path.join(HERE, "../build/mindme")))
 
-from mindme_server import ApiUser, Server, until  # noqa: E402
+from mindme_server import ApiUser, KeepAliveWriters, Server, until  # noqa: E402
 
 
 def rss_mib(server):
@@ -138,7 +138,24 @@ def sign_out():
               "signed-out token accepted" % accepted)
 
 
-ATTACKS = {"slow_readers": slow_readers, "guessing": guessing, "sign_out": sign_out}
+def sigterm(clients=16, interval=0.08):
+    """SIGTERM under ~200 requests/s on keep-alive connections: requests that a
+    connection the server had open failed to answer."""
+    import signal
+    with Server("guard.rate_limit.requests=0") as server:
+        writers = KeepAliveWriters(server, ApiUser(server, "steady@example.com"), clients,
+                                   interval)
+        until(lambda: len(writers.acked) >= 500, 20)
+        server.signal(signal.SIGTERM)
+        writers.join()
+        server.wait_exit(30)
+        print("sigterm: %d clients at ~%d requests/s: %d answered, %d dropped %s"
+              % (clients, clients / interval, len(writers.acked), len(writers.dropped),
+                 writers.dropped[:3]))
+
+
+ATTACKS = {"slow_readers": slow_readers, "guessing": guessing, "sign_out": sign_out,
+           "sigterm": sigterm}
 
 if __name__ == "__main__":
     for name in sys.argv[1:] or list(ATTACKS):

@@ -425,6 +425,15 @@ private:
     // Woken while idle: reads what arrived. kNone: a spurious wake-up.
     Arrival read_arrival(boost::system::error_code ec) {
         std::size_t n = 0;
+        // Woken by a deadline (the drain's, or the idle timeout): a request that arrived
+        // meanwhile is still answered.
+        if (ec == asio::error::operation_aborted && timed_out(conn_)) {
+            boost::system::error_code available_ec;
+            if (socket_.available(available_ec) > 0 && !available_ec) {
+                ec = {};
+                conn_.answer_expiry();
+            }
+        }
         if (!ec) n = socket_.read_some(conn_.buffer.prepare(8192), ec);
         if (ec == asio::error::would_block) return Arrival::kNone;
         if (ec) {

@@ -20,6 +20,8 @@ namespace {
 
 constexpr auto kUseTuple = asio::as_tuple(asio::use_awaitable);
 using ReusePort = asio::detail::socket_option::boolean<SOL_SOCKET, SO_REUSEPORT>;
+// Connections taken from a listener's queue when the drain closes it (its backlog).
+constexpr int kMaxAcceptedOnDrain = 4096;
 
 // Out of descriptors or memory: accepting again at once would spin.
 bool is_resource_exhaustion(const boost::system::error_code& ec) {
@@ -52,12 +54,28 @@ asio::awaitable<void> drain_loop(Shared& s, Loop& loop) {
         delay.expires_after(s.options.drain_delay);
         co_await delay.async_wait(kUseTuple);
     }
-    boost::system::error_code ignored;
-    if (loop.acceptor) loop.acceptor->close(ignored);
     loop.draining = true;
-    boost::system::error_code ignored_cancel;
+    // Connections the kernel completed but nobody accepted yet hold requests their
+    // clients consider sent: take them before closing the listener (which would reset
+    // them), and answer them like the others.
+    boost::system::error_code ignored;
+    if (loop.acceptor) {
+        loop.acceptor->non_blocking(true, ignored);
+        for (int i = 0; i < kMaxAcceptedOnDrain; ++i) {
+            Socket socket(loop.ioc);
+            boost::system::error_code ec;
+            loop.acceptor->accept(socket, ec);
+            if (ec) break;
+            socket.set_option(tcp::no_delay(true), ignored);
+            asio::co_spawn(loop.ioc, serve_connection(s, loop, std::move(socket)), asio::detached);
+        }
+        loop.acceptor->close(ignored);
+    }
+    // An idle keep-alive connection may carry a request its client is sending right now:
+    // each gets server.drain_idle_seconds for one more request (answered with Connection:
+    // close) instead of being closed under it.
     for (auto* c : loop.connections)
-        if (c->idle) c->socket->cancel(ignored_cancel);
+        if (c->idle) c->expires_after(s.options.drain_idle, "drain_idle");
     if (loop.connections.empty()) co_return;
     loop.drain_timer.expires_after(s.options.drain_timeout);
     auto [ec] = co_await loop.drain_timer.async_wait(kUseTuple);

@@ -38,6 +38,8 @@ struct ServerOptions {
     std::chrono::milliseconds drain_delay{0};
     // Longest wait for in-flight requests once the listeners are closed.
     std::chrono::milliseconds drain_timeout{30'000};
+    // How long an idle keep-alive connection may still send one request in a drain.
+    std::chrono::milliseconds drain_idle{2'000};
     // Longest a request may take; clients may ask for less (X-Request-Timeout-Ms).
     std::chrono::milliseconds request_timeout{30'000};
     bool access_log = true;

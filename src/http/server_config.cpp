@@ -67,6 +67,10 @@ void declare_config(core::ConfigSchema& schema) {
     schema.add_int("server.drain_seconds", 30, 0, 3600,
                    "On SIGTERM/SIGINT, how long in-flight requests may take to finish after "
                    "the listeners close; connections still open then are closed.");
+    schema.add_int("server.drain_idle_seconds", 2, 0, 3600,
+                   "On SIGTERM/SIGINT, how long an idle keep-alive connection may still send one "
+                   "more request (answered with Connection: close) before it is closed: a "
+                   "client that sent one just as the drain began is answered, not reset.");
     schema.add_int("server.drain_delay_seconds", 0, 0, 3600,
                    "On SIGTERM/SIGINT, how long to keep accepting while /health already "
                    "answers 503, so a load balancer can take the process out first.");
@@ -108,6 +112,7 @@ ServerOptions server_options(const core::Config& c) {
     o.max_unsent_bytes = static_cast<std::uint64_t>(c.get_int("server.max_unsent_bytes"));
     o.request_timeout = seconds(c.get_int("server.request_timeout_seconds"));
     o.drain_delay = seconds(c.get_int("server.drain_delay_seconds"));
+    o.drain_idle = seconds(c.get_int("server.drain_idle_seconds"));
     o.max_head_bytes = static_cast<std::size_t>(c.get_int("http.max_head_bytes"));
     o.max_body_bytes = static_cast<std::uint64_t>(c.get_int("http.max_body_bytes"));
     o.websocket_max_queued = static_cast<std::size_t>(c.get_int("websocket.max_queued"));

@@ -288,6 +288,42 @@ class ServerTestCase(unittest.TestCase):
         cls.server.stop()
 
 
+class KeepAliveWriters:
+    """`clients` threads, each creating memories back to back (or one every `interval`
+    seconds) on a keep-alive connection of its own until the server answers with
+    Connection: close (bounded: 100,000 writes each). A request counts as dropped when a
+    connection the server had open fails without answering it."""
+
+    def __init__(self, server, user, clients, interval=0.0):
+        self.server, self.user, self.interval = server, user, interval
+        self.acked, self.dropped = [], []
+        self._lock = threading.Lock()
+        self._threads = [threading.Thread(target=self._run, args=(k,)) for k in range(clients)]
+        for t in self._threads:
+            t.start()
+
+    def _run(self, k):
+        conn = self.server.connection(timeout=30)
+        for i in range(100000):
+            try:
+                status, headers, _ = self.user.call("POST", "/v1/memories",
+                                                    {"title": "c%d-%d" % (k, i)}, conn=conn)
+            except (OSError, http.client.HTTPException) as e:
+                with self._lock:
+                    self.dropped.append(repr(e))
+                return
+            with self._lock:
+                (self.acked if status == 201 else self.dropped).append(status)
+            if headers.get("connection") == "close":
+                return  # told so: the server is going away
+            if self.interval:
+                time.sleep(self.interval)
+
+    def join(self, seconds=60):
+        for t in self._threads:
+            t.join(seconds)
+
+
 def until(condition, seconds=10.0, interval=0.01):
     """Calls condition() until it returns a true value or `seconds` pass; returns the
     last value. For states reached asynchronously (a log line, a freed slot). Polls every

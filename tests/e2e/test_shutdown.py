@@ -7,7 +7,7 @@ import socket
 import tempfile
 import unittest
 
-from mindme_server import Server, read_response, until
+from mindme_server import ApiUser, KeepAliveWriters, Server, read_response, until
 from test_guard import BIG_FILE_BYTES, stalled_download
 
 
@@ -83,6 +83,16 @@ class ShutdownTest(unittest.TestCase):
             # Exits well before drain_seconds: the idle connection is closed, not awaited.
             self.assertEqual(server.wait_exit(20), 0)
             idle.close()
+
+    def test_sigterm_under_a_steady_load_drops_no_request(self):
+        with Server("guard.rate_limit.requests=0") as server:
+            writers = KeepAliveWriters(server, ApiUser(server, "steady@example.com"), 16)
+            self.assertTrue(until(lambda: len(writers.acked) >= 200, 20))
+            server.signal(signal.SIGTERM)
+            writers.join()
+            self.assertEqual(server.wait_exit(30), 0)
+            self.assertEqual(writers.dropped, [])
+            self.assertGreater(len(writers.acked), 200)
 
     def test_drain_deadline_bounds_a_stuck_client(self):
         with Server("server.drain_seconds=1", static_dir=self.root) as server:
