@@ -104,8 +104,10 @@ PasswordLimits password_limits(const core::Config& c) {
 }
 
 Accounts::Accounts(store::AccountStore& store, core::BlockingPool& hashing,
-                   auth::SessionTokens& sessions, const PasswordLimits& limits)
+                   auth::SessionTokens& sessions, const PasswordLimits& limits,
+                   store::Quotas quotas)
     : store_(store),
+      quotas_(quotas),
       hashing_(hashing),
       sessions_(sessions),
       throttle_(limits.throttle),
@@ -202,7 +204,19 @@ boost::asio::awaitable<Response> Accounts::sign_out_everywhere(Request& req) {
 
 boost::asio::awaitable<Response> Accounts::me(Request& req) {
     auto user = co_await sessions_.authenticate(req);
-    boost::json::object body{{"user", user_json(user)}};
+    auto used = co_await store_.usage(user.id, req.deadline);
+    auto limit = [](std::int64_t quota) -> boost::json::value {
+        if (quota > 0) return quota;
+        return nullptr;
+    };
+    boost::json::object body{
+        {"user", user_json(user)},
+        {"usage",
+         {{"memories", used.memories}, {"files", used.files}, {"file_bytes", used.file_bytes}}},
+        {"quota",
+         {{"memories", limit(quotas_.memories)},
+          {"files", limit(quotas_.files)},
+          {"file_bytes", limit(quotas_.file_bytes)}}}};
     auto r = Response::json(200, boost::json::serialize(body));
     r.set_header("Cache-Control", "no-store");
     co_return r;
@@ -226,6 +240,19 @@ void Accounts::add_routes(http::Router& router) {
            {"password", {{"type", "string"}, {"minLength", 8}, {"maxLength", 256}}}}}});
 
     json::value signed_in{{"type", "object"}, {"properties", {{"user", user}}}};
+    json::value counts{{"type", "object"},
+                       {"properties",
+                        {{"memories", {{"type", "integer"}}},
+                         {"files", {{"type", "integer"}}},
+                         {"file_bytes", {{"type", "integer"}}}}}};
+    json::value limits{{"type", "object"},
+                       {"description", "The quotas (null: no limit); past one a write gets 507."},
+                       {"properties",
+                        {{"memories", {{"type", json::array{"integer", "null"}}}},
+                         {"files", {{"type", json::array{"integer", "null"}}}},
+                         {"file_bytes", {{"type", json::array{"integer", "null"}}}}}}};
+    json::value me_doc{{"type", "object"},
+                       {"properties", {{"user", user}, {"usage", counts}, {"quota", limits}}}};
     json::value session{
         {"type", "object"},
         {"required", json::array{"id", "created_at", "expires_at", "current"}},
@@ -290,7 +317,9 @@ void Accounts::add_routes(http::Router& router) {
                       {"GET",
                        "/v1/me",
                        [this](Request& r) { return me(r); },
-                       {"The signed-in user", {}, {{"200", with_body("The user", signed_in)}}}}}});
+                       {"The signed-in user, what their data uses and their quotas",
+                        {},
+                        {{"200", with_body("The user", me_doc)}}}}}});
 }
 
 }  // namespace mindme::app

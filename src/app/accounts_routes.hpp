@@ -30,7 +30,7 @@ PasswordLimits password_limits(const core::Config& config);
 class Accounts {
 public:
     Accounts(store::AccountStore& store, core::BlockingPool& hashing, auth::SessionTokens& sessions,
-             const PasswordLimits& limits);
+             const PasswordLimits& limits, store::Quotas quotas);
     void add_routes(http::Router& router);
 
 private:
@@ -44,6 +44,7 @@ private:
     core::KeyedSlots::Hold take_hashing_slot(const std::string& address);
 
     store::AccountStore& store_;
+    store::Quotas quotas_;  // shown in GET /v1/me
     core::BlockingPool& hashing_;
     auth::SessionTokens& sessions_;
     auth::SignInThrottle throttle_;

@@ -82,8 +82,8 @@ struct App::Impl {
         jobs = queue::open_queue(config, *database);
         job_metrics.emplace(registry);
         add_runners(config, role);
-        memory_store = store::make_sql_memory_store(*database);
-        file_store = store::make_sql_file_store(*database);
+        memory_store = store::make_sql_memory_store(*database, store::quotas(config));
+        file_store = store::make_sql_file_store(*database, store::quotas(config));
         blobs = files::open_blob_store(config, data_dir);
         if (role != Role::kFiles) index = search::open_index(config, data_dir, *database);
         if (worker)
@@ -107,7 +107,7 @@ struct App::Impl {
             sessions.emplace(*account_store,
                              std::chrono::seconds(config.get_int("auth.token_ttl_seconds")), *cache,
                              cache_ttl, config.get_bool("auth.cache_sessions"));
-            accounts.emplace(*account_store, *hashing, *sessions, password);
+            accounts.emplace(*account_store, *hashing, *sessions, password, store::quotas(config));
             accounts->add_routes(router);
             memories.emplace(*memory_store, *sessions, *cache, cache_ttl);
             memories->add_routes(router);
@@ -115,7 +115,9 @@ struct App::Impl {
             sync->add_routes(router);
             search_routes.emplace(*index, *sessions);
             search_routes->add_routes(router);
-            files_routes.emplace(*file_store, *blobs, *sessions, files::max_upload_bytes(config));
+            files_routes.emplace(
+                *file_store, *blobs, *sessions, files::max_upload_bytes(config),
+                static_cast<std::uint64_t>(config.get_int("quota.user_uploads_per_minute")));
             files_routes->add_routes(router);
             events.emplace(*memory_store, *sessions, events_options(config));
             events->add_routes(router);

@@ -91,11 +91,13 @@ std::string file_json(const store::FileRecord& f) {
 }
 
 Files::Files(store::FileStore& store, files::BlobStore& blobs, auth::Authenticator& auth,
-             std::uint64_t max_upload_bytes)
+             std::uint64_t max_upload_bytes, std::uint64_t uploads_per_minute)
     : store_(store),
       blobs_(blobs),
       auth_(auth),
       max_upload_bytes_(max_upload_bytes),
+      // A small sketch: one counter row entry per user uploading within the minute.
+      upload_rate_({uploads_per_minute, std::chrono::seconds(60), std::size_t{1} << 12}),
       io_("files-io", kIoThreads, kIoQueue) {}
 
 std::optional<std::uint64_t> Files::streamed_body_limit(std::string_view method,
@@ -108,6 +110,15 @@ boost::asio::awaitable<Response> Files::upload(Request& req) {
     auto user = co_await auth_.authenticate(req);
     auto name = checked_name(req);
     if (!req.body_stream) throw ApiError(ErrorCode::kInternal, "the upload route must stream");
+    if (upload_rate_.enabled()) {
+        auto rate = upload_rate_.hit(user.id, std::chrono::steady_clock::now());
+        if (!rate.allowed)
+            throw ApiError(ErrorCode::kRateLimited,
+                           "too many uploads this minute (quota.user_uploads_per_minute = " +
+                               std::to_string(rate.limit) + "); retry after " +
+                               std::to_string(rate.retry_after_seconds) + " s",
+                           static_cast<int>(rate.retry_after_seconds));
+    }
     store::FileRecord record;
     record.id = core::random_id(kFileIdBytes);
     record.user_id = user.id;

@@ -5,6 +5,7 @@
 #include "auth/authenticator.hpp"
 #include "core/blocking_pool.hpp"
 #include "files/blob_store.hpp"
+#include "guard/rate_limiter.hpp"
 #include "http/router.hpp"
 #include "store/files.hpp"
 
@@ -13,7 +14,7 @@ namespace mindme::app {
 class Files {
 public:
     Files(store::FileStore& store, files::BlobStore& blobs, auth::Authenticator& auth,
-          std::uint64_t max_upload_bytes);
+          std::uint64_t max_upload_bytes, std::uint64_t uploads_per_minute);
     void add_routes(http::Router& router);
     // For ServerOptions::streamed_body_limit: the upload route's limit.
     std::optional<std::uint64_t> streamed_body_limit(std::string_view method,
@@ -39,7 +40,8 @@ private:
     files::BlobStore& blobs_;
     auth::Authenticator& auth_;
     std::uint64_t max_upload_bytes_;
-    core::BlockingPool io_;  // blob reads and writes
+    guard::RateLimiter upload_rate_;  // per user
+    core::BlockingPool io_;           // blob reads and writes
 };
 
 // The wire form of a file (API.md), with "derived" and, when failed, "error".

@@ -33,7 +33,8 @@ json::object components() {
                                "method_not_allowed", "request_timeout", "conflict",
                                "precondition_failed", "payload_too_large", "unsupported_media_type",
                                "range_not_satisfiable", "unprocessable", "rate_limited",
-                               "header_too_large", "internal", "not_implemented", "unavailable"}}}},
+                               "header_too_large", "internal", "not_implemented", "unavailable",
+                               "insufficient_storage"}}}},
                 {"message", {{"type", "string"}}}}}}}}}}}};
     c["securitySchemes"] =
         json::object{{"bearer",

@@ -40,6 +40,8 @@ int http_status(ErrorCode code) {
             return 501;
         case ErrorCode::kUnavailable:
             return 503;
+        case ErrorCode::kInsufficientStorage:
+            return 507;
     }
     return 500;
 }
@@ -80,6 +82,8 @@ std::string_view code_name(ErrorCode code) {
             return "not_implemented";
         case ErrorCode::kUnavailable:
             return "unavailable";
+        case ErrorCode::kInsufficientStorage:
+            return "insufficient_storage";
     }
     return "internal";
 }

@@ -26,6 +26,7 @@ enum class ErrorCode {
     kInternal,
     kNotImplemented,
     kUnavailable,
+    kInsufficientStorage,
 };
 
 int http_status(ErrorCode code);

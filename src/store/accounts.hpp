@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "store/quotas.hpp"
+
 namespace mindme::store {
 
 class SqlDatabase;
@@ -57,6 +59,8 @@ public:
     virtual boost::asio::awaitable<std::vector<SessionRecord>> list_sessions(std::string user_id,
                                                                              std::int64_t now_ms,
                                                                              Deadline deadline) = 0;
+    // What the user's data uses now (the counts the quotas apply to).
+    virtual boost::asio::awaitable<Usage> usage(std::string user_id, Deadline deadline) = 0;
     // Revokes every live session of the user; the hashes it revoked.
     virtual boost::asio::awaitable<std::vector<std::string>> revoke_user_sessions(
         std::string user_id, std::int64_t now_ms, Deadline deadline) = 0;

@@ -3,6 +3,7 @@
 #include <soci/soci.h>
 
 #include "core/await_now.hpp"
+#include "core/errors.hpp"
 #include "store/files.hpp"
 #include "store/test_backends.hpp"
 
@@ -115,6 +116,58 @@ TEST_P(FileStoreConformance, ProcessingResultsAndRemoval) {
     EXPECT_EQ(removed->id, "f1");
     EXPECT_FALSE(await_now(store_->find("ann", "f1", later())));
     EXPECT_FALSE(await_now(store_->record_processing(f, 4000, later())));
+}
+
+TEST_P(FileStoreConformance, QuotasHoldForMemoriesFilesAndBytesAndFreeOnDelete) {
+    Quotas q{2, 2, 1000};
+    auto files = make_sql_file_store(*db_, q);
+    auto memories = make_sql_memory_store(*db_, q);
+    auto file = [&](const std::string& id, std::int64_t size) {
+        FileRecord f;
+        f.id = id;
+        f.user_id = "ann";
+        f.name = id;
+        f.content_type = "text/plain";
+        f.size = size;
+        f.sha256 = std::string(64, 'a');
+        return await_now(files->create(f, 1000, later()));
+    };
+    auto refused = [](auto&& write, const char* quota) {
+        try {
+            write();
+        } catch (const core::ApiError& e) {
+            EXPECT_EQ(e.code(), core::ErrorCode::kInsufficientStorage);
+            EXPECT_NE(std::string(e.what()).find(quota), std::string::npos) << e.what();
+            return;
+        }
+        ADD_FAILURE() << "not refused: " << quota;
+    };
+    file("f1", 600);
+    refused([&] { file("f2", 401); }, "quota.user_bytes");
+    file("f2", 400);
+    refused([&] { file("f3", 1); }, "quota.user_files");
+    EXPECT_FALSE(await_now(files->find("ann", "f3", later())));  // no trace
+    auto usage = await_now(accounts_->usage("ann", later()));
+    EXPECT_EQ(usage.files, 2);
+    EXPECT_EQ(usage.file_bytes, 1000);
+    await_now(files->remove("ann", "f1", later()));
+    file("f3", 600);  // the deleted file's count and bytes came back
+    // Another user has quotas of their own.
+    EXPECT_EQ(await_now(accounts_->usage("bob", later())).files, 0);
+
+    Memory m;
+    m.user_id = "ann";
+    for (auto id : {"m1", "m2"}) {
+        m.id = id;
+        await_now(memories->create(m, 1000, later()));
+    }
+    m.id = "m3";
+    refused([&] { await_now(memories->create(m, 1000, later())); }, "quota.user_memories");
+    EXPECT_FALSE(await_now(memories->find("ann", "m3", later())));
+    EXPECT_EQ(await_now(memories->changes("ann", 0, 100, later())).changes.size(), 2u);
+    await_now(memories->remove("ann", "m1", std::nullopt, 2000, later()));
+    await_now(memories->create(m, 3000, later()));
+    EXPECT_EQ(await_now(accounts_->usage("ann", later())).memories, 2);
 }
 
 INSTANTIATE_TEST_SUITE_P(Sql, FileStoreConformance,

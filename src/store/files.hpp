@@ -10,6 +10,7 @@
 
 #include "store/accounts.hpp"
 #include "store/memories.hpp"
+#include "store/quotas.hpp"
 
 namespace mindme::store {
 
@@ -61,6 +62,7 @@ public:
                                                            Deadline deadline) = 0;
 };
 
-std::unique_ptr<FileStore> make_sql_file_store(SqlDatabase& db);
+// Creating a file past quotas.files or quotas.file_bytes throws ApiError 507.
+std::unique_ptr<FileStore> make_sql_file_store(SqlDatabase& db, Quotas quotas = {});
 
 }  // namespace mindme::store

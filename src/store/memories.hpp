@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "store/accounts.hpp"
+#include "store/quotas.hpp"
 
 namespace mindme::store {
 
@@ -100,6 +101,7 @@ public:
                                                        std::size_t limit, Deadline deadline) = 0;
 };
 
-std::unique_ptr<MemoryStore> make_sql_memory_store(SqlDatabase& db);
+// Creating a memory past quotas.memories throws ApiError 507.
+std::unique_ptr<MemoryStore> make_sql_memory_store(SqlDatabase& db, Quotas quotas = {});
 
 }  // namespace mindme::store

@@ -111,6 +111,19 @@ const std::vector<Migration>& schema_migrations() {
          {
              "CREATE INDEX jobs_due_any_topic ON jobs (state, run_at)",
          }},
+        // Per-user usage, moved by the writes themselves, for the quotas (store/quotas.hpp).
+        {5,
+         "usage_counts",
+         {
+             "ALTER TABLE users ADD COLUMN memory_count BIGINT NOT NULL DEFAULT 0",
+             "ALTER TABLE users ADD COLUMN file_count BIGINT NOT NULL DEFAULT 0",
+             "ALTER TABLE users ADD COLUMN file_bytes BIGINT NOT NULL DEFAULT 0",
+             "UPDATE users SET "
+             "memory_count = (SELECT COUNT(*) FROM memories WHERE memories.user_id = users.id), "
+             "file_count = (SELECT COUNT(*) FROM files WHERE files.user_id = users.id), "
+             "file_bytes = (SELECT COALESCE(SUM(size), 0) FROM files "
+             "WHERE files.user_id = users.id)",
+         }},
     };
     return kMigrations;
 }

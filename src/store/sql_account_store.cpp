@@ -4,6 +4,7 @@
 #include "store/accounts.hpp"
 #include "store/sql_database.hpp"
 #include "store/sql_statements.hpp"
+#include "store/usage_counts.hpp"
 
 namespace mindme::store {
 namespace {
@@ -102,6 +103,11 @@ public:
                                                                      Deadline deadline) override {
         co_return co_await db_.run(
             [&](soci::session& s) { return live_sessions(s, user_id, now_ms); }, deadline);
+    }
+
+    boost::asio::awaitable<Usage> usage(std::string user_id, Deadline deadline) override {
+        co_return co_await db_.run([&](soci::session& s) { return detail::read_usage(s, user_id); },
+                                   deadline);
     }
 
     boost::asio::awaitable<std::vector<std::string>> revoke_user_sessions(

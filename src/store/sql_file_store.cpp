@@ -7,6 +7,7 @@
 #include "store/outbox.hpp"
 #include "store/sql_database.hpp"
 #include "store/sql_statements.hpp"
+#include "store/usage_counts.hpp"
 
 namespace mindme::store {
 namespace {
@@ -61,7 +62,7 @@ std::optional<FileRecord> read_file(soci::session& s, const std::string& user_id
 
 class SqlFileStore final : public FileStore {
 public:
-    explicit SqlFileStore(SqlDatabase& db) : db_(db) {}
+    SqlFileStore(SqlDatabase& db, Quotas quotas) : db_(db), quotas_(quotas) {}
 
     boost::asio::awaitable<FileRecord> create(FileRecord f, std::int64_t now_ms,
                                               Deadline deadline) override {
@@ -70,6 +71,7 @@ public:
         co_return co_await db_.run(
             [&](soci::session& s) {
                 SqlDatabase::WriteTransaction tx(db_, s, f.user_id);
+                detail::charge_usage(s, f.user_id, {0, 1, f.size}, quotas_);
                 int thumbnail = 0;
                 s << "INSERT INTO files (id, user_id, name, content_type, size, sha256, status, "
                      "thumbnail, text_chars, created_at, updated_at) VALUES (:i, :u, :n, :c, "
@@ -113,6 +115,7 @@ public:
                 if (!current) return std::nullopt;
                 s << "DELETE FROM files WHERE id = :i AND user_id = :u", soci::use(id),
                     soci::use(user_id);
+                detail::charge_usage(s, user_id, {0, -1, -current->size}, quotas_);
                 add_job(s, {kFileChangedTopic, job_payload(*current), 0}, core::now_ms());
                 tx.commit();
                 return current;
@@ -146,12 +149,13 @@ public:
 
 private:
     SqlDatabase& db_;
+    Quotas quotas_;
 };
 
 }  // namespace
 
-std::unique_ptr<FileStore> make_sql_file_store(SqlDatabase& db) {
-    return std::make_unique<SqlFileStore>(db);
+std::unique_ptr<FileStore> make_sql_file_store(SqlDatabase& db, Quotas quotas) {
+    return std::make_unique<SqlFileStore>(db, quotas);
 }
 
 }  // namespace mindme::store

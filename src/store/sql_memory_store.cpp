@@ -15,6 +15,7 @@
 #include "store/sql_database.hpp"
 #include "store/sql_statements.hpp"
 #include "store/text_column.hpp"
+#include "store/usage_counts.hpp"
 
 namespace mindme::store {
 namespace {
@@ -98,7 +99,8 @@ void record_change(soci::session& s, const std::string& user_id, const char* kin
 
 class SqlMemoryStore final : public MemoryStore {
 public:
-    explicit SqlMemoryStore(SqlDatabase& db) : db_(db), text_(db.text_holds_nul()) {}
+    SqlMemoryStore(SqlDatabase& db, Quotas quotas)
+        : db_(db), text_(db.text_holds_nul()), quotas_(quotas) {}
 
     boost::asio::awaitable<Memory> create(Memory m, std::int64_t now_ms,
                                           Deadline deadline) override {
@@ -107,6 +109,7 @@ public:
         co_return co_await db_.run(
             [&](soci::session& s) {
                 SqlDatabase::WriteTransaction tx(db_, s, m.user_id);
+                detail::charge_usage(s, m.user_id, {1, 0, 0}, quotas_);
                 auto tags = tags_json(m.tags);
                 auto title = text_.store(m.title);
                 auto body = text_.store(m.body);
@@ -149,6 +152,7 @@ public:
         co_return co_await db_.run(
             [&](soci::session& s) {
                 SqlDatabase::WriteTransaction tx(db_, s, m.user_id);
+                detail::charge_usage(s, m.user_id, {1, 0, 0}, quotas_);
                 auto tags = tags_json(m.tags);
                 auto title = text_.store(m.title);
                 auto body = text_.store(m.body);
@@ -207,6 +211,7 @@ public:
                         "AND version = :v",
                         soci::use(id), soci::use(user_id), soci::use(current->version));
                     if (affected(st) == 0) continue;  // changed since it was read
+                    detail::charge_usage(s, user_id, {-1, 0, 0}, quotas_);
                     result.memory = *current;
                     ++result.memory.version;  // the deletion is a change of its own
                     record_change(s, user_id, "delete", result.memory, now_ms, nullptr);
@@ -290,12 +295,13 @@ public:
 private:
     SqlDatabase& db_;
     detail::TextColumn text_;
+    Quotas quotas_;
 };
 
 }  // namespace
 
-std::unique_ptr<MemoryStore> make_sql_memory_store(SqlDatabase& db) {
-    return std::make_unique<SqlMemoryStore>(db);
+std::unique_ptr<MemoryStore> make_sql_memory_store(SqlDatabase& db, Quotas quotas) {
+    return std::make_unique<SqlMemoryStore>(db, quotas);
 }
 
 }  // namespace mindme::store

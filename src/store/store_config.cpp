@@ -7,6 +7,16 @@
 namespace mindme::store {
 
 void declare_config(core::ConfigSchema& schema) {
+    schema.add_int("quota.user_bytes", 5ll * 1024 * 1024 * 1024, 0, 1ll << 50,
+                   "Stored file bytes one user may have (5 GiB); an upload past it gets 507 "
+                   "insufficient_storage. 0: no limit.");
+    schema.add_int("quota.user_files", 100'000, 0, 1ll << 40,
+                   "Files one user may have; past it 507 insufficient_storage. 0: no limit.");
+    schema.add_int("quota.user_memories", 1'000'000, 0, 1ll << 40,
+                   "Memories one user may have; past it 507 insufficient_storage. 0: no limit.");
+    schema.add_int("quota.user_uploads_per_minute", 60, 0, 1'000'000,
+                   "Uploads one user may start per minute; past it 429 with Retry-After. 0: no "
+                   "limit.");
     schema.add_string("store.url", "",
                       "The SQL database: sqlite:///path; postgresql://user:password@host:port/"
                       "db (a libpq URI: every libpq parameter works); or mysql://user:password@"
@@ -70,6 +80,11 @@ void declare_config(core::ConfigSchema& schema) {
     schema.add_bool("store.migrate_on_start", true,
                     "Apply pending schema migrations when a process starts (otherwise run "
                     "`mindme migrate`).");
+}
+
+Quotas quotas(const core::Config& c) {
+    return {c.get_int("quota.user_memories"), c.get_int("quota.user_files"),
+            c.get_int("quota.user_bytes")};
 }
 
 DatabaseOptions database_options(const core::Config& c, const std::string& data_dir) {
