@@ -50,6 +50,9 @@ void declare_events_config(core::ConfigSchema& schema) {
     schema.add_int("events.poll_ms", 200, 10, 60'000,
                    "How often a serve process looks for changes made through other "
                    "processes, for its WebSocket clients (its own writes are pushed at once).");
+    schema.add_int("websocket.max_per_user", 20, 1, 100'000,
+                   "Event sockets one user may have open on a process; a further upgrade is "
+                   "refused with 429 (the newest is refused: the sockets already open stay).");
     schema.add_int("events.auth_check_seconds", 30, 1, 86400,
                    "How often open event sockets have their token checked; a revoked one is "
                    "closed (a sign-out through the same process closes them at once).");
@@ -57,7 +60,8 @@ void declare_events_config(core::ConfigSchema& schema) {
 
 EventsOptions events_options(const core::Config& config) {
     return {std::chrono::milliseconds(config.get_int("events.poll_ms")),
-            std::chrono::seconds(config.get_int("events.auth_check_seconds"))};
+            std::chrono::seconds(config.get_int("events.auth_check_seconds")),
+            static_cast<std::size_t>(config.get_int("websocket.max_per_user"))};
 }
 
 struct Events::Impl {
@@ -74,9 +78,21 @@ struct Events::Impl {
     Impl(store::MemoryStore& s, auth::Authenticator& a, EventsOptions o)
         : store(s), auth(a), options(o) {}
 
+    std::size_t open_sockets(const std::string& user_id) {
+        std::lock_guard lock(mutex);
+        auto it = feeds.find(user_id);
+        return it == feeds.end() ? 0 : it->second.subscribers.size();
+    }
+
     void subscribe(const std::string& user_id, std::int64_t seq, Subscriber sub) {
         std::lock_guard lock(mutex);
         auto [it, fresh] = feeds.try_emplace(user_id);
+        // Upgrades that raced past the route's check: the newest goes, as there.
+        if (it->second.subscribers.size() >= options.max_per_user) {
+            sub.session->close(http::CloseCode::kPolicyViolation,
+                               "too many event sockets for this user");
+            return;
+        }
         // A new feed starts where this client's view starts; an existing one is ahead
         // or level (the client syncs after connecting).
         if (fresh) it->second.last_seq = seq;
@@ -240,6 +256,12 @@ void Events::add_routes(http::Router& router) {
                                                         : req.query_param("token").value_or("");
         auto key = m.auth.revocation_key(token);
         auto user = co_await m.auth.user_for(token, req.deadline);
+        if (m.open_sockets(user.id) >= m.options.max_per_user)
+            throw core::ApiError(core::ErrorCode::kRateLimited,
+                                 "too many event sockets open for this user "
+                                 "(websocket.max_per_user = " +
+                                     std::to_string(m.options.max_per_user) + "); close one first",
+                                 1);
         std::vector<std::string> ids{user.id};
         auto latest = co_await m.store.latest_change_seqs(std::move(ids), req.deadline);
         std::int64_t seq = latest.empty() ? 0 : latest.front().second;
@@ -274,7 +296,9 @@ void Events::add_routes(http::Router& router) {
                                                     {{"type", "string"}})}}},
             {{"101", described("Switching to the WebSocket protocol")},
              {"400", described("Not a WebSocket upgrade request")},
-             {"401", described("No valid token")}}}}}});
+             {"401", described("No valid token")},
+             {"429",
+              described("The user has websocket.max_per_user event sockets open already")}}}}}});
 }
 
 }  // namespace mindme::app

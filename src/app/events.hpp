@@ -22,6 +22,7 @@ void declare_events_config(core::ConfigSchema& schema);
 struct EventsOptions {
     std::chrono::milliseconds poll{200};
     std::chrono::seconds auth_check{30};
+    std::size_t max_per_user = 20;  // event sockets per user and process
 };
 EventsOptions events_options(const core::Config& config);
 

@@ -47,8 +47,8 @@ void charge_usage(soci::session& s, const std::string& user_id, const Usage& del
 
 Usage read_usage(soci::session& s, const std::string& user_id) {
     Usage u;
-    s << "SELECT memory_count, file_count, file_bytes FROM users WHERE id = :u",
-        soci::use(user_id), soci::into(u.memories), soci::into(u.files), soci::into(u.file_bytes);
+    s << "SELECT memory_count, file_count, file_bytes FROM users WHERE id = :u", soci::use(user_id),
+        soci::into(u.memories), soci::into(u.files), soci::into(u.file_bytes);
     return u;
 }
 

@@ -152,6 +152,24 @@ class EventsLimitsTest(unittest.TestCase):
         finally:
             server.stop()
 
+    def test_a_user_holds_at_most_max_per_user_sockets_and_the_newest_is_refused(self):
+        with Server("websocket.max_per_user=2") as server:
+            user = ApiUser(server, "events-many@example.com")
+            other = ApiUser(server, "events-many-other@example.com")
+            first, second = connect(server, user), connect(server, user)
+            with self.assertRaises(HandshakeRefused) as refused:
+                connect(server, user)
+            self.assertEqual(refused.exception.status, 429)
+            self.assertIn(b"websocket.max_per_user", refused.exception.body)
+            connect(server, other).close()  # per user
+            # The open ones still work; closing one makes room.
+            doc = user.create(title="still delivered")
+            self.assertEqual(second.receive()["id"], doc["id"])
+            first.close()
+            self.assertTrue(until(lambda: server.metric("websocket_sessions_open") == 1))
+            connect(server, user).close()
+            second.close()
+
     def test_a_draining_server_closes_sockets_with_1001(self):
         server = Server()
         user = ApiUser(server, "events-drain@example.com")
