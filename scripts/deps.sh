@@ -12,6 +12,7 @@ build_and_test=(
   libspdlog-dev libfmt-dev libyaml-cpp-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libssl-dev libsodium-dev libsoci-dev libsqlite3-dev sqlite3 libxapian-dev libmagic-dev
+  libutf8proc-dev
   libvips-dev libpoppler-cpp-dev libpq-dev
   libhiredis-dev libmariadb-dev librabbitmq-dev
   postgresql pgbouncer mariadb-server haproxy redis-server rabbitmq-server

@@ -11,6 +11,7 @@
 #include "core/config.hpp"
 #include "core/ids.hpp"
 #include "core/text.hpp"
+#include "core/unicode.hpp"
 
 namespace mindme::app {
 
@@ -81,15 +82,29 @@ void declare_auth_config(core::ConfigSchema& schema) {
 }
 
 Email normalize_email(std::string_view raw) {
-    auto address = std::string(core::trim(raw, " \t\r\n"));
+    auto trimmed = core::trim(raw, " \t\r\n");
+    if (!core::is_valid_utf8(trimmed))
+        throw ApiError(ErrorCode::kUnprocessable, "email must be valid UTF-8");
+    auto address = core::nfc(trimmed);
+    // Look-alike accounts: the same address with an invisible or reordering character.
+    if (core::has_control(address) || core::has_zero_width(address) ||
+        core::has_bidi_control(address))
+        throw ApiError(ErrorCode::kUnprocessable,
+                       "email must not contain control, invisible or text-direction characters");
     auto at = address.find('@');
     bool plausible = !address.empty() && address.size() <= kMaxEmailBytes &&
-                     at != std::string::npos && at > 0 && at + 1 < address.size() &&
-                     address.find('@', at + 1) == std::string::npos &&
-                     address.find('.', at + 2) != std::string::npos && address.back() != '.';
-    for (char c : address) plausible &= static_cast<unsigned char>(c) > 0x20 && c != 0x7f;
+                     at != std::string::npos && at > 0 && at <= kMaxEmailLocalBytes &&
+                     at + 1 < address.size() && address.find('@', at + 1) == std::string::npos;
+    if (plausible) {
+        // The domain: dot-separated labels, none empty, at least two.
+        auto domain = std::string_view(address).substr(at + 1);
+        auto labels = core::split_list(domain, '.');
+        plausible = labels.size() >= 2;
+        for (auto label : labels) plausible &= !label.empty() && label.size() <= 63;
+    }
+    for (char c : address) plausible &= c != ' ' && c != '<' && c != '>' && c != ',';
     if (!plausible) throw ApiError(ErrorCode::kUnprocessable, "email must be an email address");
-    auto key = core::ascii_lower(address);
+    auto key = core::casefold(address);
     return {address, key};
 }
 
@@ -157,6 +172,9 @@ boost::asio::awaitable<Response> Accounts::sign_in(Request& req) {
         auto email = normalize_email(raw_email);
         account = email.key;
         user = co_await store_.find_user_by_email(email.key, req.deadline);
+        // Accounts made before keys were case-folded have their ASCII letters lowered only.
+        if (auto legacy = core::ascii_lower(email.address); !user && legacy != email.key)
+            user = co_await store_.find_user_by_email(legacy, req.deadline);
     } catch (const ApiError& e) {
         if (e.code() != ErrorCode::kUnprocessable) throw;
     }

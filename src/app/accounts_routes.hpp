@@ -52,12 +52,13 @@ private:
     std::string dummy_hash_;  // verified against when the email is unknown
 };
 
-// Trimmed email, and its key: ASCII letters lower-cased (what uniqueness compares).
+// Trimmed email in NFC, and its key: case-folded (what uniqueness compares).
 struct Email {
     std::string address;
     std::string key;
 };
-// 422 naming "email" unless it is a plausible address of at most 254 bytes.
+// 422 naming "email" unless it is a plausible address of at most 254 bytes (64 before the
+// @) without control, invisible or text-direction characters.
 Email normalize_email(std::string_view raw);
 
 }  // namespace mindme::app

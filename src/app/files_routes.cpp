@@ -10,6 +10,7 @@
 #include "core/clock.hpp"
 #include "core/ids.hpp"
 #include "core/json.hpp"
+#include "core/unicode.hpp"
 #include "files/ingest.hpp"
 #include "http/file_response.hpp"
 
@@ -31,12 +32,20 @@ ApiError not_found() { return ApiError(ErrorCode::kNotFound, "no such file"); }
 
 std::string checked_name(const Request& req) {
     auto name = req.query_param("name").value_or("");
+    if (!core::is_valid_utf8(name))
+        throw ApiError(ErrorCode::kUnprocessable, "name must be valid UTF-8");
+    name = core::nfc(name);
     auto n = code_points(name);
-    bool ok = n >= 1 && n <= kMaxNameChars;
-    for (unsigned char c : name) ok &= c >= 0x20 && c != 0x7f && c != '/' && c != '\\';
+    bool ok = n >= 1 && n <= kMaxNameChars && name != "." && name != ".." &&
+              name.find_first_of("/\\") == std::string::npos && !core::has_control(name);
     if (!ok)
         throw ApiError(ErrorCode::kUnprocessable,
-                       "name must be a file name of 1 to 255 characters, without / or \\");
+                       "name must be a file name of 1 to 255 characters, not . or .., without / "
+                       "or \\ or control characters");
+    // "photo\u202Egnp.exe" shows as "photoexe.png".
+    if (core::has_bidi_control(name))
+        throw ApiError(ErrorCode::kUnprocessable,
+                       "name must not contain text-direction characters");
     return name;
 }
 

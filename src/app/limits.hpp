@@ -8,7 +8,8 @@ namespace mindme::app {
 
 // Accounts.
 inline constexpr std::size_t kMaxEmailBytes = 254;
-inline constexpr std::size_t kMinPassword = 8;  // characters (code points)
+inline constexpr std::size_t kMaxEmailLocalBytes = 64;  // before the @ (RFC 5321)
+inline constexpr std::size_t kMinPassword = 8;          // characters (code points)
 inline constexpr std::size_t kMaxPassword = 256;
 
 // Memories.

@@ -1,9 +1,12 @@
 #include "app/memory_input.hpp"
 
+#include <algorithm>
 #include <boost/json.hpp>
 
 #include "app/json_body.hpp"
 #include "core/errors.hpp"
+#include "core/text.hpp"
+#include "core/unicode.hpp"
 
 namespace mindme::app {
 
@@ -32,9 +35,16 @@ std::vector<std::string> tags_of(const boost::json::object& body) {
     if (array.size() > kMaxTags) throw invalid("tags must hold at most 20 tags");
     for (const auto& tag : array) {
         if (!tag.is_string()) throw invalid("tags must be an array of strings");
-        auto n = code_points(tag.as_string());
+        // JSON strings are valid UTF-8 once parsed; a tag is kept trimmed and in NFC, so
+        // that equal-looking tags are equal.
+        auto text = core::nfc(core::trim(std::string_view(tag.as_string()), " \t\r\n"));
+        auto n = code_points(text);
         if (n < 1 || n > kMaxTagChars) throw invalid("each of tags must be 1 to 40 characters");
-        tags.emplace_back(tag.as_string());
+        if (core::has_control(text) || core::has_bidi_control(text))
+            throw invalid("tags must not contain control or text-direction characters");
+        if (std::find(tags.begin(), tags.end(), text) != tags.end())
+            throw invalid("tags must be unique: \"" + text + "\" appears twice");
+        tags.push_back(std::move(text));
     }
     return tags;
 }

@@ -46,7 +46,12 @@ TEST(MemoryInput, LimitsAreInclusiveAndCountCharacters) {
     EXPECT_EQ(refusal("{\"title\":" + quoted(200, "\xc3\xa9") + "}"), "");
     EXPECT_EQ(refusal("{\"title\":\"t\",\"body\":" + quoted(65536) + "}"), "");
     std::string tags = "[";
-    for (int i = 0; i < 20; ++i) tags += (i ? "," : "") + quoted(40, "\xe2\x9c\x93");
+    // 20 different tags of 40 characters: 38 checkmarks and a two-digit number.
+    for (int i = 0; i < 20; ++i) {
+        auto tag = quoted(38, "\xe2\x9c\x93");
+        tag.insert(tag.size() - 1, std::to_string(10 + i));
+        tags += (i ? "," : "") + tag;
+    }
     EXPECT_EQ(refusal("{\"title\":\"t\",\"tags\":" + tags + "]}"), "");
 }
 

@@ -30,7 +30,7 @@ json::object components() {
                  {{"type", "string"},
                   {"enum",
                    json::array{"bad_request", "unauthorized", "forbidden", "not_found",
-                               "method_not_allowed", "request_timeout", "conflict",
+                               "method_not_allowed", "request_timeout", "conflict", "gone",
                                "precondition_failed", "payload_too_large", "unsupported_media_type",
                                "range_not_satisfiable", "unprocessable", "rate_limited",
                                "header_too_large", "internal", "not_implemented", "unavailable",

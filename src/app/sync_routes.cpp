@@ -11,6 +11,8 @@
 
 namespace mindme::app {
 
+using core::ApiError;
+using core::ErrorCode;
 using http::Request;
 using http::Response;
 
@@ -40,6 +42,17 @@ boost::asio::awaitable<Response> Sync::changes(Request& req) {
     auto since = sync_cursor_param(req, "since");
     auto limit = limit_param(req, "limit", kDefaultChanges, kMaxChanges);
     auto page = co_await store_.changes(user.id, since, limit, req.deadline);
+    if (page.changes.empty() && since > 0) {
+        // Nothing after the cursor: it is current, unless it is past the end of the log
+        // (the data was restored from a backup, or the cursor belongs elsewhere). Such a
+        // client would otherwise miss every change up to its number, silently.
+        std::vector<std::string> ids{user.id};
+        auto latest = co_await store_.latest_change_seqs(std::move(ids), req.deadline);
+        if (since > (latest.empty() ? 0 : latest.front().second))
+            throw ApiError(ErrorCode::kGone,
+                           "the cursor is ahead of this account's changes; sync again from the "
+                           "start (without since)");
+    }
     std::string body = "{\"changes\":[";
     bool first = true;
     for (const auto& c : page.changes) {
@@ -101,6 +114,9 @@ void Sync::add_routes(http::Router& router) {
                                        {"default", kDefaultChanges}})}}},
             {{"200", with_body("Changes after `since`; feed `cursor` back for the next ones",
                                page_of_changes)},
+             {"410",
+              described("The cursor is ahead of the account's change log (restored data): sync "
+                        "from the start")},
              {"422", described("limit out of range")}}}}}});
 }
 

@@ -20,6 +20,8 @@ int http_status(ErrorCode code) {
             return 408;
         case ErrorCode::kConflict:
             return 409;
+        case ErrorCode::kGone:
+            return 410;
         case ErrorCode::kPreconditionFailed:
             return 412;
         case ErrorCode::kPayloadTooLarge:
@@ -62,6 +64,8 @@ std::string_view code_name(ErrorCode code) {
             return "request_timeout";
         case ErrorCode::kConflict:
             return "conflict";
+        case ErrorCode::kGone:
+            return "gone";
         case ErrorCode::kPreconditionFailed:
             return "precondition_failed";
         case ErrorCode::kPayloadTooLarge:

@@ -16,6 +16,7 @@ enum class ErrorCode {
     kMethodNotAllowed,
     kRequestTimeout,
     kConflict,
+    kGone,
     kPreconditionFailed,
     kPayloadTooLarge,
     kUnsupportedMediaType,

@@ -46,7 +46,8 @@ class MemoriesTest(ServerTestCase):
         self.assertEqual((bare["body"], bare["tags"]), ("", []))
 
     def test_limits_are_inclusive(self):
-        doc = self.ann.create(title="é" * 200, body="b" * 65536, tags=["✓" * 40] * 20)
+        tags = ["✓" * 38 + str(10 + i) for i in range(20)]  # 20 different, 40 characters each
+        doc = self.ann.create(title="é" * 200, body="b" * 65536, tags=tags)
         self.assertEqual(len(doc["title"]), 200)
         self.assertEqual(len(doc["body"]), 65536)
         self.assertEqual(len(doc["tags"]), 20)

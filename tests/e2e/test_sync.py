@@ -1,6 +1,7 @@
 """Sync (API.md): the user's changes in order from a cursor, tombstones for deletes,
 paging with has_more, isolation, and no change skipped or repeated while other
 connections write concurrently."""
+import base64
 import threading
 import time
 import unittest
@@ -81,6 +82,20 @@ class SyncTest(ServerTestCase):
                               ("limit=1001", 422), ("limit=x", 422)]:
             answer = user.call("GET", "/v1/sync?" + query)
             self.assertEqual(answer[0], status, query)
+
+
+    def test_a_cursor_ahead_of_the_log_is_410_gone(self):
+        user = ApiUser(self.server, "ahead-sync@example.com")
+        user.create(title="one")
+        _, cursor, _ = follow(user)
+        self.assertEqual(follow(user, cursor)[0], [])  # current: nothing new, no error
+        # The same kind of cursor, numbered far past this user's log (as after a restore).
+        kind_and_seq = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        ahead = base64.urlsafe_b64encode(
+            (kind_and_seq[0] + str(int(kind_and_seq[1:]) + 1000)).encode()).decode().rstrip("=")
+        status, _, doc = user.call("GET", "/v1/sync?since=" + ahead)
+        self.assertEqual((status, doc["error"]["code"]), (410, "gone"))
+        self.assertIn("from the start", doc["error"]["message"])
 
 
 class ConcurrentSyncTest(ServerTestCase):

@@ -88,7 +88,8 @@ class FilesProcessKillTest(unittest.TestCase):
 
     def setUp(self):
         self.data = tempfile.mkdtemp(prefix="mindme-shared-")
-        self.api = Server("guard.rate_limit.requests=100000000", command="serve", data=self.data)
+        self.api = Server("guard.rate_limit.requests=100000000", "quota.user_uploads_per_minute=0",
+                          command="serve", data=self.data)
         self.files = None
 
     def tearDown(self):
