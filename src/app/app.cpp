@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "app/accounts_routes.hpp"
+#include "app/cors.hpp"
 #include "app/events.hpp"
 #include "app/file_jobs.hpp"
 #include "app/files_routes.hpp"
@@ -64,6 +65,7 @@ void declare_config(core::ConfigSchema& schema) {
     guard::declare_config(schema);
     declare_auth_config(schema);
     declare_events_config(schema);
+    declare_ops_config(schema);
     core::log::declare_config(schema);
     metrics::declare_alarms_config(schema);
 }
@@ -71,7 +73,8 @@ void declare_config(core::ConfigSchema& schema) {
 struct App::Impl {
     Impl(const core::Config& config, Role role, metrics::Registry& registry,
          core::Lifecycle& lifecycle)
-        : guard(guard::GuardOptions::from(config), registry) {
+        : guard(guard::GuardOptions::from(config), registry),
+          cors(config.get_list("http.cors_origins")) {
         const auto& data_dir = config.get_string("data.dir");
         std::error_code ec;
         std::filesystem::create_directories(data_dir, ec);
@@ -90,7 +93,7 @@ struct App::Impl {
             worker->handle(store::kMemoryChangedTopic, memory_indexer(*memory_store, *index));
         add_file_jobs(config, data_dir);
 
-        add_ops_routes(router, health, lifecycle, registry);
+        add_ops_routes(router, health, lifecycle, registry, config.get_string("metrics.token"));
         alarms.emplace(config, registry);
         bool serves_api = role == Role::kAll || role == Role::kServe;
         if (serves_api) {
@@ -134,7 +137,14 @@ struct App::Impl {
         add_openapi_route(router, MINDME_VERSION);
         handler = [this](http::Request& req) -> boost::asio::awaitable<http::Response> {
             guard::Guard::Pass pass;
-            if (auto refusal = guard.admit(req, pass)) co_return std::move(*refusal);
+            if (auto refusal = guard.admit(req, pass)) {
+                cors.decorate(req, *refusal);  // so the web app can read a 429 or 503
+                co_return std::move(*refusal);
+            }
+            if (auto preflight = cors.preflight(req)) {
+                guard.finish(*preflight, std::move(pass));
+                co_return std::move(*preflight);
+            }
             http::Response response;
             try {
                 if (const auto* route_handler = router.route(req, response))
@@ -143,6 +153,7 @@ struct App::Impl {
                 response = http::Response::error(e);
             }
             if (response.status == 401) response.set_header("WWW-Authenticate", "Bearer");
+            cors.decorate(req, response);
             guard.finish(response, std::move(pass));
             co_return response;
         };
@@ -237,6 +248,7 @@ struct App::Impl {
     std::optional<Events> events;
     std::optional<Files> files_routes;
     HealthChecks health;
+    Cors cors;
     std::optional<metrics::LiveAlarms> alarms;
     http::Router router;
     guard::Guard guard;

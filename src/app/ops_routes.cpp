@@ -1,14 +1,39 @@
 #include "app/ops_routes.hpp"
 
 #include "app/openapi.hpp"
+#include "core/config.hpp"
 
 namespace mindme::app {
 
 using http::Request;
 using http::Response;
 
+namespace {
+
+// Compares in time that does not depend on where they differ: the token is a secret.
+bool same_secret(std::string_view a, std::string_view b) {
+    unsigned char diff = a.size() == b.size() ? 0 : 1;
+    for (std::size_t i = 0; i < a.size(); ++i)
+        diff |= static_cast<unsigned char>(a[i] ^ (i < b.size() ? b[i] : 0));
+    return diff == 0;
+}
+
+}  // namespace
+
+void declare_ops_config(core::ConfigSchema& schema) {
+    schema.add_string("metrics.token", "",
+                      "When set, GET /metrics requires `Authorization: Bearer <token>` (401 "
+                      "without it): the metrics name routes, counts and queue depths. `mindme "
+                      "fleet` sends it to its processes.");
+    schema.add_list("http.cors_origins", {},
+                    "Origins (scheme://host[:port]) whose browser pages may call the API: "
+                    "preflights are answered and responses carry Access-Control-Allow-Origin. "
+                    "\"*\" allows any origin. Empty: no CORS headers.");
+}
+
 void add_ops_routes(http::Router& router, const HealthChecks& health,
-                    const core::Lifecycle& lifecycle, metrics::Registry& registry) {
+                    const core::Lifecycle& lifecycle, metrics::Registry& registry,
+                    std::string metrics_token) {
     router.add(
         "GET", "/health",
         [&health, &lifecycle](Request&) -> boost::asio::awaitable<Response> {
@@ -29,7 +54,12 @@ void add_ops_routes(http::Router& router, const HealthChecks& health,
 
     router.add(
         "GET", "/metrics",
-        [&registry](Request&) -> boost::asio::awaitable<Response> {
+        [&registry,
+         token = std::move(metrics_token)](Request& req) -> boost::asio::awaitable<Response> {
+            if (!token.empty() &&
+                !same_secret(req.header("Authorization").value_or(""), "Bearer " + token))
+                co_return Response::error(core::ErrorCode::kUnauthorized,
+                                          "the metrics need their token (metrics.token)");
             Response r;
             r.body = registry.render();
             r.set_header("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
@@ -37,8 +67,10 @@ void add_ops_routes(http::Router& router, const HealthChecks& health,
             co_return r;
         },
         R"({"summary":"Prometheus metrics","tags":["operations"],
+            "description":"With metrics.token set, only with Authorization: Bearer <token>.",
             "responses":{"200":{"description":"Text exposition format 0.0.4",
-              "content":{"text/plain":{"schema":{"type":"string"}}}}}})");
+              "content":{"text/plain":{"schema":{"type":"string"}}}},
+              "401":{"description":"metrics.token is set and the request does not carry it"}}})");
 
     router.add(
         "GET", "/v1/ping",

@@ -304,7 +304,9 @@ int run(const Options& o, const sigset_t& stop_signals) {
             child_args.insert(child_args.end(), {"--config", o.config_file});
         if (!o.data_dir.empty()) child_args.insert(child_args.end(), {"--data", o.data_dir});
         for (const auto& set : o.sets) child_args.insert(child_args.end(), {"--set", set});
-        return run_fleet(o.fleet, child_args, stop_signals);
+        auto config = load_or_report(o);  // what the processes will read: their metrics token
+        if (!config) return kExitUsage;
+        return run_fleet(o.fleet, child_args, config->get_string("metrics.token"), stop_signals);
     }
     if (o.command == "seed") {
         auto config = load_or_report(o);

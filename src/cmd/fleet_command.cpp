@@ -51,13 +51,14 @@ void define_fleet(CLI::App& cli, FleetCommandOptions& o, std::string& command) {
 }
 
 int run_fleet(const FleetCommandOptions& o, const std::vector<std::string>& child_args,
-              const sigset_t& stop_signals) {
+              const std::string& metrics_token, const sigset_t& stop_signals) {
     core::log::init("info", false);
     int code = run_reporting_errors("fleet", [&] {
         fleet::FleetOptions options;
         options.executable = std::filesystem::read_symlink("/proc/self/exe").string();
         options.child_args = child_args;
         options.host = o.host;
+        options.metrics_token = metrics_token;
         options.serve_policy = scale::parse_policy_file(core::read_text_file(o.policy), o.policy);
         if (!o.worker_policy.empty())
             options.worker_policy =

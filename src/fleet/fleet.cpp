@@ -226,7 +226,7 @@ struct Fleet::Impl {
     std::vector<std::pair<ProcessSample, ProcessSample>> sample(const std::string& role) {
         std::vector<std::pair<ProcessSample, ProcessSample>> pairs;
         for (auto* p : serving(role)) {
-            auto reply = http_get(o.host, p->port, "/metrics", kProbeTimeout);
+            auto reply = http_get(o.host, p->port, "/metrics", kProbeTimeout, o.metrics_token);
             if (!reply || reply->status != 200) continue;
             auto now = parse_sample(reply->body, metrics::sample_clock_seconds());
             if (p->period_start) pairs.emplace_back(*p->period_start, now);
@@ -268,7 +268,7 @@ struct Fleet::Impl {
         double depth = 0;
         bool read = false;
         for (auto* p : serving("worker")) {
-            auto reply = http_get(o.host, p->port, "/metrics", kProbeTimeout);
+            auto reply = http_get(o.host, p->port, "/metrics", kProbeTimeout, o.metrics_token);
             if (!reply || reply->status != 200) continue;
             depth = std::max(
                 depth, parse_sample(reply->body, metrics::sample_clock_seconds()).queue_depth);

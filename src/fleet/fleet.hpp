@@ -20,6 +20,7 @@ struct FleetOptions {
     std::string executable;               // the mindme binary the processes run
     std::vector<std::string> child_args;  // --data, --config, --set: given to every process
     std::string host = "127.0.0.1";
+    std::string metrics_token;  // the processes' metrics.token, for reading their /metrics
     scale::PolicyFile serve_policy;
     // Workers: a policy file with Target Queue Depth (KEDA's rules), Min Size ≥ 1 (a
     // worker reports the queue's depth). Without it the fleet runs no worker.

@@ -45,7 +45,8 @@ bool wait_for(int fd, short events, Clock::time_point deadline) {
 }  // namespace
 
 std::optional<HttpReply> http_get(const std::string& host, std::uint16_t port,
-                                  const std::string& path, std::chrono::milliseconds timeout) {
+                                  const std::string& path, std::chrono::milliseconds timeout,
+                                  const std::string& bearer) {
     auto deadline = Clock::now() + timeout;
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
@@ -61,7 +62,9 @@ std::optional<HttpReply> http_get(const std::string& host, std::uint16_t port,
         if (error != 0) return std::nullopt;
     }
     std::string request = "GET " + path + " HTTP/1.1\r\nHost: " + host + ":" +
-                          std::to_string(port) + "\r\nConnection: close\r\n\r\n";
+                          std::to_string(port) + "\r\nConnection: close\r\n";
+    if (!bearer.empty()) request += "Authorization: Bearer " + bearer + "\r\n";
+    request += "\r\n";
     for (std::size_t sent = 0; sent < request.size();) {
         if (!wait_for(s.fd(), POLLOUT, deadline)) return std::nullopt;
         auto n = ::send(s.fd(), request.data() + sent, request.size() - sent, MSG_NOSIGNAL);

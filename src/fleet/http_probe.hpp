@@ -15,7 +15,9 @@ struct HttpReply {
 };
 
 // nullopt when the connection fails, the deadline passes or the reply is not HTTP.
+// `bearer`: sent as Authorization: Bearer when not empty (metrics.token).
 std::optional<HttpReply> http_get(const std::string& host, std::uint16_t port,
-                                  const std::string& path, std::chrono::milliseconds timeout);
+                                  const std::string& path, std::chrono::milliseconds timeout,
+                                  const std::string& bearer = {});
 
 }  // namespace mindme::fleet

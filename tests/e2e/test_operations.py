@@ -89,6 +89,42 @@ class OperationsTest(ServerTestCase):
         self.assertIn("duration_ms", line)
 
 
+class MetricsTokenAndCorsTest(ServerTestCase):
+    server_sets = ("metrics.token=s3cret-metrics", "http.cors_origins=https://app.example")
+
+    def test_metrics_need_their_token(self):
+        for headers in ({}, {"Authorization": "Bearer wrong"},
+                        {"Authorization": "Bearer s3cret-metrics2"}):
+            status, answer, body = self.server.request("GET", "/metrics", headers=headers)
+            self.assertEqual((status, error_code(body)), (401, "unauthorized"), headers)
+        status, _, body = self.server.request(
+            "GET", "/metrics", headers={"Authorization": "Bearer s3cret-metrics"})
+        self.assertEqual(status, 200)
+        self.assertIn(b"http_requests_total", body)
+        self.assertEqual(self.server.request("GET", "/health")[0], 200)  # not /health
+
+    def test_the_web_apps_origin_gets_cors_and_others_do_not(self):
+        preflight = {"Origin": "https://app.example", "Access-Control-Request-Method": "PUT",
+                     "Access-Control-Request-Headers": "authorization, if-match"}
+        status, headers, _ = self.server.request("OPTIONS", "/v1/memories/x", headers=preflight)
+        self.assertEqual(status, 204)
+        self.assertEqual(headers["access-control-allow-origin"], "https://app.example")
+        self.assertIn("PUT", headers["access-control-allow-methods"])
+        self.assertIn("If-Match", headers["access-control-allow-headers"])
+        self.assertNotIn("access-control-allow-credentials", headers)
+        status, headers, _ = self.server.request(
+            "GET", "/v1/me", headers={"Origin": "https://app.example"})
+        self.assertEqual(status, 401)  # still the API's answer, now readable by the page
+        self.assertEqual(headers["access-control-allow-origin"], "https://app.example")
+        self.assertIn("ETag", headers["access-control-expose-headers"])
+        self.assertEqual(headers["vary"], "Origin")
+        for origin in ("https://evil.example", "https://app.example.evil.example", "null"):
+            status, headers, _ = self.server.request(
+                "OPTIONS", "/v1/me", headers={**preflight, "Origin": origin})
+            self.assertNotIn("access-control-allow-origin", headers, origin)
+            self.assertEqual(status, 405, origin)
+
+
 class CommandLineTest(unittest.TestCase):
     def run_mindme(self, *args, env=None):
         return subprocess.run([BIN, *args], capture_output=True, text=True, timeout=30,
