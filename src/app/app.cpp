@@ -88,9 +88,16 @@ struct App::Impl {
         memory_store = store::make_sql_memory_store(*database, store::quotas(config));
         file_store = store::make_sql_file_store(*database, store::quotas(config));
         blobs = files::open_blob_store(config, data_dir);
-        if (role != Role::kFiles) index = search::open_index(config, data_dir, *database);
+        if (role != Role::kFiles) {
+            index = search::open_index(config, data_dir, *database);
+            // A write that failed for the environment's sake shows until one succeeds.
+            health.add("search", [i = index.get()]() -> boost::asio::awaitable<std::string> {
+                co_return i->health();
+            });
+        }
         if (worker)
-            worker->handle(store::kMemoryChangedTopic, memory_indexer(*memory_store, *index));
+            worker->handle(store::kMemoryChangedTopic,
+                           deferring_when_unavailable(memory_indexer(*memory_store, *index)));
         add_file_jobs(config, data_dir);
 
         add_ops_routes(router, health, lifecycle, registry, config.get_string("metrics.token"));
@@ -204,9 +211,9 @@ struct App::Impl {
         }
         if (worker) {
             index_io_pool.emplace("files-index-io", 1, kFileJobQueue);
-            worker->handle(
-                store::kFileChangedTopic,
-                file_indexer(*file_store, *blobs, *index_io_pool, *index, options.max_text_bytes));
+            worker->handle(store::kFileChangedTopic, deferring_when_unavailable(file_indexer(
+                                                         *file_store, *blobs, *index_io_pool,
+                                                         *index, options.max_text_bytes)));
         }
     }
 

@@ -1,5 +1,6 @@
 #include "app/search_jobs.hpp"
 
+#include "core/errors.hpp"
 #include "store/outbox.hpp"
 
 namespace mindme::app {
@@ -21,6 +22,21 @@ queue::JobHandler memory_indexer(store::MemoryStore& memories, search::SearchInd
         search::Document doc{"memory", memory->id, memory->user_id, memory->title, memory->body};
         for (const auto& tag : memory->tags) doc.text += "\n" + tag;
         co_await index.upsert(std::move(doc));
+    };
+}
+
+queue::JobHandler deferring_when_unavailable(queue::JobHandler handler) {
+    return [handler = std::move(handler)](const queue::Job& job) -> boost::asio::awaitable<void> {
+        std::string unavailable;
+        try {
+            co_await handler(job);
+        } catch (const search::IndexUnavailable& e) {
+            unavailable = e.what();
+        } catch (const core::ApiError& e) {
+            if (e.code() != core::ErrorCode::kUnavailable) throw;
+            unavailable = e.what();
+        }
+        if (!unavailable.empty()) throw queue::RetryLater(unavailable);
     };
 }
 

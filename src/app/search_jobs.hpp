@@ -11,4 +11,9 @@ namespace mindme::app {
 
 queue::JobHandler memory_indexer(store::MemoryStore& memories, search::SearchIndex& index);
 
+// An indexing handler whose failures of the environment (the index unavailable, the
+// store out of reach) defer the job (queue::RetryLater) instead of counting attempts:
+// an index that is down for an hour must not dead-letter an hour of acknowledged writes.
+queue::JobHandler deferring_when_unavailable(queue::JobHandler handler);
+
 }  // namespace mindme::app

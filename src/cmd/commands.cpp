@@ -21,6 +21,7 @@
 #include "http/server_config.hpp"
 #include "metrics/registry.hpp"
 #include "store/migrations.hpp"
+#include "store/reindex.hpp"
 #include "store/sql_database.hpp"
 #include "store/store_config.hpp"
 
@@ -187,14 +188,19 @@ int run_serving(const Options& o, const sigset_t& stop_signals) {
         stop_signals);
 }
 
+// A database of one connection for a one-shot command.
+std::unique_ptr<store::SqlDatabase> open_database_once(const core::Config& config) {
+    auto options = store::database_options(config, config.get_string("data.dir"));
+    options.connections = 1;
+    options.max_overflow = 0;
+    return store::SqlDatabase::open(options);
+}
+
 int run_migrate(const Options& o) {
     const auto& schema = full_schema();
     try {
         auto config = load(schema, o);
-        auto options = store::database_options(config, config.get_string("data.dir"));
-        options.connections = 1;
-        options.max_overflow = 0;
-        auto db = store::SqlDatabase::open(options);
+        auto db = open_database_once(config);
         auto result = store::migrate(*db);
         if (result.applied.empty()) {
             std::cout << "schema is up to date at version " << result.to_version << "\n";
@@ -209,6 +215,24 @@ int run_migrate(const Options& o) {
         return kExitUsage;
     } catch (const std::exception& e) {
         std::cerr << "mindme: migration failed: " << e.what() << "\n";
+        return kExitFailure;
+    }
+}
+
+int run_reindex(const Options& o) {
+    try {
+        auto config = load(full_schema(), o);
+        auto db = open_database_once(config);
+        auto count = store::enqueue_reindex(*db);
+        std::cout << "queued for indexing: " << count.memories << " memories, " << count.files
+                  << " files; a worker (`mindme worker`, or `mindme all`) brings the index to "
+                     "them\n";
+        return 0;
+    } catch (const core::ConfigError& e) {
+        std::cerr << "mindme: configuration error: " << e.what() << "\n";
+        return kExitUsage;
+    } catch (const std::exception& e) {
+        std::cerr << "mindme: reindex failed: " << e.what() << "\n";
         return kExitFailure;
     }
 }
@@ -263,6 +287,11 @@ void define_cli(CLI::App& cli, Options& o) {
     cli.add_subcommand("migrate", "apply pending database schema migrations and exit")
         ->fallthrough()
         ->callback([&o] { o.command = "migrate"; });
+    cli.add_subcommand("reindex",
+                       "queue every memory and processed file for search indexing and exit "
+                       "(after the index was lost or restored)")
+        ->fallthrough()
+        ->callback([&o] { o.command = "reindex"; });
     auto* config = cli.add_subcommand("config", "inspect the configuration");
     config->require_subcommand(1);
     config->fallthrough();
@@ -294,6 +323,7 @@ int run(const Options& o, const sigset_t& stop_signals) {
         return 0;
     }
     if (o.command == "migrate") return run_migrate(o);
+    if (o.command == "reindex") return run_reindex(o);
     if (o.command == "loadtest") return run_loadtest(o.loadtest);
     if (o.command == "scale-simulate") return run_scale_simulate(o.scale);
     if (o.command == "scale-export") return run_scale_export(o.scale);

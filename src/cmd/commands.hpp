@@ -13,7 +13,7 @@ namespace mindme::cmd {
 
 struct Options {
     std::string command =
-        "all";  // all | serve | worker | files | version | migrate | config-docs | config-show
+        "all";  // all | serve | worker | files | version | migrate | reindex | config-docs | ...
     std::string config_file;
     std::string listen;
     std::string data_dir;

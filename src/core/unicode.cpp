@@ -58,9 +58,8 @@ std::string casefold(std::string_view valid) {
 }
 
 bool has_control(std::string_view valid) {
-    return any_code_point(valid, [](utf8proc_int32_t cp) {
-        return utf8proc_category(cp) == UTF8PROC_CATEGORY_CC;
-    });
+    return any_code_point(
+        valid, [](utf8proc_int32_t cp) { return utf8proc_category(cp) == UTF8PROC_CATEGORY_CC; });
 }
 
 bool has_bidi_control(std::string_view valid) {

@@ -645,9 +645,11 @@ asio::awaitable<void> serve_connection(Shared& s, Loop& loop, Socket socket) {
     Connection conn{&socket, &loop.ticks};
     loop.connections.insert(&conn);
     s.metrics.connections_open.add(1);
+    s.connections.fetch_add(1, std::memory_order_relaxed);
     ScopeExit cleanup([&] {
         loop.connections.erase(&conn);
         s.metrics.connections_open.add(-1);
+        s.connections.fetch_sub(1, std::memory_order_relaxed);
         if (loop.draining && loop.connections.empty()) loop.drain_timer.cancel();
     });
 

@@ -1,6 +1,9 @@
 // Listeners, event-loop threads and the graceful drain. See server.hpp.
 #include "http/server.hpp"
 
+#include <sys/resource.h>
+
+#include <algorithm>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -31,7 +34,20 @@ bool is_resource_exhaustion(const boost::system::error_code& ec) {
 
 asio::awaitable<void> accept_loop(Shared& s, Loop& loop) {
     asio::steady_timer backoff(loop.ioc);
+    bool reserve_logged = false;
     while (loop.acceptor && loop.acceptor->is_open()) {
+        if (s.connections.load(std::memory_order_relaxed) >= s.max_connections) {
+            // New clients wait in the listen queue (or are refused by the kernel once it
+            // is full) rather than take the descriptors the rest of the process needs.
+            if (!reserve_logged)
+                core::log::warn("accept paused: descriptor reserve reached",
+                                core::log::Fields().add("connections", s.max_connections));
+            reserve_logged = true;
+            backoff.expires_after(std::chrono::milliseconds(50));
+            co_await backoff.async_wait(kUseTuple);
+            continue;
+        }
+        reserve_logged = false;
         auto [ec, socket] = co_await loop.acceptor->async_accept(kUseTuple);
         if (ec == asio::error::operation_aborted || !loop.acceptor->is_open()) break;
         if (ec) {
@@ -122,10 +138,21 @@ asio::ip::address resolve_host(const std::string& host) {
 
 }  // namespace
 
+std::int64_t detail::max_client_connections() {
+    rlimit limit{};
+    if (::getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY)
+        return INT64_MAX;
+    auto max = static_cast<std::int64_t>(limit.rlim_cur);
+    auto reserve = std::clamp<std::int64_t>(max / 8, 64, 1024);
+    return std::max<std::int64_t>(16, max - reserve);
+}
+
 struct Server::Impl {
     Impl(ServerOptions options, Handler handler, metrics::Registry& registry,
          core::Lifecycle& lifecycle)
-        : shared{std::move(options), std::move(handler), HttpMetrics(registry), lifecycle} {}
+        : shared{std::move(options), std::move(handler), HttpMetrics(registry), lifecycle} {
+        shared.max_connections = max_client_connections();
+    }
 
     Shared shared;
     std::vector<std::unique_ptr<Loop>> loops;

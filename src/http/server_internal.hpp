@@ -122,8 +122,17 @@ struct Shared {
     core::Lifecycle& lifecycle;
     // Bytes of large replies being written, across every loop (server.max_unsent_bytes).
     std::atomic<std::uint64_t> unsent{0};
+    // Client connections open, across every loop, and how many may be: the descriptor
+    // limit less a reserve (see max_client_connections()).
+    std::atomic<std::int64_t> connections{0};
+    std::int64_t max_connections = INT64_MAX;
 };
 
 asio::awaitable<void> serve_connection(Shared& shared, Loop& loop, Socket socket);
+
+// The descriptor limit (RLIMIT_NOFILE) less a reserve of an eighth of it (64 to 1,024),
+// kept for the database, the index, files and logs: past it the listeners stop accepting
+// until connections close, so clients cannot starve the rest of the process.
+std::int64_t max_client_connections();
 
 }  // namespace mindme::http::detail

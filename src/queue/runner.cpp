@@ -38,11 +38,15 @@ struct JobRunner::Impl {
         co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
     }
 
-    asio::awaitable<void> run_one(Job& job, const JobHandler& handler) {
+    asio::awaitable<void> run_one(Job& job, const JobHandler& handler, asio::steady_timer& timer) {
         auto started = std::chrono::steady_clock::now();
         std::string error;
+        bool deferred = false;
         try {
             co_await handler(job);
+        } catch (const RetryLater& e) {
+            error = e.what();
+            deferred = true;
         } catch (const std::exception& e) {
             error = e.what();
             if (error.empty()) error = "handler failed";
@@ -51,7 +55,16 @@ struct JobRunner::Impl {
             .observe(
                 std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
         const char* outcome = "done";
-        if (error.empty()) {
+        if (deferred) {
+            // This process cannot run it now: a pause (so a broken index does not spin a
+            // core), then back to the queue uncounted.
+            outcome = "deferred";
+            core::log::warn(
+                "job deferred",
+                core::log::Fields().add("topic", job.topic).add("job", job.id).add("error", error));
+            co_await pause(timer, options.retry_later);
+            co_await queue.release(job);
+        } else if (error.empty()) {
             if (!co_await queue.ack(job)) outcome = "lost";
         } else {
             auto result = co_await queue.fail(job, error);
@@ -81,7 +94,7 @@ struct JobRunner::Impl {
                         co_await queue.release(jobs.front());
                         break;
                     }
-                    co_await run_one(jobs.front(), handler);
+                    co_await run_one(jobs.front(), handler, timer);
                     ran = true;
                     next = (next + i + 1) % topics.size();
                     break;

@@ -9,6 +9,7 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <stdexcept>
 #include <string>
 
 #include "metrics/registry.hpp"
@@ -17,6 +18,14 @@
 namespace mindme::queue {
 
 using JobHandler = std::function<boost::asio::awaitable<void>(const Job&)>;
+
+// Thrown by a handler whose job could not run for a reason of this process or its
+// environment (an index or database out of reach), not of the job: the job goes back to
+// the queue after a pause, its attempt not counted, so it is never dead-lettered for it
+// (outcome "deferred").
+struct RetryLater : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
 
 // The job metrics of a process, shared by its runners: jobs_total{topic,outcome},
 // job_duration_seconds{topic}, queue_depth{topic,state}, queue_oldest_age_seconds{topic}.
@@ -33,6 +42,7 @@ struct RunnerOptions {
     std::chrono::seconds visibility{60};             // lease length
     std::chrono::milliseconds poll{250};             // idle wait between empty leases
     std::chrono::milliseconds stats_interval{5000};  // queue depth/age sampling
+    std::chrono::milliseconds retry_later{2000};     // the pause before a RetryLater job goes back
     bool sample_stats = true;  // one runner per process samples the whole queue
 };
 

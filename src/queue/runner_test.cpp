@@ -104,6 +104,28 @@ TEST_F(JobRunnerTest, AFailingHandlerIsRetriedThenDeadLettered) {
     EXPECT_EQ(count("dead"), 1);
 }
 
+TEST_F(JobRunnerTest, AJobDeferredForItsEnvironmentIsNeverDeadLettered) {
+    // Twice the queue's three attempts of RetryLater (an index out of reach), then it works.
+    await_now(queue_->enqueue({"t", "later"}));
+    std::atomic<int> calls{0};
+    std::promise<void> done;
+    RunnerOptions o = fast();
+    o.retry_later = 1ms;
+    JobRunner runner(*queue_, o, metrics_);
+    runner.handle("t", [&](const Job&) -> boost::asio::awaitable<void> {
+        if (++calls <= 6) throw RetryLater("the index is unavailable");
+        done.set_value();
+        co_return;
+    });
+    runner.start();
+    ASSERT_EQ(done.get_future().wait_for(60s), std::future_status::ready);
+    runner.stop(10s);
+    EXPECT_EQ(calls.load(), 7);
+    EXPECT_EQ(count("dead"), 0);
+    EXPECT_NE(registry_.render().find("jobs_total{topic=\"t\",outcome=\"deferred\"} 6"),
+              std::string::npos);
+}
+
 TEST_F(JobRunnerTest, StoppingLetsTheRunningJobFinishAndLeavesTheRestReady) {
     for (int i = 0; i < 5; ++i) await_now(queue_->enqueue({"t", std::to_string(i)}));
     std::promise<void> started;

@@ -179,6 +179,8 @@ public:
     }
 
     const char* backend() const override { return "postgresql"; }
+    // The database's own health is the store's check.
+    std::string health() const override { return {}; }
 
 private:
     store::SqlDatabase& db_;

@@ -7,6 +7,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <chrono>
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -34,6 +35,13 @@ struct Hit {
     double score = 0;
 };
 
+// The index cannot be written or read for a reason of this process or its environment
+// (out of descriptors or disk, a database out of reach), not of the document: the same
+// call succeeds later. Index jobs retry such failures without counting them.
+struct IndexUnavailable : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
 class SearchIndex {
 public:
     virtual ~SearchIndex() = default;
@@ -46,6 +54,9 @@ public:
     virtual boost::asio::awaitable<std::vector<Hit>> search(std::string user_id, std::string query,
                                                             std::size_t limit) = 0;
     virtual const char* backend() const = 0;
+    // Empty while the index works; otherwise why the last write failed (for /health),
+    // until a write succeeds again.
+    virtual std::string health() const = 0;
 };
 
 struct XapianOptions {

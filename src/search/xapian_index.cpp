@@ -51,10 +51,14 @@ std::string utf8_prefix(const std::string& text, std::size_t max) {
     return text.substr(0, end);
 }
 
+// Xapian errors as std exceptions. The database family (a file that cannot be opened,
+// read or written, a lock, a closed handle) is the environment's doing: IndexUnavailable.
 template <class F>
 auto translating(F&& f) {
     try {
         return f();
+    } catch (const Xapian::DatabaseError& e) {
+        throw IndexUnavailable("search index: " + e.get_description());
     } catch (const Xapian::Error& e) {
         throw std::runtime_error("search index: " + e.get_description());
     }
@@ -135,12 +139,21 @@ private:
     // commit and none returns before its change is durable. Few commits also keep
     // readers in other processes (serve, while mindme worker writes) from having their
     // revision discarded under them again and again on a busy machine.
+    //
+    // A failed stage or commit (out of descriptors, say) leaves the WritableDatabase
+    // unusable and loses what was staged since the last commit: the handle is dropped, to
+    // be reopened by the next write, and every write staged on it fails too (its
+    // generation is gone), so that its job runs again instead of passing for durable.
     template <class Stage>
     boost::asio::awaitable<void> write(Stage stage) {
+        struct Staged {
+            std::uint64_t number;
+            std::uint64_t generation;
+        };
         auto mine = co_await writer_pool_.run([this, &stage] {
-            return translating([&] {
+            return guarded([&] {
                 stage();
-                return ++staged_;
+                return Staged{++staged_, generation_};
             });
         });
         // Not before the interval since the last commit is over: the writes that
@@ -153,18 +166,49 @@ private:
             co_await wait.async_wait(boost::asio::as_tuple(boost::asio::use_awaitable));
         }
         co_await writer_pool_.run([this, mine] {
-            translating([&] {
-                if (committed_ < mine) {
+            return guarded([&] {
+                if (mine.generation != generation_)
+                    throw IndexUnavailable(
+                        "search index: the write was lost with a failed commit; retry it");
+                if (committed_ < mine.number) {
                     auto covered = staged_;
                     commit();
                     committed_ = covered;
                     last_commit_ = std::chrono::steady_clock::now().time_since_epoch().count();
                 }
+                set_health({});
                 return 0;
             });
         });
     }
 
+    // Runs f on the writer thread; a failure drops the writer (see write()).
+    template <class F>
+    auto guarded(F&& f) {
+        try {
+            return translating(f);
+        } catch (const std::exception& e) {
+            if (writable_) {
+                writable_.reset();
+                ++generation_;
+            }
+            set_health(e.what());
+            throw;
+        }
+    }
+
+    void set_health(std::string problem) {
+        std::lock_guard lock(health_mutex_);
+        health_ = std::move(problem);
+    }
+
+public:
+    std::string health() const override {
+        std::lock_guard lock(health_mutex_);
+        return health_;
+    }
+
+private:
     static Xapian::Query parse(Xapian::Database& db, const std::string& query) {
         Xapian::QueryParser parser;
         parser.set_stemmer(english_stemmer());
@@ -268,8 +312,11 @@ private:
     std::mutex readers_mutex_;
     std::chrono::milliseconds commit_interval_;
     std::atomic<std::chrono::steady_clock::rep> last_commit_{0};
-    std::uint64_t staged_ = 0;     // changes staged, on the writer thread
-    std::uint64_t committed_ = 0;  // of which committed
+    std::uint64_t staged_ = 0;      // changes staged, on the writer thread
+    std::uint64_t committed_ = 0;   // of which committed
+    std::uint64_t generation_ = 0;  // of the WritableDatabase: grows when one is dropped
+    mutable std::mutex health_mutex_;
+    std::string health_;
     std::mutex turnstile_;
     std::shared_mutex revision_;
     std::vector<std::unique_ptr<Xapian::Database>> idle_readers_;

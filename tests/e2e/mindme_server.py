@@ -222,12 +222,14 @@ class LoggedProcess:
 
 
 class Server(LoggedProcess, HttpTarget):
-    def __init__(self, *sets, static_dir=None, command="all", env=None, data=None, args=()):
+    def __init__(self, *sets, static_dir=None, command="all", env=None, data=None, args=(),
+                 wrapper=()):
         """`data`: a data directory to share with other processes (default: a fresh one);
-        `args`: more command-line arguments."""
+        `args`: more command-line arguments; `wrapper`: a command that execs mindme (e.g.
+        prlimit with its options and --)."""
         self.tmp = tempfile.mkdtemp(prefix="mindme-e2e-")
         self.data = data or os.path.join(self.tmp, "data")
-        args = [BIN, command, *args, "--listen", "127.0.0.1:0", "--data", self.data]
+        args = [*wrapper, BIN, command, *args, "--listen", "127.0.0.1:0", "--data", self.data]
         if static_dir:
             args += ["--set", "http.static_dir=" + static_dir]
         for s in [*backend_sets(self.data), *sets]:

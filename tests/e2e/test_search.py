@@ -1,10 +1,15 @@
 """Search (API.md): the caller's documents only, best first, snippets with the match;
 memory changes reach the index through the job queue (created, edited, deleted)."""
 import json
+import os
+import shutil
+import subprocess
+import tempfile
 import unittest
 from urllib.parse import quote
 
-from mindme_server import ApiUser, ServerTestCase, error_code, jobs_target, until
+from mindme_server import (BIN, E2E_STORE, ApiUser, Server, ServerTestCase, backend_sets,
+                           data_name, error_code, jobs_target, service_url, until)
 
 
 class SearchTest(ServerTestCase):
@@ -77,6 +82,49 @@ class SearchTest(ServerTestCase):
         text = lambda: jobs.request("GET", "/metrics")[2].decode()
         self.assertTrue(until(lambda: 'jobs_total{topic="memory.changed",outcome="done"}' in text()))
         self.assertIn('queue_depth{topic="memory.changed",state="ready"}', text())
+
+
+class ReindexTest(unittest.TestCase):
+    """The index is lost (deleted here; restored from an old backup, or its jobs dropped,
+    elsewhere): `mindme reindex` brings it back to every acknowledged write."""
+
+    def test_reindex_restores_a_lost_index(self):
+        data = tempfile.mkdtemp(prefix="mindme-reindex-")
+        try:
+            with Server("queue.poll_ms=20", data=data) as server:
+                user = ApiUser(server, "reindex@example.com")
+                for i in range(5):
+                    user.create(title="lantern %d" % i)
+                self.assertTrue(until(lambda: len(hits(user, "lantern")) == 5, 20))
+            lose_index(data)
+            with Server("queue.poll_ms=20", data=data) as server:
+                user.server = server
+                self.assertEqual(hits(user, "lantern"), [])
+                sets = [a for s in backend_sets(data) for a in ("--set", s)]
+                out = subprocess.run([BIN, "reindex", "--data", data, *sets],
+                                     capture_output=True, text=True, timeout=60)
+                self.assertEqual(out.returncode, 0, out.stderr)
+                self.assertIn("5 memories", out.stdout)
+                self.assertTrue(until(lambda: len(hits(user, "lantern")) == 5, 20))
+        finally:
+            shutil.rmtree(data, ignore_errors=True)
+
+
+def lose_index(data):
+    """Deletes the index of the servers on `data`: Xapian's directory, or the rows of the
+    PostgreSQL full-text index in the store's schema."""
+    if E2E_STORE != "postgresql":
+        shutil.rmtree(os.path.join(data, "search"))
+        return
+    subprocess.run(["psql", "-qAt", "-v", "ON_ERROR_STOP=1", service_url("postgres"), "-c",
+                    "DELETE FROM %s.search_documents" % data_name(data)],
+                   check=True, stdout=subprocess.DEVNULL, timeout=30)
+
+
+def hits(user, q):
+    status, _, doc = user.call("GET", "/v1/search?q=" + quote(q))
+    assert status == 200, doc
+    return doc["hits"]
 
 
 if __name__ == "__main__":
