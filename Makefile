@@ -9,7 +9,7 @@ ifeq ($(CI),true)
 endif
 
 .PHONY: all deps build asan run stack stack-down test test-unit test-release test-asan bench bench-250k \
-  fuzz format format-check lint clean
+  fuzz fuzz-long format format-check lint clean
 
 all: build
 
@@ -77,8 +77,15 @@ bench-250k: build
 	bench/users_250k.sh
 
 # libFuzzer over every parser that reads outside bytes (FUZZ_SECONDS per target).
-fuzz: deps
+fuzz:
+	scripts/deps.sh fuzz
 	tests/fuzz/run.sh
+
+# Each target for 10 million executions (FUZZ_SECONDS caps each, default 1800); the
+# figures go to docs/fuzzing.md.
+fuzz-long:
+	scripts/deps.sh fuzz
+	tests/fuzz/long.sh
 
 # C++ sources that clang-format keeps (.clang-format), and the shell scripts shellcheck reads.
 CXX_SOURCES = $$(git ls-files 'src/*.cpp' 'src/*.hpp' 'tests/*.cpp' 'tests/*.hpp' 'bench/*.cpp')

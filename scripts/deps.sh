@@ -19,10 +19,14 @@ build_and_test=(
   python3 curl procps util-linux
 )
 bench=(nginx-light wrk python3-gunicorn python3-flask libvips-tools)
+fuzz=(clang libclang-rt-14-dev)
 
 wanted=("${build_and_test[@]}")
 if [[ "${1:-}" == "bench" ]]; then
   wanted+=("${bench[@]}")
+fi
+if [[ "${1:-}" == "fuzz" ]]; then
+  wanted+=("${fuzz[@]}")
 fi
 
 missing=()

@@ -6,6 +6,7 @@
 // hold a few hashes at once, and the hashing queue is short.
 #include <string>
 
+#include "app/email.hpp"
 #include "auth/session_tokens.hpp"
 #include "auth/sign_in_throttle.hpp"
 #include "core/blocking_pool.hpp"
@@ -51,14 +52,5 @@ private:
     core::KeyedSlots hashing_per_address_;
     std::string dummy_hash_;  // verified against when the email is unknown
 };
-
-// Trimmed email in NFC, and its key: case-folded (what uniqueness compares).
-struct Email {
-    std::string address;
-    std::string key;
-};
-// 422 naming "email" unless it is a plausible address of at most 254 bytes (64 before the
-// @) without control, invisible or text-direction characters.
-Email normalize_email(std::string_view raw);
 
 }  // namespace mindme::app

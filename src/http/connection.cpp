@@ -18,6 +18,7 @@
 #include "core/ids.hpp"
 #include "core/log.hpp"
 #include "core/text.hpp"
+#include "http/framing.hpp"
 #include "http/http_date.hpp"
 #include "http/response_head.hpp"
 #include "http/router.hpp"
@@ -240,60 +241,6 @@ bool is_disconnect(const boost::system::error_code& ec) {
     return ec == bhttp::error::end_of_stream || ec == asio::error::eof ||
            ec == asio::error::connection_reset || ec == asio::error::operation_aborted ||
            ec == asio::error::bad_descriptor;
-}
-
-using FramingError = std::optional<std::pair<core::ErrorCode, std::string>>;
-
-// What RFC 9112 makes of a request's framing beyond what the parser checks, so that no
-// body can be read as another request (request smuggling): a Transfer-Encoding must
-// end in chunked, the only coding served (another: 501; chunked not last or twice, or
-// on HTTP/1.0: 400), and Host, Authorization and Content-Type may appear once.
-FramingError framing_error(const bhttp::request_header<>& head) {
-    auto error = [](core::ErrorCode code, std::string message) -> FramingError {
-        return std::pair{code, std::move(message)};
-    };
-    // One pass over the fields, comparing their names as enum values: this runs for
-    // every request.
-    int hosts = 0, authorizations = 0, content_types = 0;
-    bool transfer_encoded = false;
-    std::size_t codings = 0;
-    for (const auto& f : head) {
-        switch (f.name()) {
-            case bhttp::field::host:
-                ++hosts;
-                break;
-            case bhttp::field::authorization:
-                ++authorizations;
-                break;
-            case bhttp::field::content_type:
-                ++content_types;
-                break;
-            case bhttp::field::transfer_encoding:
-                transfer_encoded = true;
-                for (auto coding : core::split_list(f.value(), ',')) {
-                    if (coding.empty()) continue;
-                    if (!beast::iequals(coding, "chunked"))
-                        return error(core::ErrorCode::kNotImplemented,
-                                     "the transfer coding '" + std::string(coding) +
-                                         "' is not supported; only chunked is");
-                    ++codings;
-                }
-                break;
-            default:
-                break;
-        }
-    }
-    if (transfer_encoded && head.version() < 11)
-        return error(core::ErrorCode::kBadRequest, "HTTP/1.0 has no Transfer-Encoding");
-    if (transfer_encoded && codings != 1)
-        return error(core::ErrorCode::kBadRequest,
-                     "chunked must be the final transfer coding, once");
-    for (auto [count, name] : {std::pair{hosts, "Host"}, std::pair{authorizations, "Authorization"},
-                               std::pair{content_types, "Content-Type"}})
-        if (count > 1)
-            return error(core::ErrorCode::kBadRequest,
-                         std::string("more than one ") + name + " header");
-    return std::nullopt;
 }
 
 // A large reply's bytes counted against server.max_unsent_bytes while it is written: a

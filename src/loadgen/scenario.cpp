@@ -399,9 +399,12 @@ public:
             for (const auto& e : t) sc.thresholds.push_back(scalar(e, "a threshold"));
         }
         for (const auto& [name, line] : used_) {
+            // A plain reference: lambdas capture structured bindings only from clang 16
+            // (the fuzz build is clang).
+            const auto& variable = name;
             bool known = builtin_variable(name) || captured_.count(name) ||
                          std::any_of(sc.variables.begin(), sc.variables.end(),
-                                     [&](const auto& v) { return v.first == name; });
+                                     [&](const auto& v) { return v.first == variable; });
             if (!known) {
                 std::ostringstream m;
                 m << source_ << ":" << line << ": {{" << name

@@ -6,13 +6,13 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
-#include <filesystem>
-#include <vector>
-
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_future.hpp>
+#include <filesystem>
+#include <vector>
+
 #include "search/search.hpp"
 
 namespace mindme::search {
@@ -53,8 +53,8 @@ private:
 };
 
 TEST(XapianIndex, AWriteFailingForWantOfDescriptorsLeavesTheIndexWorking) {
-    auto dir = std::filesystem::temp_directory_path() /
-               ("mindme-xapian-fd-" + std::to_string(::getpid()));
+    auto dir =
+        std::filesystem::temp_directory_path() / ("mindme-xapian-fd-" + std::to_string(::getpid()));
     XapianOptions o;
     o.path = dir.string();
     o.commit_interval = std::chrono::milliseconds(1);
@@ -71,8 +71,8 @@ TEST(XapianIndex, AWriteFailingForWantOfDescriptorsLeavesTheIndexWorking) {
         bool failed = false;
         for (int i = 0; i < 20 && !failed; ++i) {
             try {
-                run_on(ioc, index->upsert({"memory", "m" + std::to_string(100 + i), "ann",
-                                           "during", "pears"}));
+                run_on(ioc, index->upsert({"memory", "m" + std::to_string(100 + i), "ann", "during",
+                                           "pears"}));
             } catch (const IndexUnavailable&) {
                 failed = true;
             }
