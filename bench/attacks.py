@@ -154,8 +154,57 @@ def sigterm(clients=16, interval=0.08):
                  writers.dropped[:3]))
 
 
+def slow_uploads(uploads=25, seconds=75):
+    """25 uploads trickling a byte every 5 s against server.max_in_flight=20, from one
+    address; meanwhile an ordinary client's requests, one every 0.2 s."""
+    with Server("server.max_in_flight=20", "guard.rate_limit.requests=0") as server:
+        user = ApiUser(server, "trickler@example.com")
+        other = ApiUser(server, "bystander@example.com")
+        head = ("POST /v1/files?name=slow.bin HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\n"
+                "Content-Type: application/octet-stream\r\nContent-Length: 100000\r\n\r\n"
+                % user.token).encode()
+        socks = []
+        for _ in range(uploads):
+            s = server.raw()
+            s.sendall(head)
+            s.setblocking(False)
+            socks.append([s, b"", None])
+        started = time.monotonic()
+        seen, next_byte = {}, 0.0
+        while time.monotonic() - started < seconds:
+            now = time.monotonic() - started
+            if now >= next_byte:
+                for entry in socks:
+                    if entry[2] is None:
+                        try:
+                            entry[0].sendall(b"x")
+                        except OSError:
+                            pass
+                next_byte = now + 5
+            for entry in socks:
+                if entry[2] is None:
+                    try:
+                        entry[1] += entry[0].recv(4096)
+                    except (BlockingIOError, OSError):
+                        pass
+                    if b"\r\n" in entry[1]:
+                        entry[2] = (int(entry[1].split()[1]), round(now))
+            status = other.call("GET", "/v1/memories?limit=5")[0]
+            seen[status] = seen.get(status, 0) + 1
+            time.sleep(0.2)
+        answers = {}
+        for _, _, answer in socks:
+            key = "unanswered" if answer is None else "%d after ~%d s" % answer
+            answers[key] = answers.get(key, 0) + 1
+        for s, _, _ in socks:
+            s.close()
+        print("slow uploads: %d trickling uploads, max_in_flight=20: uploads answered %s; "
+              "the other client's requests meanwhile: %s"
+              % (uploads, dict(sorted(answers.items())), seen))
+
+
 ATTACKS = {"slow_readers": slow_readers, "guessing": guessing, "sign_out": sign_out,
-           "sigterm": sigterm}
+           "sigterm": sigterm, "slow_uploads": slow_uploads}
 
 if __name__ == "__main__":
     for name in sys.argv[1:] or list(ATTACKS):
