@@ -255,10 +255,10 @@ struct App::Impl {
     std::optional<Events> events;
     std::optional<Files> files_routes;
     HealthChecks health;
-    Cors cors;
     std::optional<metrics::LiveAlarms> alarms;
     http::Router router;
     guard::Guard guard;
+    Cors cors;
     std::optional<http::StaticSite> site;
     http::Handler handler;
 };
