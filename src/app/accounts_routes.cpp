@@ -130,9 +130,16 @@ boost::asio::awaitable<Response> Accounts::sign_in(Request& req) {
     auto body = parse_json_object(req);
     auto raw_email = require_string(body, "email");
     auto password = require_string(body, "password");
-    // Throttled by the email's key whether or not an account has it: the answer must
-    // not tell which emails have accounts.
-    std::string account = core::ascii_lower(core::trim(raw_email, " \t\r\n"));
+    // Throttled by the email's key (the one uniqueness compares, so that no spelling of
+    // an address escapes its count) whether or not an account has it: the answer must not
+    // tell which emails have accounts. An address that is no email keeps its own key.
+    std::optional<Email> email;
+    try {
+        email = normalize_email(raw_email);
+    } catch (const ApiError& e) {
+        if (e.code() != ErrorCode::kUnprocessable) throw;
+    }
+    auto account = email ? email->key : core::ascii_lower(core::trim(raw_email, " \t\r\n"));
     const auto& address = req.client_address;
     if (auto wait = throttle_.wait(account, address, auth::SignInThrottle::Clock::now()))
         throw ApiError(
@@ -141,15 +148,11 @@ boost::asio::awaitable<Response> Accounts::sign_in(Request& req) {
             static_cast<int>(wait->count()));
     auto hashing_slot = take_hashing_slot(address);
     std::optional<store::User> user;
-    try {
-        auto email = normalize_email(raw_email);
-        account = email.key;
-        user = co_await store_.find_user_by_email(email.key, req.deadline);
+    if (email) {
+        user = co_await store_.find_user_by_email(email->key, req.deadline);
         // Accounts made before keys were case-folded have their ASCII letters lowered only.
-        if (auto legacy = core::ascii_lower(email.address); !user && legacy != email.key)
+        if (auto legacy = core::ascii_lower(email->address); !user && legacy != email->key)
             user = co_await store_.find_user_by_email(legacy, req.deadline);
-    } catch (const ApiError& e) {
-        if (e.code() != ErrorCode::kUnprocessable) throw;
     }
     // Verify against a dummy hash when there is no such user, so the answer takes as
     // long either way and does not reveal which emails have accounts.

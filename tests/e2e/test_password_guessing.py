@@ -54,6 +54,14 @@ class PasswordGuessingTest(unittest.TestCase):
         self.assertEqual(sign_in(self.server, "127.0.0.3", "victim@example.com", "right horse")[0],
                          429)
 
+    def test_every_spelling_of_an_address_shares_its_count(self):
+        self.assertEqual(sign_up(self.server, "127.0.0.7", "ren\u00e9@example.com", "right horse"),
+                         201)
+        spellings = ("REN\u00c9@EXAMPLE.COM", "rene\u0301@example.com", " Ren\u00e9@Example.com")
+        statuses = [sign_in(self.server, "127.0.0.8", spellings[i % 3], "guess %d" % i)[0]
+                    for i in range(30)]
+        self.assertLessEqual(statuses.count(401), 6, statuses)
+
     def test_the_owners_address_is_not_locked_out(self):
         self.assertEqual(sign_up(self.server, "127.0.0.4", "owner@example.com", "owner horse"), 201)
         self.assertEqual(sign_in(self.server, "127.0.0.4", "owner@example.com", "owner horse")[0],
