@@ -203,8 +203,58 @@ def slow_uploads(uploads=25, seconds=75):
               % (uploads, dict(sorted(answers.items())), seen))
 
 
+def descriptors(limit=256, notes=40):
+    """Descriptors exhausted while notes are written and indexed: the server runs under
+    prlimit with `limit`, a flood of connections takes what it can, one client writes
+    `notes` notes; then the flood leaves and the server restarts on the same data. How
+    many acknowledged notes are searchable after the restart?"""
+    import shutil
+    import tempfile
+    data = tempfile.mkdtemp(prefix="mindme-attack-fd-")
+    acked = 0
+    try:
+        with Server("guard.rate_limit.requests=0", "queue.poll_ms=50", data=data,
+                    wrapper=("prlimit", "--nofile=%d:%d" % (limit, limit), "--")) as server:
+            user = ApiUser(server, "fd@example.com")
+            conn = server.connection()
+            user.call("GET", "/v1/me", conn=conn)
+            flood = []
+            for _ in range(limit + 50):
+                s = socket.socket()
+                s.setblocking(False)
+                s.connect_ex(("127.0.0.1", server.port))
+                flood.append(s)
+            time.sleep(2)  # the flood is accepted (or refused) meanwhile
+            for i in range(notes):
+                try:
+                    status, _, _ = user.call("POST", "/v1/memories",
+                                             {"title": "ember note %d" % i}, conn=conn)
+                    acked += status == 201
+                except OSError:
+                    conn = server.connection()
+            time.sleep(15)  # indexing, retries
+            for s in flood:
+                s.close()
+            conn.close()
+        with Server("queue.poll_ms=50", data=data) as server:
+            user.server = server
+            found = 0
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline:
+                status, _, doc = user.call("GET", "/v1/search?q=ember&limit=100")
+                found = len(doc["hits"]) if status == 200 else 0
+                if found >= acked:
+                    break
+                time.sleep(0.5)
+        print("descriptors: %d-descriptor process flooded while writing: %d notes "
+              "acknowledged, %d searchable after a restart" % (limit, acked, found))
+    finally:
+        shutil.rmtree(data, ignore_errors=True)
+
+
 ATTACKS = {"slow_readers": slow_readers, "guessing": guessing, "sign_out": sign_out,
-           "sigterm": sigterm, "slow_uploads": slow_uploads}
+           "sigterm": sigterm, "slow_uploads": slow_uploads,
+           "descriptors": descriptors}
 
 if __name__ == "__main__":
     for name in sys.argv[1:] or list(ATTACKS):
