@@ -5,6 +5,7 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 report=$(mktemp)
 trap 'rm -f "$report"' EXIT
+commit=$(git -C "$ROOT" rev-parse --short HEAD)  # what is fuzzed, not what is there after
 status=0
 FUZZ_RUNS=${FUZZ_RUNS:-10000000} FUZZ_SECONDS=${FUZZ_SECONDS:-1800} FUZZ_REPORT=$report \
   "$ROOT/tests/fuzz/run.sh" "$@" || status=$?
@@ -13,7 +14,7 @@ doc=$ROOT/docs/fuzzing.md
   sed '/^## Last long run/,$d' "$doc"
   echo "## Last long run"
   echo
-  echo "$(date -u +%Y-%m-%d), commit $(git -C "$ROOT" rev-parse --short HEAD), \`make fuzz-long\`" \
+  echo "$(date -u +%Y-%m-%d), commit $commit, \`make fuzz-long\`" \
     "(libFuzzer, ASan + UBSan, one core, ${FUZZ_RUNS:-10000000} executions or" \
     "${FUZZ_SECONDS:-1800} s per target):"
   echo
