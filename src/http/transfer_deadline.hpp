@@ -21,9 +21,14 @@ struct TransferDeadline {
                                         std::chrono::steady_clock::time_point now) const {
         using std::chrono::milliseconds;
         if (min_rate == 0) return timeout;
-        // done * 1000 / min_rate without overflow for any body that fits in memory or disk.
-        auto earned = milliseconds(static_cast<std::int64_t>(std::min<std::uint64_t>(
-            done / min_rate * 1000 + done % min_rate * 1000 / min_rate, std::uint64_t{1} << 50)));
+        // done * 1000 / min_rate, capped at a year: far past any timeout, and small enough
+        // that time points (counted in nanoseconds) cannot overflow adding it.
+        constexpr std::uint64_t kYearMs = 365ull * 24 * 3600 * 1000;
+        auto seconds = done / min_rate;
+        auto earned_ms = seconds >= kYearMs / 1000
+                             ? kYearMs
+                             : seconds * 1000 + done % min_rate * 1000 / min_rate;
+        auto earned = milliseconds(static_cast<std::int64_t>(std::min(earned_ms, kYearMs)));
         auto left = std::chrono::duration_cast<milliseconds>(start + timeout + earned - now);
         return std::clamp(left, milliseconds(0), timeout);
     }
