@@ -218,12 +218,7 @@ def descriptors(limit=256, notes=40):
             user = ApiUser(server, "fd@example.com")
             conn = server.connection()
             user.call("GET", "/v1/me", conn=conn)
-            flood = []
-            for _ in range(limit + 50):
-                s = socket.socket()
-                s.setblocking(False)
-                s.connect_ex(("127.0.0.1", server.port))
-                flood.append(s)
+            flood = server.flood(limit + 50)
             time.sleep(2)  # the flood is accepted (or refused) meanwhile
             for i in range(notes):
                 try:

@@ -94,6 +94,17 @@ class HttpTarget:
         s = socket.create_connection(("127.0.0.1", self.port), timeout=timeout)
         return s
 
+    def flood(self, count):
+        """`count` connections opened without waiting for them (non-blocking): what a
+        flood of clients looks like to the listener. The caller closes them."""
+        socks = []
+        for _ in range(count):
+            s = socket.socket()
+            s.setblocking(False)
+            s.connect_ex(("127.0.0.1", self.port))
+            socks.append(s)
+        return socks
+
     def metric(self, name_and_labels):
         """The value of one sample in /metrics, 0 when absent."""
         _, _, body = self.request("GET", "/metrics")

@@ -1,7 +1,6 @@
 """A process short of file descriptors: clients cannot take the ones its database, search
 index and files need (the listeners pause before the limit), and it accepts again once
 clients leave. The server runs under prlimit with 256 descriptors."""
-import socket
 import unittest
 
 from mindme_server import ApiUser, Server, until
@@ -16,12 +15,7 @@ class DescriptorReserveTest(unittest.TestCase):
             user = ApiUser(server, "many-sockets@example.com")
             worker_conn = server.connection()
             user.call("GET", "/v1/me", conn=worker_conn)  # accepted before the flood
-            flood = []
-            for _ in range(LIMIT + 50):
-                s = socket.socket()
-                s.setblocking(False)
-                s.connect_ex(("127.0.0.1", server.port))
-                flood.append(s)
+            flood = server.flood(LIMIT + 50)
             def open_connections():
                 worker_conn.request("GET", "/metrics")
                 res = worker_conn.getresponse()
