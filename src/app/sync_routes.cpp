@@ -48,7 +48,14 @@ boost::asio::awaitable<Response> Sync::changes(Request& req) {
         // client would otherwise miss every change up to its number, silently.
         std::vector<std::string> ids{user.id};
         auto latest = co_await store_.latest_change_seqs(std::move(ids), req.deadline);
-        if (since > (latest.empty() ? 0 : latest.front().second))
+        // A replica may lag behind a cursor the primary handed out: "ahead" is confirmed
+        // on the primary (rarely needed, so idle polls stay on the replicas).
+        bool ahead = since > (latest.empty() ? 0 : latest.front().second);
+        if (ahead) {
+            auto on_primary = co_await store_.latest_change_seq_on_primary(user.id, req.deadline);
+            ahead = since > on_primary;
+        }
+        if (ahead)
             throw ApiError(ErrorCode::kGone,
                            "the cursor is ahead of this account's changes; sync again from the "
                            "start (without since)");

@@ -96,6 +96,10 @@ public:
     // that do not exist are left out.
     virtual boost::asio::awaitable<std::vector<std::pair<std::string, std::int64_t>>>
     latest_change_seqs(std::vector<std::string> user_ids, Deadline deadline) = 0;
+    // The user's latest change number as the primary has it (0 before the first change or
+    // for no such user): what no replica can be ahead of.
+    virtual boost::asio::awaitable<std::int64_t> latest_change_seq_on_primary(
+        std::string user_id, Deadline deadline) = 0;
     // The user's changes with seq > after_seq, in seq order.
     virtual boost::asio::awaitable<ChangePage> changes(std::string user_id, std::int64_t after_seq,
                                                        std::size_t limit, Deadline deadline) = 0;

@@ -125,6 +125,14 @@ TEST_P(MemoryStoreConformance, ListsNewestFirstInPages) {
     EXPECT_TRUE(await_now(store_->list("nobody", std::nullopt, 5, later())).items.empty());
 }
 
+TEST_P(MemoryStoreConformance, TheLatestChangeNumberOnThePrimary) {
+    EXPECT_EQ(await_now(store_->latest_change_seq_on_primary("ann", later())), 0);
+    create("ann", "m1", 1000);
+    create("ann", "m2", 1001);
+    EXPECT_EQ(await_now(store_->latest_change_seq_on_primary("ann", later())), 2);
+    EXPECT_EQ(await_now(store_->latest_change_seq_on_primary("nobody", later())), 0);
+}
+
 TEST_P(MemoryStoreConformance, PagesEndPastTheirByteBoundAndCarryOn) {
     // 40 memories of 60 KB: 2.4 MB, past kPageBytes twice over.
     for (int i = 0; i < 40; ++i) {

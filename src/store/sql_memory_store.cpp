@@ -260,6 +260,19 @@ public:
             deadline);
     }
 
+    boost::asio::awaitable<std::int64_t> latest_change_seq_on_primary(std::string user_id,
+                                                                      Deadline deadline) override {
+        co_return co_await db_.run(
+            [&](soci::session& s) {
+                std::int64_t seq = 0;
+                soci::indicator ind = soci::i_ok;
+                s << "SELECT change_seq FROM users WHERE id = :u", soci::use(user_id),
+                    soci::into(seq, ind);
+                return s.got_data() && ind == soci::i_ok ? seq : std::int64_t{0};
+            },
+            deadline);
+    }
+
     boost::asio::awaitable<ChangePage> changes(std::string user_id, std::int64_t after_seq,
                                                std::size_t limit, Deadline deadline) override {
         co_return co_await db_.read(
