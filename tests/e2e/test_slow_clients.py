@@ -109,10 +109,11 @@ class UnsentBudgetTest(unittest.TestCase):
         status, _, _ = self.user.call("GET", "/v1/me")
         self.assertEqual(status, 200)
         unread.close()
-        self.assertTrue(until(lambda: self.server.metric("http_response_bytes_unsent") == 0),
+        # The connection ends once its reset arrives (a pipelined reply may still start
+        # before it does); then the budget is whole again and large replies go out.
+        self.assertTrue(until(lambda: self.server.metric("http_response_bytes_unsent") == 0
+                              and self.user.call("GET", "/v1/memories?limit=200")[0] == 200),
                         "the budget was not given back")
-        status, _, _ = self.user.call("GET", "/v1/memories?limit=200")
-        self.assertEqual(status, 200)
 
 
 class SlowUploadTest(unittest.TestCase):
