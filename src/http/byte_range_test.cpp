@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "http/http_date.hpp"
+#include "core/http_date.hpp"
 
 namespace mindme::http {
 namespace {
@@ -40,10 +40,10 @@ TEST(ByteRange, UnsatisfiableAndIgnored) {
 }
 
 TEST(HttpDate, RoundTrips) {
-    EXPECT_EQ(format_http_date(784111777), "Sun, 06 Nov 1994 08:49:37 GMT");
-    EXPECT_EQ(parse_http_date("Sun, 06 Nov 1994 08:49:37 GMT"), 784111777);
-    EXPECT_FALSE(parse_http_date("Sunday, 06-Nov-94 08:49:37 GMT"));
-    EXPECT_FALSE(parse_http_date("garbage"));
+    EXPECT_EQ(core::format_http_date(784111777), "Sun, 06 Nov 1994 08:49:37 GMT");
+    EXPECT_EQ(core::parse_http_date("Sun, 06 Nov 1994 08:49:37 GMT"), 784111777);
+    EXPECT_FALSE(core::parse_http_date("Sunday, 06-Nov-94 08:49:37 GMT"));
+    EXPECT_FALSE(core::parse_http_date("garbage"));
 }
 
 }  // namespace

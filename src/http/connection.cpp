@@ -15,11 +15,11 @@
 #include <boost/beast/websocket/rfc6455.hpp>
 #include <chrono>
 
+#include "core/http_date.hpp"
 #include "core/ids.hpp"
 #include "core/log.hpp"
 #include "core/text.hpp"
 #include "http/framing.hpp"
-#include "http/http_date.hpp"
 #include "http/response_head.hpp"
 #include "http/router.hpp"
 #include "http/server_internal.hpp"
@@ -64,7 +64,7 @@ const std::string& date_header(Loop& loop) {
     auto now = std::time(nullptr);
     if (now != loop.date_second) {
         loop.date_second = now;
-        loop.date_text = format_http_date(now);
+        loop.date_text = core::format_http_date(now);
     }
     return loop.date_text;
 }

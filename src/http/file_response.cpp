@@ -1,8 +1,8 @@
 #include "http/file_response.hpp"
 
+#include "core/http_date.hpp"
 #include "http/byte_range.hpp"
 #include "http/conditional.hpp"
-#include "http/http_date.hpp"
 
 namespace mindme::http {
 
@@ -10,14 +10,14 @@ using core::ErrorCode;
 
 Response answer_with_file(const Request& req, Response r, FileRepresentation file) {
     r.set_header("ETag", file.etag);
-    if (file.modified) r.set_header("Last-Modified", format_http_date(*file.modified));
+    if (file.modified) r.set_header("Last-Modified", core::format_http_date(*file.modified));
     r.set_header("Accept-Ranges", "bytes");
 
     bool not_modified = false;
     if (auto inm = req.header("If-None-Match")) {
         not_modified = none_match(*inm, file.etag);
     } else if (auto ims = req.header("If-Modified-Since"); ims && file.modified) {
-        auto since = parse_http_date(*ims);
+        auto since = core::parse_http_date(*ims);
         not_modified = since && *file.modified <= *since;
     }
     if (not_modified) {
@@ -33,7 +33,7 @@ Response answer_with_file(const Request& req, Response r, FileRepresentation fil
     bool range_applies = range_header.has_value() && req.method == "GET";
     if (range_applies) {
         if (auto if_range = req.header("If-Range")) {
-            auto date = parse_http_date(*if_range);
+            auto date = core::parse_http_date(*if_range);
             range_applies =
                 *if_range == file.etag || (date && file.modified && *date == *file.modified);
         }

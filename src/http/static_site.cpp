@@ -12,10 +12,10 @@
 #include <stdexcept>
 #include <vector>
 
+#include "core/http_date.hpp"
 #include "core/text.hpp"
 #include "http/byte_range.hpp"
 #include "http/file_response.hpp"
-#include "http/http_date.hpp"
 
 namespace mindme::http {
 namespace {

@@ -5,9 +5,9 @@
 #include <string_view>
 
 #include "core/errors.hpp"
+#include "core/http_date.hpp"
 #include "core/text.hpp"
 #include "fuzz_check.hpp"
-#include "http/http_date.hpp"
 #include "http/message.hpp"
 #include "http/static_site.hpp"
 
@@ -28,8 +28,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     auto logged = http::loggable_target(text, 64);
     FUZZ_CHECK(logged.size() <= 64);
 
-    if (auto t = http::parse_http_date(text)) {
-        auto again = http::parse_http_date(http::format_http_date(*t));
+    if (auto t = core::parse_http_date(text)) {
+        auto again = core::parse_http_date(core::format_http_date(*t));
         FUZZ_CHECK(again && *again == *t);
     }
 

@@ -14,8 +14,8 @@ RUNS=${FUZZ_RUNS:--1}
 mkdir -p "$OUT"
 
 CORE=(src/core/text.cpp src/core/json.cpp src/core/errors.cpp src/core/unicode.cpp
-      src/core/base64url.cpp)
-HTTP=(src/http/byte_range.cpp src/http/http_date.cpp src/http/message.cpp
+      src/core/base64url.cpp src/core/http_date.cpp)
+HTTP=(src/http/byte_range.cpp src/http/message.cpp
       src/http/static_site.cpp src/http/framing.cpp src/http/file_response.cpp
       src/http/conditional.cpp)
 # The sources each target needs beyond CORE and HTTP (none: those two suffice).

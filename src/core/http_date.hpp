@@ -5,10 +5,10 @@
 #include <string>
 #include <string_view>
 
-namespace mindme::http {
+namespace mindme::core {
 
 std::string format_http_date(std::time_t t);
 // Accepts IMF-fixdate; returns nullopt for anything else.
 std::optional<std::time_t> parse_http_date(std::string_view text);
 
-}  // namespace mindme::http
+}  // namespace mindme::core

@@ -1,9 +1,9 @@
-#include "http/http_date.hpp"
+#include "core/http_date.hpp"
 
 #include <array>
 #include <charconv>
 
-namespace mindme::http {
+namespace mindme::core {
 namespace {
 
 constexpr std::array<const char*, 7> kDays{"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
@@ -46,4 +46,4 @@ std::optional<std::time_t> parse_http_date(std::string_view s) {
     return timegm(&tm);
 }
 
-}  // namespace mindme::http
+}  // namespace mindme::core
