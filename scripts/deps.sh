@@ -16,7 +16,7 @@ build_and_test=(
   libvips-dev libpoppler-cpp-dev libpq-dev
   libhiredis-dev libmariadb-dev librabbitmq-dev
   postgresql pgbouncer mariadb-server haproxy redis-server rabbitmq-server
-  python3 curl procps util-linux
+  python3 python3-cryptography openssl curl procps util-linux
 )
 bench=(nginx-light wrk python3-gunicorn python3-flask libvips-tools)
 fuzz=(clang libclang-rt-14-dev)
