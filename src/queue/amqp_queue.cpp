@@ -32,11 +32,6 @@ constexpr std::size_t kTokenBytes = 16;
 constexpr std::size_t kMaxErrorBytes = 2000;
 constexpr auto kPauseAfterFailure = std::chrono::seconds(1);
 
-double unit_random() {
-    thread_local std::mt19937_64 engine{std::random_device{}()};
-    return std::uniform_real_distribution<double>(0.0, 1.0)(engine);
-}
-
 // A delivery this process holds: a lease.
 struct Held {
     std::uint64_t tag = 0;
@@ -111,10 +106,10 @@ public:
             [&] { return with_connection([&](AmqpConnection& c) { return settle(c, job); }); });
     }
 
-    boost::asio::awaitable<FailOutcome> fail(Job job, std::string error) override {
+    boost::asio::awaitable<FailOutcome> fail(Job job, std::string error, RetryHint hint) override {
         if (error.size() > kMaxErrorBytes) error.resize(kMaxErrorBytes);
         if (!holds(job)) co_return FailOutcome::kLost;
-        if (job.attempts >= options_.retry.max_attempts) {
+        if (hint.permanent || job.attempts >= options_.retry.max_attempts) {
             co_return co_await pool_.run([&] {
                 return with_connection([&](AmqpConnection& c) {
                     auto held = held_.find(job.lease_token);
@@ -127,14 +122,13 @@ public:
         }
         // The retry waits in the outbox, which the relay publishes when it is due. Written
         // before the ack, so a crash in between runs the job twice rather than never.
-        store::ReturningJob back{
-            job.id,
-            job.topic,
-            job.payload,
-            job.attempts,
-            job.enqueued_at_ms,
-            now_ms_() + backoff(options_.retry, job.attempts, unit_random()).count(),
-            error};
+        store::ReturningJob back{job.id,
+                                 job.topic,
+                                 job.payload,
+                                 job.attempts,
+                                 job.enqueued_at_ms,
+                                 now_ms_() + retry_wait(options_.retry, job.attempts, hint).count(),
+                                 error};
         co_await db_.run([&](soci::session& s) {
             store::SqlDatabase::WriteTransaction tx(db_, s);
             store::put_back_job(s, back);

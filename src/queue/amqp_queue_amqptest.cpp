@@ -77,7 +77,7 @@ TEST_F(AmqpQueueTest, ADeadLetterKeepsItsErrorInTheDeadQueue) {
         await_now(q->relay_now());
         auto jobs = await_now(q->lease("t", 1, seconds(600)));
         ASSERT_EQ(jobs.size(), 1u) << attempt;
-        auto outcome = await_now(q->fail(jobs[0], "boom " + std::to_string(attempt)));
+        auto outcome = await_now(q->fail(jobs[0], "boom " + std::to_string(attempt), {}));
         EXPECT_EQ(outcome, attempt < 3 ? FailOutcome::kRetried : FailOutcome::kDead);
     }
     AmqpConnection raw(options_.url, std::chrono::milliseconds(5000));

@@ -44,6 +44,18 @@ std::chrono::milliseconds backoff(const RetryPolicy& policy, int attempts, doubl
 
 enum class FailOutcome { kRetried, kDead, kLost };
 
+// What a handler knows of when its failed job may run again: no sooner than
+// `not_before` (a server's Retry-After, a quota's refill), or never (`permanent`: the
+// failure is the job's own, and it goes to the dead letter at once with its error).
+struct RetryHint {
+    std::chrono::milliseconds not_before{0};
+    bool permanent = false;
+};
+
+// The wait before a failed job runs again: backoff() with a random jitter, or the hint's
+// not_before when that is longer.
+std::chrono::milliseconds retry_wait(const RetryPolicy& policy, int attempts, RetryHint hint);
+
 struct TopicStats {
     std::string topic;
     std::int64_t ready = 0;   // waiting, including those delayed for a retry
@@ -64,8 +76,10 @@ public:
     // Done: the job is removed. False when the lease was lost (it expired and the job
     // went to another worker), which a handler's idempotence makes harmless.
     virtual boost::asio::awaitable<bool> ack(Job job) = 0;
-    // Failed: retried after backoff(), or dead after max_attempts.
-    virtual boost::asio::awaitable<FailOutcome> fail(Job job, std::string error) = 0;
+    // Failed: retried after backoff() (or the hint's not_before when longer), or dead
+    // after max_attempts (or at once when the hint says permanent).
+    virtual boost::asio::awaitable<FailOutcome> fail(Job job, std::string error,
+                                                     RetryHint hint) = 0;
     // Not run (the worker is stopping): back to ready at once, the attempt not counted.
     virtual boost::asio::awaitable<void> release(Job job) = 0;
     virtual boost::asio::awaitable<std::vector<TopicStats>> stats() = 0;

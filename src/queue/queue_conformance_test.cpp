@@ -169,7 +169,7 @@ TEST_P(QueueConformance, AnExpiredLeaseIsTakenOverAndTheOldHolderCannotFinishIt)
     EXPECT_EQ(second[0].id, first[0].id);
     EXPECT_EQ(second[0].attempts, 2);
     EXPECT_FALSE(await_now(q().ack(first[0])));
-    EXPECT_EQ(await_now(q().fail(first[0], "late")), FailOutcome::kLost);
+    EXPECT_EQ(await_now(q().fail(first[0], "late", {})), FailOutcome::kLost);
     EXPECT_TRUE(await_now(q().ack(second[0])));
 }
 
@@ -180,7 +180,7 @@ TEST_P(QueueConformance, FailuresRetryWithGrowingBackoffThenGoToTheDeadLetter) {
         auto jobs = lease("t");
         ASSERT_EQ(jobs.size(), 1u) << attempt;
         EXPECT_EQ(jobs[0].attempts, attempt);
-        auto outcome = await_now(q().fail(jobs[0], "boom " + std::to_string(attempt)));
+        auto outcome = await_now(q().fail(jobs[0], "boom " + std::to_string(attempt), {}));
         if (attempt < policy.max_attempts) {
             EXPECT_EQ(outcome, FailOutcome::kRetried);
             // Not before half the exponential wait; surely after all of it.
@@ -192,6 +192,25 @@ TEST_P(QueueConformance, FailuresRetryWithGrowingBackoffThenGoToTheDeadLetter) {
             EXPECT_EQ(outcome, FailOutcome::kDead);
         }
     }
+    b_.advance(seconds(3600));
+    EXPECT_TRUE(lease("t").empty());
+    EXPECT_EQ(stats_of("t").dead, 1);
+}
+
+TEST_P(QueueConformance, AHintDelaysTheRetryOrEndsTheJob) {
+    enqueue("t", "later");
+    auto jobs = lease("t");
+    ASSERT_EQ(jobs.size(), 1u);
+    // A quota's minute, far past the first backoff.
+    EXPECT_EQ(await_now(q().fail(jobs[0], "quota", {seconds(60), false})), FailOutcome::kRetried);
+    b_.advance(seconds(59));
+    EXPECT_TRUE(lease("t").empty());
+    b_.advance(seconds(2));
+    jobs = lease("t");
+    ASSERT_EQ(jobs.size(), 1u);
+    EXPECT_EQ(jobs[0].attempts, 2);
+    EXPECT_EQ(await_now(q().fail(jobs[0], "the message is invalid", {milliseconds(0), true})),
+              FailOutcome::kDead);
     b_.advance(seconds(3600));
     EXPECT_TRUE(lease("t").empty());
     EXPECT_EQ(stats_of("t").dead, 1);

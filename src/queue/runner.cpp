@@ -42,11 +42,16 @@ struct JobRunner::Impl {
         auto started = std::chrono::steady_clock::now();
         std::string error;
         bool deferred = false;
+        RetryHint hint;
         try {
             co_await handler(job);
         } catch (const RetryLater& e) {
             error = e.what();
             deferred = true;
+        } catch (const JobFailed& e) {
+            error = e.what();
+            hint = e.hint;
+            if (error.empty()) error = "handler failed";
         } catch (const std::exception& e) {
             error = e.what();
             if (error.empty()) error = "handler failed";
@@ -67,7 +72,7 @@ struct JobRunner::Impl {
         } else if (error.empty()) {
             if (!co_await queue.ack(job)) outcome = "lost";
         } else {
-            auto result = co_await queue.fail(job, error);
+            auto result = co_await queue.fail(job, error, hint);
             outcome = result == FailOutcome::kDead      ? "dead"
                       : result == FailOutcome::kRetried ? "retried"
                                                         : "lost";

@@ -27,6 +27,14 @@ struct RetryLater : std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
+// Thrown by a handler whose job failed in a way it knows how to retry: no sooner than
+// `hint.not_before`, or never (`hint.permanent`: the job goes to the dead letter at once,
+// its error kept). The attempt counts, as for any other failure.
+struct JobFailed : std::runtime_error {
+    JobFailed(const std::string& message, RetryHint h) : std::runtime_error(message), hint(h) {}
+    RetryHint hint;
+};
+
 // The job metrics of a process, shared by its runners: jobs_total{topic,outcome},
 // job_duration_seconds{topic}, queue_depth{topic,state}, queue_oldest_age_seconds{topic}.
 struct JobMetrics {

@@ -22,11 +22,6 @@ namespace {
 constexpr std::size_t kTokenBytes = 16;
 constexpr std::size_t kMaxErrorBytes = 2000;
 
-double unit_random() {
-    thread_local std::mt19937_64 engine{std::random_device{}()};
-    return std::uniform_real_distribution<double>(0.0, 1.0)(engine);
-}
-
 long long run_update(soci::statement& st) {
     st.execute(true);
     return st.get_affected_rows();
@@ -106,10 +101,10 @@ public:
         });
     }
 
-    boost::asio::awaitable<FailOutcome> fail(Job job, std::string error) override {
+    boost::asio::awaitable<FailOutcome> fail(Job job, std::string error, RetryHint hint) override {
         if (error.size() > kMaxErrorBytes) error.resize(kMaxErrorBytes);
-        bool dead = job.attempts >= retry_.max_attempts;
-        std::int64_t run_at = now_ms_() + backoff(retry_, job.attempts, unit_random()).count();
+        bool dead = hint.permanent || job.attempts >= retry_.max_attempts;
+        std::int64_t run_at = now_ms_() + retry_wait(retry_, job.attempts, hint).count();
         co_return co_await db_.run([&](soci::session& s) {
             std::string state = dead ? "dead" : "ready";
             soci::statement st = store::detail::statement(
