@@ -46,6 +46,10 @@ public:
                                                                     Deadline deadline) = 0;
     virtual boost::asio::awaitable<std::optional<User>> find_user_by_email(std::string email_key,
                                                                            Deadline deadline) = 0;
+    // The account bound to that Firebase uid; made from `user` (its id, email and
+    // creation time; no password) the first time. Two first sign-ins at once make one.
+    virtual boost::asio::awaitable<User> firebase_user(std::string firebase_uid, User user,
+                                                       Deadline deadline) = 0;
     virtual boost::asio::awaitable<void> create_session(SessionRecord session,
                                                         Deadline deadline) = 0;
     // The session with that hash if it is neither revoked nor expired at `now_ms`.
@@ -65,6 +69,9 @@ public:
     virtual boost::asio::awaitable<std::vector<std::string>> revoke_user_sessions(
         std::string user_id, std::int64_t now_ms, Deadline deadline) = 0;
 };
+
+// The email_key of an account bound to a Firebase uid (never a normalised email).
+std::string firebase_email_key(const std::string& firebase_uid);
 
 std::unique_ptr<AccountStore> make_sql_account_store(SqlDatabase& db);
 

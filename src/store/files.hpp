@@ -62,7 +62,10 @@ public:
                                                            Deadline deadline) = 0;
 };
 
-// Creating a file past quotas.files or quotas.file_bytes throws ApiError 507.
-std::unique_ptr<FileStore> make_sql_file_store(SqlDatabase& db, Quotas quotas = {});
+// Creating a file past quotas.files or quotas.file_bytes throws ApiError 507. With
+// `push_to_devices`, a file whose processing ends enqueues a push job (kPushTopic) for
+// each device of its owner in the same transaction.
+std::unique_ptr<FileStore> make_sql_file_store(SqlDatabase& db, Quotas quotas = {},
+                                               bool push_to_devices = false);
 
 }  // namespace mindme::store

@@ -124,6 +124,24 @@ const std::vector<Migration>& schema_migrations() {
              "file_bytes = (SELECT COALESCE(SUM(size), 0) FROM files "
              "WHERE files.user_id = users.id)",
          }},
+        // Accounts that sign in with Firebase (their Firebase uid; their email_key is
+        // "firebase:<uid>", which no normalised email can equal), and the devices push
+        // messages go to. A token is unique by its SHA-256 (tokens are long, and MySQL
+        // cannot index TEXT whole).
+        {6,
+         "firebase identities and devices",
+         {
+             "ALTER TABLE users ADD COLUMN firebase_uid VARCHAR(128)",
+             "CREATE UNIQUE INDEX users_by_firebase_uid ON users (firebase_uid)",
+             "CREATE TABLE devices ("
+             " id VARCHAR(32) PRIMARY KEY,"
+             " user_id VARCHAR(32) NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+             " platform VARCHAR(16) NOT NULL,"
+             " token TEXT NOT NULL,"
+             " token_hash CHAR(64) NOT NULL UNIQUE,"
+             " created_at BIGINT NOT NULL)",
+             "CREATE INDEX devices_by_user ON devices (user_id, created_at)",
+         }},
     };
     return kMigrations;
 }

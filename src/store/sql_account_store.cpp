@@ -60,6 +60,31 @@ public:
             [&](soci::session& s) { return read_user(s, "email_key", email_key); }, deadline);
     }
 
+    boost::asio::awaitable<User> firebase_user(std::string firebase_uid, User user,
+                                               Deadline deadline) override {
+        co_return co_await db_.run(
+            [&](soci::session& s) -> User {
+                if (auto found = read_user(s, "firebase_uid", firebase_uid)) return *found;
+                try {
+                    SqlDatabase::WriteTransaction tx(db_, s);
+                    std::string no_password;
+                    s << "INSERT INTO users (id, email, email_key, password_hash, created_at, "
+                         "firebase_uid) VALUES (:i, :e, :k, :p, :c, :f)",
+                        soci::use(user.id), soci::use(user.email),
+                        soci::use(firebase_email_key(firebase_uid)), soci::use(no_password),
+                        soci::use(user.created_at_ms), soci::use(firebase_uid);
+                    tx.commit();
+                    user.password_hash.clear();
+                    return user;
+                } catch (const soci::soci_error&) {
+                    // Another first sign-in of the same uid won the unique key.
+                    if (auto found = read_user(s, "firebase_uid", firebase_uid)) return *found;
+                    throw;
+                }
+            },
+            deadline);
+    }
+
     boost::asio::awaitable<void> create_session(SessionRecord session, Deadline deadline) override {
         co_await db_.run([&](soci::session& s) { insert_session(s, session); }, deadline);
     }
@@ -157,6 +182,10 @@ private:
 };
 
 }  // namespace
+
+std::string firebase_email_key(const std::string& firebase_uid) {
+    return "firebase:" + firebase_uid;
+}
 
 std::unique_ptr<AccountStore> make_sql_account_store(SqlDatabase& db) {
     return std::make_unique<SqlAccountStore>(db);

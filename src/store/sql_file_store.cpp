@@ -3,6 +3,7 @@
 
 #include "core/clock.hpp"
 #include "store/change_log.hpp"
+#include "store/devices.hpp"
 #include "store/files.hpp"
 #include "store/outbox.hpp"
 #include "store/sql_database.hpp"
@@ -62,7 +63,8 @@ std::optional<FileRecord> read_file(soci::session& s, const std::string& user_id
 
 class SqlFileStore final : public FileStore {
 public:
-    SqlFileStore(SqlDatabase& db, Quotas quotas) : db_(db), quotas_(quotas) {}
+    SqlFileStore(SqlDatabase& db, Quotas quotas, bool push_to_devices)
+        : db_(db), quotas_(quotas), push_to_devices_(push_to_devices) {}
 
     boost::asio::awaitable<FileRecord> create(FileRecord f, std::int64_t now_ms,
                                               Deadline deadline) override {
@@ -140,6 +142,8 @@ public:
                 if (f.status == "ready" || f.status == "failed") {
                     add_job(s, {kFileChangedTopic, job_payload(f), 0}, now_ms);
                     detail::append_change(s, f.user_id, "file." + f.status, f.id, now_ms, nullptr);
+                    if (push_to_devices_)
+                        add_push_jobs(s, f.user_id, "file." + f.status, f.id, now_ms);
                 }
                 tx.commit();
                 return true;
@@ -150,12 +154,14 @@ public:
 private:
     SqlDatabase& db_;
     Quotas quotas_;
+    bool push_to_devices_;
 };
 
 }  // namespace
 
-std::unique_ptr<FileStore> make_sql_file_store(SqlDatabase& db, Quotas quotas) {
-    return std::make_unique<SqlFileStore>(db, quotas);
+std::unique_ptr<FileStore> make_sql_file_store(SqlDatabase& db, Quotas quotas,
+                                               bool push_to_devices) {
+    return std::make_unique<SqlFileStore>(db, quotas, push_to_devices);
 }
 
 }  // namespace mindme::store
