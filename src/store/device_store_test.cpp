@@ -154,10 +154,12 @@ TEST_P(DeviceStoreConformance, AFirebaseUidHasOneAccount) {
     EXPECT_FALSE(await_now(accounts_->find_user_by_email("ann@example.com", later())));
     // Two first sign-ins at once make one account.
     boost::asio::io_context loop;
-    auto a = boost::asio::co_spawn(loop, accounts_->firebase_user("uid-2", {"x1", "", "", 7}, later()),
-                                   boost::asio::use_future);
-    auto b = boost::asio::co_spawn(loop, accounts_->firebase_user("uid-2", {"x2", "", "", 7}, later()),
-                                   boost::asio::use_future);
+    auto a =
+        boost::asio::co_spawn(loop, accounts_->firebase_user("uid-2", {"x1", "", "", 7}, later()),
+                              boost::asio::use_future);
+    auto b =
+        boost::asio::co_spawn(loop, accounts_->firebase_user("uid-2", {"x2", "", "", 7}, later()),
+                              boost::asio::use_future);
     loop.run();
     EXPECT_EQ(a.get().id, b.get().id);
 }

@@ -68,11 +68,12 @@ public:
                 try {
                     SqlDatabase::WriteTransaction tx(db_, s);
                     std::string no_password;
+                    auto email_key = firebase_email_key(firebase_uid);  // named: use() binds it
                     s << "INSERT INTO users (id, email, email_key, password_hash, created_at, "
                          "firebase_uid) VALUES (:i, :e, :k, :p, :c, :f)",
-                        soci::use(user.id), soci::use(user.email),
-                        soci::use(firebase_email_key(firebase_uid)), soci::use(no_password),
-                        soci::use(user.created_at_ms), soci::use(firebase_uid);
+                        soci::use(user.id), soci::use(user.email), soci::use(email_key),
+                        soci::use(no_password), soci::use(user.created_at_ms),
+                        soci::use(firebase_uid);
                     tx.commit();
                     user.password_hash.clear();
                     return user;

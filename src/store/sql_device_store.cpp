@@ -68,21 +68,23 @@ public:
                 if (!held.empty() && held[0].user_id == device.user_id) return {held[0], false};
                 // Another user's install of this token is over: it moves to this user.
                 if (!held.empty()) {
-                    auto st = statement(s, "DELETE FROM devices WHERE token_hash = :h", soci::use(hash));
+                    auto st =
+                        statement(s, "DELETE FROM devices WHERE token_hash = :h", soci::use(hash));
                     affected(st);
                 }
-                auto st = statement(s,
-                                    "INSERT INTO devices (id, user_id, platform, token, token_hash, "
-                                    "created_at) VALUES (:i, :u, :p, :t, :h, :c)",
-                                    soci::use(device.id), soci::use(device.user_id),
-                                    soci::use(device.platform), soci::use(device.token),
-                                    soci::use(hash), soci::use(device.created_at_ms));
+                auto st = statement(
+                    s,
+                    "INSERT INTO devices (id, user_id, platform, token, token_hash, "
+                    "created_at) VALUES (:i, :u, :p, :t, :h, :c)",
+                    soci::use(device.id), soci::use(device.user_id), soci::use(device.platform),
+                    soci::use(device.token), soci::use(hash), soci::use(device.created_at_ms));
                 affected(st);
                 auto mine = read_devices(s, "WHERE user_id = :u ORDER BY created_at DESC, id DESC",
                                          device.user_id);
                 for (std::size_t i = max_per_user; i < mine.size(); ++i) {
                     if (mine[i].id == device.id) continue;
-                    auto gone = statement(s, "DELETE FROM devices WHERE id = :i", soci::use(mine[i].id));
+                    auto gone =
+                        statement(s, "DELETE FROM devices WHERE id = :i", soci::use(mine[i].id));
                     affected(gone);
                 }
                 tx.commit();
@@ -91,10 +93,12 @@ public:
             deadline);
     }
 
-    boost::asio::awaitable<std::vector<Device>> list(std::string user_id, Deadline deadline) override {
+    boost::asio::awaitable<std::vector<Device>> list(std::string user_id,
+                                                     Deadline deadline) override {
         co_return co_await db_.run(
             [&](soci::session& s) {
-                return read_devices(s, "WHERE user_id = :u ORDER BY created_at DESC, id DESC", user_id);
+                return read_devices(s, "WHERE user_id = :u ORDER BY created_at DESC, id DESC",
+                                    user_id);
             },
             deadline);
     }
@@ -140,8 +144,10 @@ private:
 }  // namespace
 
 std::string push_payload(const PushRef& ref) {
-    boost::json::object o{
-        {"user_id", ref.user_id}, {"device_id", ref.device_id}, {"event", ref.event}, {"id", ref.id}};
+    boost::json::object o{{"user_id", ref.user_id},
+                          {"device_id", ref.device_id},
+                          {"event", ref.event},
+                          {"id", ref.id}};
     return boost::json::serialize(o);
 }
 
