@@ -22,8 +22,7 @@ std::optional<boost::json::object> json_segment(std::string_view segment) {
 std::optional<std::string> decode_compact_jws(std::string_view token, CompactJws& out) {
     auto first = token.find('.');
     auto last = token.rfind('.');
-    if (first == std::string_view::npos || first == last ||
-        token.find('.', first + 1) != last)
+    if (first == std::string_view::npos || first == last || token.find('.', first + 1) != last)
         return "it must have three dot-separated segments";
     auto header = json_segment(token.substr(0, first));
     if (!header) return "its header is not base64url-encoded JSON";

@@ -29,7 +29,8 @@ std::optional<FirebaseConfig> firebase_config(const core::Config& c) {
     f.rules.project_id = project;
     f.rules.clock_skew = std::chrono::seconds(c.get_int("auth.firebase.clock_skew_seconds"));
     f.keys.url = c.get_string("auth.firebase.certs_url");
-    f.keys.unknown_key_refetch = std::chrono::seconds(c.get_int("auth.firebase.key_refetch_seconds"));
+    f.keys.unknown_key_refetch =
+        std::chrono::seconds(c.get_int("auth.firebase.key_refetch_seconds"));
     return f;
 }
 

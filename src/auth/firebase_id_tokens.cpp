@@ -44,7 +44,8 @@ FirebaseIdTokens::FirebaseIdTokens(FirebaseKeys& keys, FirebaseTokenRules rules,
 
 boost::asio::awaitable<FirebaseIdentity> FirebaseIdTokens::verify(std::string_view token) {
     CompactJws jws;
-    if (auto malformed = decode_compact_jws(token, jws)) throw rejected("is malformed: " + *malformed);
+    if (auto malformed = decode_compact_jws(token, jws))
+        throw rejected("is malformed: " + *malformed);
     const auto* alg = string_field(jws.header, "alg");
     if (!alg) throw rejected("has no algorithm (alg); it must be RS256");
     if (*alg != "RS256")
@@ -54,7 +55,8 @@ boost::asio::awaitable<FirebaseIdentity> FirebaseIdTokens::verify(std::string_vi
     const auto* kid = string_field(jws.header, "kid");
     if (!kid || kid->empty()) {
         if (aud && *aud == kCustomTokenAudience)
-            throw rejected("is a custom token: sign in with it on the client and send the ID token");
+            throw rejected(
+                "is a custom token: sign in with it on the client and send the ID token");
         throw rejected("has no key id (kid)");
     }
     if (!aud || *aud != rules_.project_id)

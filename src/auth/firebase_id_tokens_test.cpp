@@ -15,6 +15,7 @@
 #include "core/await_now.hpp"
 #include "core/base64url.hpp"
 #include "core/errors.hpp"
+#include "core/text.hpp"
 #include "metrics/registry.hpp"
 #include "upstream/rs256.hpp"
 #include "upstream/stand_in_server.hpp"
@@ -32,21 +33,14 @@ namespace json = boost::json;
 constexpr std::int64_t kNow = 1'800'000'000;
 constexpr const char* kProject = "mindme-test";
 
-std::string read_file(const std::string& path) {
-    std::ifstream in(path);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
 // An RSA key and a self-signed certificate of it, minted with openssl.
 struct SigningKey {
     explicit SigningKey(const std::string& dir, const std::string& name) {
-        upstream::testing::run_command("openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=" +
-                                       name + " -keyout " + dir + "/" + name + ".key -out " + dir +
-                                       "/" + name + ".pem");
-        private_key = read_file(dir + "/" + name + ".key");
-        certificate = read_file(dir + "/" + name + ".pem");
+        upstream::testing::run_command(
+            "openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=" + name + " -keyout " +
+            dir + "/" + name + ".key -out " + dir + "/" + name + ".pem");
+        private_key = core::read_text_file(dir + "/" + name + ".key");
+        certificate = core::read_text_file(dir + "/" + name + ".pem");
     }
     std::string private_key;
     std::string certificate;
@@ -137,7 +131,8 @@ struct FirebaseTokensTest : ::testing::Test {
 TEST(CacheMaxAge, ReadsMaxAgeAsFirebaseAdminDoes) {
     EXPECT_EQ(cache_max_age("max-age=100"), 100);
     EXPECT_EQ(cache_max_age("public, max-age=100, must-revalidate, no-transform"), 100);
-    for (const char* none : {"max-age 100", "max-age: 100", "max-age2=100", "max-age=foo", "", "public"})
+    for (const char* none :
+         {"max-age 100", "max-age: 100", "max-age2=100", "max-age=foo", "", "public"})
         EXPECT_EQ(cache_max_age(none), 0) << none;
 }
 
@@ -176,8 +171,9 @@ TEST_F(FirebaseTokensTest, RejectsEachBrokenRuleByName) {
     json::object hs256_header{{"alg", "HS256"}, {"kid", "kid-1"}};
     json::object none_header{{"alg", "none"}, {"kid", "kid-1"}};
     auto custom = valid_claims();
-    custom["aud"] = "https://identitytoolkit.googleapis.com/"
-                    "google.identity.identitytoolkit.v1.IdentityToolkit";
+    custom["aud"] =
+        "https://identitytoolkit.googleapis.com/"
+        "google.identity.identitytoolkit.v1.IdentityToolkit";
     std::vector<Case> cases{
         {"NoKid", token(valid_claims(), ""), "no key id"},
         {"CustomToken", token(custom, ""), "custom token"},
@@ -195,15 +191,17 @@ TEST_F(FirebaseTokensTest, RejectsEachBrokenRuleByName) {
         {"TooFewSegments", "foo", "malformed"},
         {"TooManySegments", "fo.ob.ar.baz", "malformed"},
         {"MalformedToken", "foo.bar.baz", "malformed"},
-        {"HS256", segment(hs256_header) + "." + segment(valid_claims()) + "." +
-                      core::base64url_encode(std::string(32, 'x')),
+        {"HS256",
+         segment(hs256_header) + "." + segment(valid_claims()) + "." +
+             core::base64url_encode(std::string(32, 'x')),
          "only RS256"},
         {"Unsigned", segment(none_header) + "." + segment(valid_claims()) + ".", "only RS256"},
         {"BadSignature", good.substr(0, dot + 1) + core::base64url_encode(std::string(256, 'x')),
          "invalid signature"},
         {"OtherKeysSignature", token(valid_claims(), "kid-1", &key2), "invalid signature"},
-        {"AlteredPayload", segment({{"alg", "RS256"}, {"typ", "JWT"}, {"kid", "kid-1"}}) + "." +
-                               segment(with("sub", "someone-else")) + good.substr(dot),
+        {"AlteredPayload",
+         segment({{"alg", "RS256"}, {"typ", "JWT"}, {"kid", "kid-1"}}) + "." +
+             segment(with("sub", "someone-else")) + good.substr(dot),
          "invalid signature"},
     };
     for (const auto& c : cases) {
@@ -234,7 +232,8 @@ TEST_F(FirebaseTokensTest, PicksUpARotatedKeyAtOnce) {
     EXPECT_EQ(fetches.load(), 2);
     // Made-up key ids do not fetch again within the refetch interval.
     for (int i = 0; i < 5; ++i)
-        EXPECT_NE(verdict(verifier, token(valid_claims(), "kid-x" + std::to_string(i))), "accepted");
+        EXPECT_NE(verdict(verifier, token(valid_claims(), "kid-x" + std::to_string(i))),
+                  "accepted");
     EXPECT_EQ(fetches.load(), 2);
 }
 

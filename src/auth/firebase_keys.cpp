@@ -61,8 +61,9 @@ asio::awaitable<std::optional<upstream::RsaPublicKey>> FirebaseKeys::key(std::st
 
 void FirebaseKeys::refresh_in_background() {
     if (background_.exchange(true)) return;
-    asio::co_spawn(client_.executor(), refresh(),
-                   [this](std::exception_ptr, std::shared_ptr<const Keys>) { background_ = false; });
+    asio::co_spawn(
+        client_.executor(), refresh(),
+        [this](std::exception_ptr, std::shared_ptr<const Keys>) { background_ = false; });
 }
 
 asio::awaitable<std::shared_ptr<const FirebaseKeys::Keys>> FirebaseKeys::refresh() {
@@ -84,12 +85,14 @@ asio::awaitable<std::shared_ptr<const FirebaseKeys::Keys>> FirebaseKeys::fetch()
             throw std::runtime_error("the key server answered " + std::to_string(response.status));
         boost::system::error_code ec;
         auto body = boost::json::parse(response.body, ec);
-        if (ec || !body.is_object()) throw std::runtime_error("the key server's answer is not a JSON object");
+        if (ec || !body.is_object())
+            throw std::runtime_error("the key server's answer is not a JSON object");
         auto keys = std::make_shared<Keys>();
         for (const auto& [kid, pem] : body.as_object()) {
             if (!pem.is_string()) continue;
             try {
-                keys->by_kid.emplace(std::string(kid), upstream::RsaPublicKey::from_certificate_pem(pem.as_string()));
+                keys->by_kid.emplace(std::string(kid),
+                                     upstream::RsaPublicKey::from_certificate_pem(pem.as_string()));
             } catch (const std::invalid_argument&) {
                 core::log::warn("firebase key skipped: not an RSA certificate",
                                 core::log::Fields().add("kid", std::string(kid)));

@@ -38,7 +38,8 @@ ClientOptions client_options(const core::Config& c) {
     ClientOptions o;
     o.ca_file = c.get_string("http_client.ca_file");
     o.connect_timeout = std::chrono::milliseconds(c.get_int("http_client.connect_timeout_ms"));
-    o.first_byte_timeout = std::chrono::milliseconds(c.get_int("http_client.first_byte_timeout_ms"));
+    o.first_byte_timeout =
+        std::chrono::milliseconds(c.get_int("http_client.first_byte_timeout_ms"));
     o.total_timeout = std::chrono::milliseconds(c.get_int("http_client.total_timeout_ms"));
     o.max_per_origin = static_cast<std::size_t>(c.get_int("http_client.max_per_origin"));
     o.idle_timeout = std::chrono::seconds(c.get_int("http_client.idle_seconds"));

@@ -31,7 +31,8 @@ std::string error_text(const char* stage, const boost::system::error_code& ec) {
 
 // What an error of an exchange's stage is: its deadline passing, or the peer breaking it.
 UpstreamError io_error(const char* stage, const boost::system::error_code& ec, Kind otherwise) {
-    if (ec == beast::error::timeout) return UpstreamError(Kind::kTimeout, std::string(stage) + ": timed out");
+    if (ec == beast::error::timeout)
+        return UpstreamError(Kind::kTimeout, std::string(stage) + ": timed out");
     if (ec == bhttp::error::body_limit || ec == bhttp::error::header_limit)
         return UpstreamError(Kind::kTooLarge, std::string(stage) + ": the response is too large");
     return UpstreamError(otherwise, error_text(stage, ec));
@@ -98,8 +99,10 @@ asio::awaitable<std::unique_ptr<Connection>> Connection::open(asio::any_io_execu
             auto verify = SSL_get_verify_result(ssl.native_handle());
             if (verify != X509_V_OK) detail = X509_verify_cert_error_string(verify);
             if (hec == beast::error::timeout)
-                throw UpstreamError(Kind::kTimeout, "TLS handshake with " + target.origin + ": timed out");
-            throw UpstreamError(Kind::kConnect, "TLS handshake with " + target.origin + ": " + detail);
+                throw UpstreamError(Kind::kTimeout,
+                                    "TLS handshake with " + target.origin + ": timed out");
+            throw UpstreamError(Kind::kConnect,
+                                "TLS handshake with " + target.origin + ": " + detail);
         }
     }
     co_return std::unique_ptr<Connection>(new Connection(std::move(streams)));
@@ -133,7 +136,8 @@ asio::awaitable<ClientResponse> Connection::exchange(const Target& target,
         if (wec) throw io_error("send", wec, Kind::kProtocol);
         progress.written = true;
         auto before = streams_->buffer.size();
-        auto [hec, hn] = co_await bhttp::async_read_header(stream, streams_->buffer, parser, kAwait);
+        auto [hec, hn] =
+            co_await bhttp::async_read_header(stream, streams_->buffer, parser, kAwait);
         if (hn > 0 || streams_->buffer.size() > before) progress.got_response = true;
         if (hec) throw io_error("response head", hec, Kind::kProtocol);
         tcp_stream.expires_at(deadlines.last_byte);

@@ -25,13 +25,13 @@ public:
     // Resolves, connects and (https) handshakes with SNI, verifying the peer's chain
     // and that it is for `target.host`, by `deadline`.
     static boost::asio::awaitable<std::unique_ptr<Connection>> open(
-        boost::asio::any_io_executor executor, const Target& target,
-        boost::asio::ssl::context* tls, Clock::time_point deadline);
+        boost::asio::any_io_executor executor, const Target& target, boost::asio::ssl::context* tls,
+        Clock::time_point deadline);
     ~Connection();
 
     struct Progress {
-        bool written = false;        // the whole request went out
-        bool got_response = false;   // a byte of the response came back
+        bool written = false;       // the whole request went out
+        bool got_response = false;  // a byte of the response came back
     };
     // Sends `request` and reads the response whole (at most `max_bytes` of body).
     boost::asio::awaitable<ClientResponse> exchange(const Target& target,

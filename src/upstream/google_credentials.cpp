@@ -4,10 +4,9 @@
 #include <boost/json.hpp>
 #include <boost/url/encode.hpp>
 #include <boost/url/rfc/unreserved_chars.hpp>
-#include <fstream>
-#include <sstream>
 
 #include "core/base64url.hpp"
+#include "core/text.hpp"
 #include "upstream/rs256.hpp"
 
 namespace mindme::upstream {
@@ -54,12 +53,9 @@ ServiceAccount ServiceAccount::parse(std::string_view text) {
 }
 
 ServiceAccount ServiceAccount::load(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw std::invalid_argument("cannot read the service account key " + path);
-    std::ostringstream text;
-    text << in.rdbuf();
+    auto text = core::read_text_file(path);
     try {
-        return parse(text.str());
+        return parse(text);
     } catch (const std::invalid_argument& e) {
         throw std::invalid_argument(path + ": " + e.what());
     }
@@ -75,7 +71,8 @@ std::string grant_assertion(const ServiceAccount& account, const std::string& sc
                         {"exp", now + kAssertionLifetime}};
     auto signing_input = core::base64url_encode(json::serialize(header)) + "." +
                          core::base64url_encode(json::serialize(claims));
-    return signing_input + "." + core::base64url_encode(rs256_sign(account.private_key, signing_input));
+    return signing_input + "." +
+           core::base64url_encode(rs256_sign(account.private_key, signing_input));
 }
 
 GoogleAccessTokens::GoogleAccessTokens(HttpClient& client, ServiceAccount account,
@@ -83,7 +80,8 @@ GoogleAccessTokens::GoogleAccessTokens(HttpClient& client, ServiceAccount accoun
     : client_(client), account_(std::move(account)), scope_(std::move(scope)) {}
 
 asio::awaitable<std::string> GoogleAccessTokens::token(Clock::time_point deadline) {
-    co_return co_await asio::co_spawn(client_.executor(), current(deadline, ""),
+    std::string none;  // named: GCC 12 and temporaries in co_await
+    co_return co_await asio::co_spawn(client_.executor(), current(deadline, none),
                                       asio::use_awaitable);
 }
 

@@ -3,8 +3,8 @@
 // (RFC 7523) that trades an RS256 assertion for an access token, and the token's cache —
 // refreshed a few minutes before it expires, one refresh in flight however many callers
 // wait, and refreshed once more when an API answers 401.
-#include <boost/asio/awaitable.hpp>
 #include <atomic>
+#include <boost/asio/awaitable.hpp>
 #include <cstdint>
 #include <string>
 

@@ -14,6 +14,7 @@
 
 #include "core/await_now.hpp"
 #include "core/base64url.hpp"
+#include "core/text.hpp"
 #include "metrics/registry.hpp"
 #include "upstream/rs256.hpp"
 #include "upstream/stand_in_server.hpp"
@@ -28,13 +29,6 @@ using testing::Reply;
 using testing::StandInServer;
 namespace json = boost::json;
 
-std::string read_file(const std::string& path) {
-    std::ifstream in(path);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
 // A service account key minted for the test, and the public half to check its grants.
 struct TestAccount {
     TestAccount() {
@@ -42,14 +36,17 @@ struct TestAccount {
         dir = mkdtemp(pattern);
         testing::run_command("openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out " +
                              dir + "/key.pem");
-        testing::run_command("openssl pkey -in " + dir + "/key.pem -pubout -out " + dir + "/pub.pem");
-        private_key = read_file(dir + "/key.pem");
-        public_key = read_file(dir + "/pub.pem");
+        testing::run_command("openssl pkey -in " + dir + "/key.pem -pubout -out " + dir +
+                             "/pub.pem");
+        private_key = core::read_text_file(dir + "/key.pem");
+        public_key = core::read_text_file(dir + "/pub.pem");
     }
     ~TestAccount() { std::filesystem::remove_all(dir); }
     std::string key_json(const std::string& token_uri) const {
-        json::object o{{"type", "service_account"},   {"project_id", "mindme-test"},
-                       {"private_key_id", "key-1"},   {"private_key", private_key},
+        json::object o{{"type", "service_account"},
+                       {"project_id", "mindme-test"},
+                       {"private_key_id", "key-1"},
+                       {"private_key", private_key},
                        {"client_email", "push@mindme-test.iam.gserviceaccount.com"},
                        {"token_uri", token_uri}};
         return json::serialize(o);
@@ -75,12 +72,12 @@ std::string check_grant(const Received& r, const std::string& public_key,
     auto dot2 = assertion.rfind('.');
     if (dot1 == std::string::npos || dot1 == dot2) return "segments";
     auto signature = core::base64url_decode(assertion.substr(dot2 + 1));
-    if (!signature ||
-        !RsaPublicKey::from_public_key_pem(public_key).verify(assertion.substr(0, dot2), *signature))
+    if (!signature || !RsaPublicKey::from_public_key_pem(public_key)
+                           .verify(assertion.substr(0, dot2), *signature))
         return "signature";
     auto header = json::parse(*core::base64url_decode(assertion.substr(0, dot1))).as_object();
-    auto claims =
-        json::parse(*core::base64url_decode(assertion.substr(dot1 + 1, dot2 - dot1 - 1))).as_object();
+    auto claims = json::parse(*core::base64url_decode(assertion.substr(dot1 + 1, dot2 - dot1 - 1)))
+                      .as_object();
     if (header.at("alg") != "RS256" || header.at("kid") != "key-1") return "header";
     if (claims.at("iss") != "push@mindme-test.iam.gserviceaccount.com") return "iss";
     if (claims.at("aud").as_string() != token_uri) return "aud";
@@ -131,8 +128,11 @@ TEST_F(GoogleTokensTest, GrantsOnceAndCachesTheToken) {
     std::string problem;
     StandInServer endpoint([&](const Received& r) {
         problem = check_grant(r, account.public_key, token_uri);
-        if (!problem.empty()) return Reply{400, {}, R"({"error":"invalid_grant","error_description":")" + problem + "\"}"};
-        return Reply{200, {{"Content-Type", "application/json"}},
+        if (!problem.empty())
+            return Reply{
+                400, {}, R"({"error":"invalid_grant","error_description":")" + problem + "\"}"};
+        return Reply{200,
+                     {{"Content-Type", "application/json"}},
                      R"({"access_token":"ya29.one","expires_in":3599,"token_type":"Bearer"})"};
     });
     token_uri = endpoint.url("/token");
@@ -152,12 +152,13 @@ TEST_F(GoogleTokensTest, OneGrantInFlightForManyCallers) {
         return r;
     });
     HttpClient client(options(), registry);
-    GoogleAccessTokens tokens(client, ServiceAccount::parse(account.key_json(endpoint.url("/token"))),
-                              kScope);
+    GoogleAccessTokens tokens(
+        client, ServiceAccount::parse(account.key_json(endpoint.url("/token"))), kScope);
     boost::asio::io_context loop;
     std::vector<std::future<std::string>> waiting;
     for (int i = 0; i < 8; ++i)
-        waiting.push_back(boost::asio::co_spawn(loop, tokens.token(soon()), boost::asio::use_future));
+        waiting.push_back(
+            boost::asio::co_spawn(loop, tokens.token(soon()), boost::asio::use_future));
     loop.run();
     for (auto& w : waiting) EXPECT_EQ(w.get(), "shared");
     EXPECT_EQ(endpoint.received().size(), 1u);
@@ -168,11 +169,12 @@ TEST_F(GoogleTokensTest, RefreshesATokenCloseToItsExpiry) {
     StandInServer endpoint([&n](const Received&) {
         ++n;
         // Within kRefreshBefore of expiring as soon as it is granted.
-        return Reply{200, {}, R"({"access_token":"t)" + std::to_string(n) + R"(","expires_in":200})"};
+        return Reply{
+            200, {}, R"({"access_token":"t)" + std::to_string(n) + R"(","expires_in":200})"};
     });
     HttpClient client(options(), registry);
-    GoogleAccessTokens tokens(client, ServiceAccount::parse(account.key_json(endpoint.url("/token"))),
-                              kScope);
+    GoogleAccessTokens tokens(
+        client, ServiceAccount::parse(account.key_json(endpoint.url("/token"))), kScope);
     EXPECT_EQ(await_now(tokens.token(soon())), "t1");
     EXPECT_EQ(await_now(tokens.token(soon())), "t2");
 }
@@ -181,12 +183,16 @@ TEST_F(GoogleTokensTest, A401FromTheApiRefreshesOnceAndRetries) {
     int granted = 0;
     StandInServer endpoint([&](const Received& r) {
         if (r.target == "/token")
-            return Reply{200, {}, R"({"access_token":"t)" + std::to_string(++granted) + R"(","expires_in":3599})"};
-        return r.header("Authorization") == "Bearer t2" ? Reply{200, {}, "sent"} : Reply{401, {}, ""};
+            return Reply{
+                200,
+                {},
+                R"({"access_token":"t)" + std::to_string(++granted) + R"(","expires_in":3599})"};
+        return r.header("Authorization") == "Bearer t2" ? Reply{200, {}, "sent"}
+                                                        : Reply{401, {}, ""};
     });
     HttpClient client(options(), registry);
-    GoogleAccessTokens tokens(client, ServiceAccount::parse(account.key_json(endpoint.url("/token"))),
-                              kScope);
+    GoogleAccessTokens tokens(
+        client, ServiceAccount::parse(account.key_json(endpoint.url("/token"))), kScope);
     CallOptions call;
     call.upstream = "api";
     auto r = await_now(tokens.send({"POST", endpoint.url("/send"), {}, "{}"}, call));
@@ -194,27 +200,30 @@ TEST_F(GoogleTokensTest, A401FromTheApiRefreshesOnceAndRetries) {
     EXPECT_EQ(granted, 2);
     // A token the API keeps refusing is not refreshed without end.
     StandInServer refusing([&](const Received& req) {
-        if (req.target == "/token") return Reply{200, {}, R"({"access_token":"x","expires_in":3599})"};
+        if (req.target == "/token")
+            return Reply{200, {}, R"({"access_token":"x","expires_in":3599})"};
         return Reply{401, {}, ""};
     });
-    GoogleAccessTokens other(client, ServiceAccount::parse(account.key_json(refusing.url("/token"))),
-                             kScope);
+    GoogleAccessTokens other(
+        client, ServiceAccount::parse(account.key_json(refusing.url("/token"))), kScope);
     EXPECT_EQ(await_now(other.send({"POST", refusing.url("/send"), {}, "{}"}, call)).status, 401);
     EXPECT_EQ(refusing.received().size(), 4u);  // grant, send, grant, send
 }
 
 TEST_F(GoogleTokensTest, ARefusedGrantSaysWhy) {
     StandInServer endpoint([](const Received&) {
-        return Reply{400, {}, R"({"error":"invalid_grant","error_description":"Invalid JWT Signature."})"};
+        return Reply{
+            400, {}, R"({"error":"invalid_grant","error_description":"Invalid JWT Signature."})"};
     });
     HttpClient client(options(), registry);
-    GoogleAccessTokens tokens(client, ServiceAccount::parse(account.key_json(endpoint.url("/token"))),
-                              kScope);
+    GoogleAccessTokens tokens(
+        client, ServiceAccount::parse(account.key_json(endpoint.url("/token"))), kScope);
     try {
         await_now(tokens.token(soon()));
         FAIL();
     } catch (const std::runtime_error& e) {
-        EXPECT_NE(std::string(e.what()).find("invalid_grant: Invalid JWT Signature."), std::string::npos)
+        EXPECT_NE(std::string(e.what()).find("invalid_grant: Invalid JWT Signature."),
+                  std::string::npos)
             << e.what();
     }
 }

@@ -1,5 +1,6 @@
 #include "upstream/http_client.hpp"
 
+#include <algorithm>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/executor_work_guard.hpp>
@@ -8,7 +9,6 @@
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <algorithm>
 #include <deque>
 #include <map>
 #include <random>
@@ -74,10 +74,11 @@ struct HttpClient::Impl {
     Impl(ClientOptions o, metrics::Registry& registry)
         : options(std::move(o)),
           tls(asio::ssl::context::tls_client),
-          requests(registry.counter_family("upstream_requests_total",
-                                           "Outbound HTTP attempts, by upstream and outcome (status "
-                                           "class, or why there was no response).",
-                                           {"upstream", "outcome"})),
+          requests(
+              registry.counter_family("upstream_requests_total",
+                                      "Outbound HTTP attempts, by upstream and outcome (status "
+                                      "class, or why there was no response).",
+                                      {"upstream", "outcome"})),
           durations(registry.histogram_family("upstream_request_duration_seconds",
                                               "Time of outbound HTTP attempts, by upstream.",
                                               {"upstream"})),
@@ -171,7 +172,8 @@ struct HttpClient::Impl {
     // connection that the server closed before answering (it timed the connection out
     // as we took it) is replaced by a new one once, without counting an attempt.
     asio::awaitable<ClientResponse> attempt(const Target& target, const ClientRequest& request,
-                                            Clock::time_point deadline, Connection::Progress& progress) {
+                                            Clock::time_point deadline,
+                                            Connection::Progress& progress) {
         if (stopping) throw UpstreamError(Kind::kProtocol, "the client is stopping");
         auto& origin = origins[target.origin];
         auto slot = co_await acquire(origin, deadline, target.origin);
@@ -182,15 +184,16 @@ struct HttpClient::Impl {
                 connection = co_await Connection::open(
                     loop.get_executor(), target, target.tls ? &tls : nullptr,
                     std::min(deadline, Clock::now() + options.connect_timeout));
-            ExchangeDeadlines deadlines{std::min(deadline, Clock::now() + options.first_byte_timeout),
-                                        deadline};
+            ExchangeDeadlines deadlines{
+                std::min(deadline, Clock::now() + options.first_byte_timeout), deadline};
             busy.insert(connection.get());
             try {
                 progress = {};
                 auto response = co_await connection->exchange(target, request, deadlines,
                                                               options.max_response_bytes, progress);
                 busy.erase(connection.get());
-                if (connection->reusable() && !stopping) origin.idle.push_back(std::move(connection));
+                if (connection->reusable() && !stopping)
+                    origin.idle.push_back(std::move(connection));
                 co_return response;
             } catch (const UpstreamError& e) {
                 busy.erase(connection.get());
@@ -222,7 +225,9 @@ struct HttpClient::Impl {
             }
             flight.add(-1);
             histogram.observe(std::chrono::duration<double>(Clock::now() - started).count());
-            requests.with({call.upstream, error ? kind_name(error->kind()) : status_class(response->status)})
+            requests
+                .with({call.upstream,
+                       error ? kind_name(error->kind()) : status_class(response->status)})
                 .inc();
 
             bool retryable =
@@ -281,8 +286,8 @@ const ClientOptions& HttpClient::options() const { return impl_->options; }
 asio::any_io_executor HttpClient::executor() { return impl_->loop.get_executor(); }
 
 asio::awaitable<ClientResponse> HttpClient::send(ClientRequest request, CallOptions options) {
-    co_return co_await asio::co_spawn(impl_->loop, impl_->call(std::move(request), std::move(options)),
-                                      asio::use_awaitable);
+    co_return co_await asio::co_spawn(
+        impl_->loop, impl_->call(std::move(request), std::move(options)), asio::use_awaitable);
 }
 
 }  // namespace mindme::upstream

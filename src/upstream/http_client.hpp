@@ -57,7 +57,8 @@ public:
         kTooLarge,  // the response exceeded max_response_bytes
         kBadUrl,    // the request itself cannot be sent
     };
-    UpstreamError(Kind kind, const std::string& message) : std::runtime_error(message), kind_(kind) {}
+    UpstreamError(Kind kind, const std::string& message)
+        : std::runtime_error(message), kind_(kind) {}
     Kind kind() const { return kind_; }
 
 private:

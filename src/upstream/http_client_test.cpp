@@ -49,7 +49,8 @@ double sample(const metrics::Registry& r, const std::string& series) {
 }
 
 double count(const metrics::Registry& r, const std::string& upstream, const std::string& outcome) {
-    return sample(r, "upstream_requests_total{upstream=\"" + upstream + "\",outcome=\"" + outcome + "\"}");
+    return sample(
+        r, "upstream_requests_total{upstream=\"" + upstream + "\",outcome=\"" + outcome + "\"}");
 }
 
 struct HttpClientTest : ::testing::Test {
@@ -65,8 +66,8 @@ TEST_F(HttpClientTest, GetsAResponseAndReusesTheConnection) {
     EXPECT_EQ(first.status, 200);
     EXPECT_EQ(first.body, "hello GET");
     EXPECT_EQ(first.header("x-echo"), "/a?b=1");
-    auto second =
-        await_now(client.send({"POST", server.url("/b"), {{"Content-Type", "text/plain"}}, "x"}, call()));
+    auto second = await_now(
+        client.send({"POST", server.url("/b"), {{"Content-Type", "text/plain"}}, "x"}, call()));
     EXPECT_EQ(second.body, "hello POST");
     EXPECT_EQ(server.connections(), 1);  // kept alive and pooled
     auto got = server.received();
@@ -191,9 +192,8 @@ TEST_F(HttpClientTest, ConnectionFailuresAreRetriedAndCounted) {
 
 TEST_F(HttpClientTest, ConcurrencyPerOriginIsBounded) {
     std::atomic<int> n{0};
-    StandInServer server([&n](const Received&) {
-        return ++n == 1 ? Reply::paused(milliseconds(1500)) : Reply{};
-    });
+    StandInServer server(
+        [&n](const Received&) { return ++n == 1 ? Reply::paused(milliseconds(1500)) : Reply{}; });
     auto options = quick_options();
     options.max_per_origin = 1;
     HttpClient client(options, registry);

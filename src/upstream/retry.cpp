@@ -11,7 +11,8 @@ namespace mindme::upstream {
 
 std::chrono::milliseconds full_jitter(std::chrono::milliseconds base, std::chrono::milliseconds cap,
                                       int attempt, double unit_random) {
-    double bound = static_cast<double>(base.count()) * std::ldexp(1.0, std::clamp(attempt - 1, 0, 30));
+    double bound =
+        static_cast<double>(base.count()) * std::ldexp(1.0, std::clamp(attempt - 1, 0, 30));
     bound = std::min(bound, static_cast<double>(cap.count()));
     return std::chrono::milliseconds(
         static_cast<std::int64_t>(bound * std::clamp(unit_random, 0.0, 1.0)));

@@ -2,8 +2,8 @@
 
 #include <gtest/gtest.h>
 
-#include "upstream/target.hpp"
 #include "upstream/http_client.hpp"
+#include "upstream/target.hpp"
 
 namespace mindme::upstream {
 namespace {

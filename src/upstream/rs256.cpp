@@ -46,7 +46,8 @@ struct RsaPublicKey::Key {
 
 std::string rs256_sign(std::string_view private_key_pem, std::string_view data) {
     auto bio = memory_bio(private_key_pem);
-    auto key = require_rsa(PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr), "private key");
+    auto key =
+        require_rsa(PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr), "private key");
     std::unique_ptr<EVP_MD_CTX, MdFree> ctx(EVP_MD_CTX_new());
     std::size_t length = 0;
     if (!ctx || EVP_DigestSignInit(ctx.get(), nullptr, EVP_sha256(), nullptr, key.get()) != 1 ||

@@ -52,7 +52,8 @@ Reply Reply::closing() {
 }
 
 struct StandInServer::Impl {
-    Impl(Script s, const TlsFiles* files) : script(std::move(s)), acceptor(loop), tls(asio::ssl::context::tls_server) {
+    Impl(Script s, const TlsFiles* files)
+        : script(std::move(s)), acceptor(loop), tls(asio::ssl::context::tls_server) {
         if (files) {
             use_tls = true;
             tls.use_certificate_chain_file(files->cert);
@@ -103,8 +104,12 @@ struct StandInServer::Impl {
             bhttp::request<bhttp::string_body> req;
             auto [ec, n] = co_await bhttp::async_read(stream, buffer, req, kAwait);
             if (ec) co_return;
-            Received got{std::string(req.method_string()), std::string(req.target()), {}, req.body(),
-                         index, Clock::now()};
+            Received got{std::string(req.method_string()),
+                         std::string(req.target()),
+                         {},
+                         req.body(),
+                         index,
+                         Clock::now()};
             for (const auto& f : req)
                 got.headers.push_back({std::string(f.name_string()), std::string(f.value())});
             {

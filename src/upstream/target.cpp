@@ -15,8 +15,7 @@ Target parse_target(std::string_view url) {
     Target t;
     t.tls = scheme == boost::urls::scheme::https;
     t.host = parsed->host();
-    if (parsed->host_type() == boost::urls::host_type::ipv6)
-        t.host = parsed->host_address();
+    if (parsed->host_type() == boost::urls::host_type::ipv6) t.host = parsed->host_address();
     if (t.host.empty()) throw UpstreamError(UpstreamError::Kind::kBadUrl, "the URL has no host");
     if (parsed->has_userinfo())
         throw UpstreamError(UpstreamError::Kind::kBadUrl, "credentials in the URL are not sent");

@@ -37,13 +37,15 @@ TestPki mint_pki(const std::string& sans) {
     pki.server_cert = pki.dir + "/server.pem";
     pki.server_key = pki.dir + "/server.key";
     const auto& d = pki.dir;
-    run_command("openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=mindme-test-ca -keyout " +
-                d + "/ca.key -out " + pki.ca_cert);
+    run_command(
+        "openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=mindme-test-ca -keyout " + d +
+        "/ca.key -out " + pki.ca_cert);
     run_command("openssl req -newkey rsa:2048 -nodes -subj /CN=mindme-test-server -keyout " +
                 pki.server_key + " -out " + d + "/server.csr");
     std::ofstream(d + "/ext.cnf") << "subjectAltName=" << sans << "\n";
-    run_command("openssl x509 -req -days 2 -in " + d + "/server.csr -CA " + pki.ca_cert + " -CAkey " +
-                d + "/ca.key -CAcreateserial -extfile " + d + "/ext.cnf -out " + pki.server_cert);
+    run_command("openssl x509 -req -days 2 -in " + d + "/server.csr -CA " + pki.ca_cert +
+                " -CAkey " + d + "/ca.key -CAcreateserial -extfile " + d + "/ext.cnf -out " +
+                pki.server_cert);
     return pki;
 }
 

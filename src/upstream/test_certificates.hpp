@@ -6,8 +6,8 @@
 namespace mindme::upstream::testing {
 
 struct TestPki {
-    std::string dir;       // removed by the destructor
-    std::string ca_cert;   // PEM
+    std::string dir;      // removed by the destructor
+    std::string ca_cert;  // PEM
     std::string server_cert;
     std::string server_key;
     TestPki() = default;
