@@ -104,6 +104,24 @@ TEST_F(JobRunnerTest, AFailingHandlerIsRetriedThenDeadLettered) {
     EXPECT_EQ(count("dead"), 1);
 }
 
+TEST_F(JobRunnerTest, AJobThatCanNeverSucceedIsDeadLetteredAtOnce) {
+    await_now(queue_->enqueue({"t", "refused"}));
+    std::atomic<int> calls{0};
+    JobRunner runner(*queue_, fast(), metrics_);
+    runner.handle("t", [&](const Job&) -> boost::asio::awaitable<void> {
+        ++calls;
+        throw JobFailed("INVALID_ARGUMENT: the message is invalid", {0ms, true});
+        co_return;
+    });
+    runner.start();
+    auto give_up = std::chrono::steady_clock::now() + 30s;
+    while (count("dead") == 0 && std::chrono::steady_clock::now() < give_up)
+        std::this_thread::sleep_for(1ms);
+    runner.stop(10s);
+    EXPECT_EQ(calls.load(), 1);  // not the queue's three attempts
+    EXPECT_EQ(count("dead"), 1);
+}
+
 TEST_F(JobRunnerTest, AJobDeferredForItsEnvironmentIsNeverDeadLettered) {
     // Twice the queue's three attempts of RetryLater (an index out of reach), then it works.
     await_now(queue_->enqueue({"t", "later"}));
