@@ -12,6 +12,7 @@
 
 #include "app/limits.hpp"
 #include "core/log.hpp"
+#include "upstream/google_credentials.hpp"
 
 namespace mindme {
 namespace {
@@ -73,6 +74,10 @@ TEST(DocsLimits, EveryLimitTheDocsStateIsTheCodes) {
         {"jobs.md", "(limit 1–" + n(kMaxHits) + ", default " + n(kDefaultHits) + "; `q` 1–" +
                         n(kMaxQueryChars) + " characters"},
         {"files.md", "`name`: 1–" + n(kMaxNameChars) + " characters"},
+        {"firebase.md", "token empty, over " + grouped(kMaxDeviceTokenBytes) + " bytes"},
+        {"firebase.md",
+         "refreshed " + n(upstream::GoogleAccessTokens::kRefreshBefore.count() / 60) + " min " +
+             n(upstream::GoogleAccessTokens::kRefreshBefore.count() % 60) + " s before it expires"},
     };
     for (const auto& s : statements)
         EXPECT_NE(read_doc(s.doc).find(folded(s.text)), std::string::npos)

@@ -92,12 +92,15 @@ PasswordLimits password_limits(const core::Config& c) {
 }
 
 Accounts::Accounts(store::AccountStore& store, core::BlockingPool& hashing,
-                   auth::SessionTokens& sessions, const PasswordLimits& limits,
-                   store::Quotas quotas)
+                   auth::SessionTokens& sessions, auth::Authenticator& bearer,
+                   const PasswordLimits& limits, store::Quotas quotas,
+                   auth::FirebaseUsers* firebase)
     : store_(store),
       quotas_(quotas),
       hashing_(hashing),
       sessions_(sessions),
+      bearer_(bearer),
+      firebase_(firebase),
       throttle_(limits.throttle),
       hashing_per_address_(limits.hashes_per_address),
       dummy_hash_(auth::hash_password(auth::new_session_token())) {}
@@ -126,8 +129,21 @@ boost::asio::awaitable<Response> Accounts::sign_up(Request& req) {
     co_return user_and_token(201, *created, token);
 }
 
+boost::asio::awaitable<Response> Accounts::firebase_sign_in(const boost::json::object& body,
+                                                            store::Deadline deadline) {
+    if (!firebase_)
+        throw ApiError(ErrorCode::kUnprocessable,
+                       "firebase_id_token: Firebase sign-in is not enabled on this server");
+    auto id_token = require_string(body, "firebase_id_token");
+    auto user = co_await firebase_->user_for(id_token, deadline);
+    std::string token;
+    co_await store_.create_session(sessions_.new_session(user.id, token), deadline);
+    co_return user_and_token(200, user, token);
+}
+
 boost::asio::awaitable<Response> Accounts::sign_in(Request& req) {
     auto body = parse_json_object(req);
+    if (body.contains("firebase_id_token")) co_return co_await firebase_sign_in(body, req.deadline);
     auto raw_email = require_string(body, "email");
     auto password = require_string(body, "password");
     // Throttled by the email's key (the one uniqueness compares, so that no spelling of
@@ -175,7 +191,7 @@ boost::asio::awaitable<Response> Accounts::sign_out(Request& req) {
 }
 
 boost::asio::awaitable<Response> Accounts::list_sessions(Request& req) {
-    auto user = co_await sessions_.authenticate(req);
+    auto user = co_await bearer_.authenticate(req);
     auto current = sessions_.revocation_key(auth::bearer_token(req));
     boost::json::array items;
     for (const auto& s : co_await sessions_.list(user.id, req.deadline)) {
@@ -191,13 +207,13 @@ boost::asio::awaitable<Response> Accounts::list_sessions(Request& req) {
 }
 
 boost::asio::awaitable<Response> Accounts::sign_out_everywhere(Request& req) {
-    auto user = co_await sessions_.authenticate(req);
+    auto user = co_await bearer_.authenticate(req);
     co_await sessions_.revoke_all(user.id, req.deadline);
     co_return Response::empty(204);
 }
 
 boost::asio::awaitable<Response> Accounts::me(Request& req) {
-    auto user = co_await sessions_.authenticate(req);
+    auto user = co_await bearer_.authenticate(req);
     auto used = co_await store_.usage(user.id, req.deadline);
     auto limit = [](std::int64_t quota) -> boost::json::value {
         if (quota > 0) return quota;
@@ -278,10 +294,22 @@ void Accounts::add_routes(http::Router& router) {
           {"POST",
            "/v1/sessions",
            [this](Request& r) { return sign_in(r); },
-           {"Sign in",
-            {{"requestBody", credentials}},
+           {"Sign in, with a password or a Firebase ID token",
+            {{"description",
+              "With firebase_id_token (when auth.firebase.project_id is set), the token's "
+              "Firebase user is signed in; their first sign-in creates their account."},
+             {"requestBody",
+              json_request(
+                  {{"oneOf",
+                    json::array{
+                        credentials.at("content").at("application/json").at("schema"),
+                        {{"type", "object"},
+                         {"required", json::array{"firebase_id_token"}},
+                         {"properties", {{"firebase_id_token", {{"type", "string"}}}}}}}}})}},
             {{"200", with_body("Signed in", user_and_token)},
-             {"401", described("Wrong email or password")},
+             {"401", described("Wrong email or password, or a Firebase ID token that breaks a "
+                               "rule (the message names it)")},
+             {"422", described("firebase_id_token given while Firebase sign-in is off")},
              {"415", described("The body is not application/json")},
              {"429", described("Too many failed sign-ins for this account or from this address: "
                                "retry after Retry-After seconds")},

@@ -1,12 +1,15 @@
 #pragma once
 // POST /v1/accounts, POST /v1/sessions, DELETE /v1/sessions/current, GET and DELETE
 // /v1/sessions, GET /v1/me: sign-up and sign-in with a password, each handing out a session
-// token (auth::SessionTokens); the user's sessions, and signing out of one or all.
+// token (auth::SessionTokens), or with a Firebase ID token when Firebase sign-in is on;
+// the user's sessions, and signing out of one or all.
 // Password work is bounded: guessing is throttled (auth::SignInThrottle), one address may
 // hold a few hashes at once, and the hashing queue is short.
+#include <boost/json/object.hpp>
 #include <string>
 
 #include "app/email.hpp"
+#include "auth/firebase_users.hpp"
 #include "auth/session_tokens.hpp"
 #include "auth/sign_in_throttle.hpp"
 #include "core/blocking_pool.hpp"
@@ -30,13 +33,18 @@ PasswordLimits password_limits(const core::Config& config);
 
 class Accounts {
 public:
+    // `bearer` authenticates the routes that need a signed-in user; `firebase`, when not
+    // null, signs users in with Firebase ID tokens too.
     Accounts(store::AccountStore& store, core::BlockingPool& hashing, auth::SessionTokens& sessions,
-             const PasswordLimits& limits, store::Quotas quotas);
+             auth::Authenticator& bearer, const PasswordLimits& limits, store::Quotas quotas,
+             auth::FirebaseUsers* firebase = nullptr);
     void add_routes(http::Router& router);
 
 private:
     boost::asio::awaitable<http::Response> sign_up(http::Request& req);
     boost::asio::awaitable<http::Response> sign_in(http::Request& req);
+    boost::asio::awaitable<http::Response> firebase_sign_in(const boost::json::object& body,
+                                                            store::Deadline deadline);
     boost::asio::awaitable<http::Response> sign_out(http::Request& req);
     boost::asio::awaitable<http::Response> me(http::Request& req);
     boost::asio::awaitable<http::Response> list_sessions(http::Request& req);
@@ -48,6 +56,8 @@ private:
     store::Quotas quotas_;  // shown in GET /v1/me
     core::BlockingPool& hashing_;
     auth::SessionTokens& sessions_;
+    auth::Authenticator& bearer_;
+    auth::FirebaseUsers* firebase_;
     auth::SignInThrottle throttle_;
     core::KeyedSlots hashing_per_address_;
     std::string dummy_hash_;  // verified against when the email is unknown

@@ -6,15 +6,18 @@
 
 #include "app/accounts_routes.hpp"
 #include "app/cors.hpp"
+#include "app/devices_routes.hpp"
 #include "app/events.hpp"
 #include "app/file_jobs.hpp"
 #include "app/files_routes.hpp"
 #include "app/health.hpp"
 #include "app/memories_routes.hpp"
 #include "app/ops_routes.hpp"
+#include "app/push_jobs.hpp"
 #include "app/search_jobs.hpp"
 #include "app/search_routes.hpp"
 #include "app/sync_routes.hpp"
+#include "auth/firebase_config.hpp"
 #include "cache/cache.hpp"
 #include "core/config.hpp"
 #include "core/log.hpp"
@@ -29,12 +32,14 @@
 #include "queue/runner.hpp"
 #include "search/search.hpp"
 #include "store/accounts.hpp"
+#include "store/devices.hpp"
 #include "store/files.hpp"
 #include "store/memories.hpp"
 #include "store/migrations.hpp"
 #include "store/sql_database.hpp"
 #include "store/store_config.hpp"
 #include "store/store_metrics.hpp"
+#include "upstream/http_client.hpp"
 
 namespace mindme::app {
 
@@ -64,6 +69,9 @@ void declare_config(core::ConfigSchema& schema) {
     files::declare_config(schema);
     guard::declare_config(schema);
     declare_auth_config(schema);
+    auth::declare_firebase_config(schema);
+    upstream::declare_config(schema);
+    push::declare_config(schema);
     declare_events_config(schema);
     declare_ops_config(schema);
     core::log::declare_config(schema);
@@ -86,7 +94,13 @@ struct App::Impl {
         job_metrics.emplace(registry);
         add_runners(config, role);
         memory_store = store::make_sql_memory_store(*database, store::quotas(config));
-        file_store = store::make_sql_file_store(*database, store::quotas(config));
+        auto fcm = push::fcm_config(config);
+        auto firebase = auth::firebase_config(config);
+        file_store = store::make_sql_file_store(*database, store::quotas(config), fcm.has_value());
+        device_store = store::make_sql_device_store(*database);
+        bool serves_api = role == Role::kAll || role == Role::kServe;
+        if ((fcm && worker) || (firebase && serves_api))
+            http_client.emplace(upstream::client_options(config), registry);
         blobs = files::open_blob_store(config, data_dir);
         if (role != Role::kFiles) {
             index = search::open_index(config, data_dir, *database);
@@ -99,10 +113,10 @@ struct App::Impl {
             worker->handle(store::kMemoryChangedTopic,
                            deferring_when_unavailable(memory_indexer(*memory_store, *index)));
         add_file_jobs(config, data_dir);
+        if (worker && fcm) add_push_jobs(*fcm, registry);
 
         add_ops_routes(router, health, lifecycle, registry, config.get_string("metrics.token"));
         alarms.emplace(config, registry);
-        bool serves_api = role == Role::kAll || role == Role::kServe;
         if (serves_api) {
             auto threads = config.get_int("auth.hash_threads");
             auto password = password_limits(config);
@@ -117,19 +131,31 @@ struct App::Impl {
             sessions.emplace(*account_store,
                              std::chrono::seconds(config.get_int("auth.token_ttl_seconds")), *cache,
                              cache_ttl, config.get_bool("auth.cache_sessions"));
-            accounts.emplace(*account_store, *hashing, *sessions, password, store::quotas(config));
+            if (firebase) {
+                firebase_keys.emplace(*http_client, firebase->keys);
+                firebase_tokens.emplace(*firebase_keys, firebase->rules);
+                firebase_users.emplace(*firebase_tokens, *account_store);
+            }
+            auto* firebase_users_or_none = firebase_users ? &*firebase_users : nullptr;
+            bearer.emplace(*sessions, firebase_users_or_none);
+            accounts.emplace(*account_store, *hashing, *sessions, *bearer, password,
+                             store::quotas(config), firebase_users_or_none);
             accounts->add_routes(router);
-            memories.emplace(*memory_store, *sessions, *cache, cache_ttl);
+            memories.emplace(*memory_store, *bearer, *cache, cache_ttl);
             memories->add_routes(router);
-            sync.emplace(*memory_store, *sessions);
+            sync.emplace(*memory_store, *bearer);
             sync->add_routes(router);
-            search_routes.emplace(*index, *sessions);
+            search_routes.emplace(*index, *bearer);
             search_routes->add_routes(router);
             files_routes.emplace(
-                *file_store, *blobs, *sessions, files::max_upload_bytes(config),
+                *file_store, *blobs, *bearer, files::max_upload_bytes(config),
                 static_cast<std::uint64_t>(config.get_int("quota.user_uploads_per_minute")));
             files_routes->add_routes(router);
-            events.emplace(*memory_store, *sessions, events_options(config));
+            devices_routes.emplace(
+                *device_store, *bearer,
+                static_cast<std::size_t>(config.get_int("push.max_devices_per_user")));
+            devices_routes->add_routes(router);
+            events.emplace(*memory_store, *bearer, events_options(config));
             events->add_routes(router);
             memories->on_change([this] { events->notify(); });
             if (auto dir = http::static_dir(config)) {
@@ -217,6 +243,14 @@ struct App::Impl {
         }
     }
 
+    // Push messages through FCM, in the worker.
+    void add_push_jobs(const push::FcmConfig& fcm, metrics::Registry& registry) {
+        google_tokens.emplace(*http_client, fcm.account, push::kMessagingScope);
+        fcm_sender.emplace(*google_tokens, fcm.options);
+        worker->handle(store::kPushTopic,
+                       push_sender(*device_store, *file_store, *fcm_sender, registry));
+    }
+
     // The worker's runner samples queue depth for the whole process.
     void add_runners(const core::Config& config, Role role) {
         if (role == Role::kAll || role == Role::kWorker)
@@ -244,9 +278,19 @@ struct App::Impl {
     std::optional<core::BlockingPool> index_io_pool;  // reading file text to index
     std::optional<queue::JobRunner> worker;           // push, indexing, housekeeping jobs
     std::optional<queue::JobRunner> files;            // file processing jobs
+    std::unique_ptr<store::DeviceStore> device_store;
+    // After the runners: destroyed before them, so a call in flight completes into a
+    // stopped runner's loop, never a destroyed one. What uses the client comes after it.
+    std::optional<upstream::HttpClient> http_client;
+    std::optional<auth::FirebaseKeys> firebase_keys;
+    std::optional<auth::FirebaseIdTokens> firebase_tokens;
+    std::optional<auth::FirebaseUsers> firebase_users;
+    std::optional<upstream::GoogleAccessTokens> google_tokens;
+    std::optional<push::FcmSender> fcm_sender;
     std::unique_ptr<cache::Cache> cache;
     std::optional<core::BlockingPool> hashing;
     std::optional<auth::SessionTokens> sessions;
+    std::optional<auth::BearerTokens> bearer;  // sessions, and Firebase when it is on
     std::optional<Accounts> accounts;
     std::optional<Memories> memories;
     std::optional<Sync> sync;
@@ -254,6 +298,7 @@ struct App::Impl {
     std::optional<Search> search_routes;
     std::optional<Events> events;
     std::optional<Files> files_routes;
+    std::optional<Devices> devices_routes;
     HealthChecks health;
     std::optional<metrics::LiveAlarms> alarms;
     http::Router router;

@@ -31,4 +31,8 @@ inline constexpr std::size_t kMaxQueryChars = 500;
 // Files.
 inline constexpr std::size_t kMaxNameChars = 255;
 
+// Devices: an FCM registration token is ~160 characters; APNs and web push ones stay well
+// under this.
+inline constexpr std::size_t kMaxDeviceTokenBytes = 4096;
+
 }  // namespace mindme::app
