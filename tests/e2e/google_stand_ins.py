@@ -128,6 +128,10 @@ class KeyServer(_Server):
         self.max_age = max_age
         self.failing = False
         self.delay = 0.0
+        # Slow mode: fetches wait (at most 30 s) until release() — a key server that hangs.
+        self.held = threading.Event()
+        self.held.set()
+        self.waiting = 0
         self.fetches = 0
         self._lock = threading.Lock()
         super().__init__(_KeyHandler)
@@ -135,6 +139,12 @@ class KeyServer(_Server):
     def rotate(self, keys):
         with self._lock:
             self.keys = dict(keys)
+
+    def hold(self):
+        self.held.clear()
+
+    def release(self):
+        self.held.set()
 
 
 class _KeyHandler(_Handler):
@@ -145,6 +155,12 @@ class _KeyHandler(_Handler):
             keys = dict(server.keys)
         if server.delay:
             time.sleep(server.delay)
+        if not server.held.is_set():
+            with server._lock:
+                server.waiting += 1
+            server.held.wait(30)
+            with server._lock:
+                server.waiting -= 1
         if server.failing:
             return self.reply(500, {"error": "internal"})
         self.reply(200, {kid: key.certificate for kid, key in keys.items()},

@@ -129,6 +129,54 @@ class FirebaseSignInTest(unittest.TestCase):
         self.assertEqual(self.key_server.fetches, before + 1)
 
 
+class FirebaseKeyCacheTest(unittest.TestCase):
+    """Keys that are stale (max-age 0) keep serving while the key server hangs or fails."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.keys = google.Keys()
+        cls.key1 = cls.keys.mint("kid-1")
+        cls.key_server = google.KeyServer({"kid-1": cls.key1}, max_age=0)
+        cls.server = Server("auth.firebase.project_id=" + google.PROJECT,
+                            "auth.firebase.certs_url=" + cls.key_server.url("/certs"))
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.key_server.release()
+        cls.server.stop()
+        cls.key_server.stop()
+        cls.keys.cleanup()
+
+    def test_a_cached_key_never_waits_for_the_key_server(self):
+        self.assertEqual(sign_in(self.server, google.id_token(self.key1, sub="uid-c1"))[0], 200)
+        self.key_server.hold()
+        try:
+            # The keys are stale: this sign-in starts a refresh, which hangs, and is
+            # answered from the cached keys meanwhile.
+            self.assertEqual(sign_in(self.server, google.id_token(self.key1, sub="uid-c2"))[0],
+                             200)
+            self.assertTrue(until(lambda: self.key_server.waiting == 1))
+            for i in range(3):
+                status, doc = sign_in(self.server, google.id_token(self.key1, sub="uid-c%d" % i))
+                self.assertEqual(status, 200, doc)
+            self.assertEqual(self.key_server.waiting, 1)  # one refresh, however many asked
+        finally:
+            self.key_server.release()
+
+    def test_a_failing_key_server_leaves_the_last_good_keys(self):
+        self.assertEqual(sign_in(self.server, google.id_token(self.key1, sub="uid-f1"))[0], 200)
+        self.key_server.failing = True
+        try:
+            before = self.key_server.fetches
+            # Each sign-in sees stale keys; the refresh behind it fails; the keys stay.
+            self.assertTrue(until(lambda: sign_in(self.server, google.id_token(
+                self.key1, sub="uid-f2"))[0] == 200 and self.key_server.fetches > before))
+            self.assertEqual(sign_in(self.server, google.id_token(self.key1, sub="uid-f3"))[0],
+                             200)
+        finally:
+            self.key_server.failing = False
+
+
 class FirebaseOffTest(unittest.TestCase):
     def test_an_id_token_is_refused_by_name_when_firebase_is_off(self):
         with Server() as server:
