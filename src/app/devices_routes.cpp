@@ -21,7 +21,9 @@ namespace {
 constexpr std::size_t kDeviceIdBytes = 12;
 
 boost::json::object device_json(const store::Device& d) {
-    return {{"id", d.id}, {"platform", d.platform}, {"created_at", core::format_rfc3339_ms(d.created_at_ms)}};
+    return {{"id", d.id},
+            {"platform", d.platform},
+            {"created_at", core::format_rfc3339_ms(d.created_at_ms)}};
 }
 
 Response no_store(int status, const boost::json::value& body) {
@@ -48,7 +50,8 @@ boost::asio::awaitable<Response> Devices::add(Request& req) {
     // A token is printable ASCII (base64-like): anything else is no push token.
     for (unsigned char c : token)
         if (c < 0x21 || c > 0x7e)
-            throw ApiError(ErrorCode::kUnprocessable, "token must be printable ASCII without spaces");
+            throw ApiError(ErrorCode::kUnprocessable,
+                           "token must be printable ASCII without spaces");
     store::Device device{core::random_id(kDeviceIdBytes), user.id, platform, token, core::now_ms()};
     auto registration = co_await store_.register_device(device, max_per_user_, req.deadline);
     co_return no_store(registration.created ? 201 : 200, device_json(registration.device));
@@ -57,7 +60,8 @@ boost::asio::awaitable<Response> Devices::add(Request& req) {
 boost::asio::awaitable<Response> Devices::list(Request& req) {
     auto user = co_await auth_.authenticate(req);
     boost::json::array items;
-    for (const auto& d : co_await store_.list(user.id, req.deadline)) items.push_back(device_json(d));
+    for (const auto& d : co_await store_.list(user.id, req.deadline))
+        items.push_back(device_json(d));
     co_return no_store(200, boost::json::object{{"items", std::move(items)}});
 }
 
@@ -72,12 +76,13 @@ boost::asio::awaitable<Response> Devices::remove(Request& req) {
 void Devices::add_routes(http::Router& router) {
     namespace json = boost::json;
     using namespace doc;
-    json::value device{{"type", "object"},
-                       {"required", json::array{"id", "platform", "created_at"}},
-                       {"properties",
-                        {{"id", {{"type", "string"}}},
-                         {"platform", {{"type", "string"}, {"enum", json::array{"android", "ios", "web"}}}},
-                         {"created_at", {{"type", "string"}, {"format", "date-time"}}}}}};
+    json::value device{
+        {"type", "object"},
+        {"required", json::array{"id", "platform", "created_at"}},
+        {"properties",
+         {{"id", {{"type", "string"}}},
+          {"platform", {{"type", "string"}, {"enum", json::array{"android", "ios", "web"}}}},
+          {"created_at", {{"type", "string"}, {"format", "date-time"}}}}}};
     auto registration = json_request(
         {{"type", "object"},
          {"required", json::array{"platform", "token"}},
@@ -109,9 +114,10 @@ void Devices::add_routes(http::Router& router) {
            [this](Request& r) { return list(r); },
            {"The user's devices, newest first",
             {},
-            {{"200", with_body("The devices",
-                               {{"type", "object"},
-                                {"properties", {{"items", {{"type", "array"}, {"items", device}}}}}})}}}},
+            {{"200",
+              with_body("The devices",
+                        {{"type", "object"},
+                         {"properties", {{"items", {{"type", "array"}, {"items", device}}}}}})}}}},
           {"DELETE",
            "/v1/devices/{id}",
            [this](Request& r) { return remove(r); },

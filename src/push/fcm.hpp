@@ -37,8 +37,8 @@ const char* outcome_name(Outcome outcome);
 
 struct SendResult {
     Outcome outcome = Outcome::kSent;
-    std::string error;                               // FCM's code and message
-    std::chrono::milliseconds retry_after{0};        // for kQuota and kUnavailable
+    std::string error;                         // FCM's code and message
+    std::chrono::milliseconds retry_after{0};  // for kQuota and kUnavailable
 };
 
 // What FCM's answer (status, body, Retry-After) means.
@@ -67,7 +67,8 @@ std::optional<FcmConfig> fcm_config(const core::Config& config);
 class FcmSender {
 public:
     FcmSender(upstream::GoogleAccessTokens& tokens, FcmOptions options);
-    boost::asio::awaitable<SendResult> send(const PushMessage& message, upstream::Clock::time_point deadline);
+    boost::asio::awaitable<SendResult> send(const PushMessage& message,
+                                            upstream::Clock::time_point deadline);
 
 private:
     upstream::GoogleAccessTokens& tokens_;

@@ -23,7 +23,8 @@ std::optional<FcmConfig> fcm_config(const core::Config& c) {
     if (file.empty()) return std::nullopt;
     FcmConfig f{upstream::ServiceAccount::load(file), {}};
     f.options.base_url = c.get_string("push.fcm.url");
-    while (!f.options.base_url.empty() && f.options.base_url.back() == '/') f.options.base_url.pop_back();
+    while (!f.options.base_url.empty() && f.options.base_url.back() == '/')
+        f.options.base_url.pop_back();
     f.options.project_id = c.get_string("push.fcm.project_id");
     if (f.options.project_id.empty()) f.options.project_id = f.account.project_id;
     return f;

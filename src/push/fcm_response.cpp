@@ -74,14 +74,17 @@ SendResult classify_fcm_response(int status, const std::string& body,
                                  std::optional<std::chrono::milliseconds> retry_after) {
     if (status >= 200 && status < 300) return {};
     auto e = read_error(body);
-    auto code = !e.error_code.empty() ? e.error_code : !e.status.empty() ? e.status : "HTTP " + std::to_string(status);
+    auto code = !e.error_code.empty() ? e.error_code
+                : !e.status.empty()   ? e.status
+                                      : "HTTP " + std::to_string(status);
     SendResult r;
     r.error = code + (e.message.empty() ? "" : ": " + e.message);
     if (code == "UNREGISTERED" || status == 404) {
         r.outcome = Outcome::kUnregistered;
     } else if (code == "QUOTA_EXCEEDED" || status == 429) {
         r.outcome = Outcome::kQuota;
-        r.retry_after = std::max<std::chrono::milliseconds>(kQuotaPause, retry_after.value_or(kQuotaPause));
+        r.retry_after =
+            std::max<std::chrono::milliseconds>(kQuotaPause, retry_after.value_or(kQuotaPause));
     } else if (code == "UNAVAILABLE" || code == "INTERNAL" || status >= 500) {
         r.outcome = Outcome::kUnavailable;
         r.retry_after = retry_after.value_or(std::chrono::milliseconds(0));

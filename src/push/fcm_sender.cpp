@@ -12,8 +12,8 @@ FcmSender::FcmSender(upstream::GoogleAccessTokens& tokens, FcmOptions options)
 
 boost::asio::awaitable<SendResult> FcmSender::send(const PushMessage& message,
                                                    upstream::Clock::time_point deadline) {
-    upstream::ClientRequest request{"POST", url_, {{"Content-Type", "application/json"}},
-                                    fcm_request_body(message)};
+    upstream::ClientRequest request{
+        "POST", url_, {{"Content-Type", "application/json"}}, fcm_request_body(message)};
     upstream::CallOptions call;
     call.upstream = "fcm";
     call.deadline = deadline;

@@ -1,8 +1,8 @@
+#include "push/fcm.hpp"
+
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
-
-#include "push/fcm.hpp"
 
 namespace mindme::push {
 namespace {
@@ -15,7 +15,8 @@ json::object message_of(const PushMessage& m) {
 }
 
 TEST(FcmMessage, HasTheTokenNotificationStringDataAndThePlatformsBlockOnly) {
-    PushMessage m{"tok", "android", "MindMe", "photo.jpg is ready", {{"type", "file.ready"}, {"id", "f1"}}};
+    PushMessage m{
+        "tok", "android", "MindMe", "photo.jpg is ready", {{"type", "file.ready"}, {"id", "f1"}}};
     auto android = message_of(m);
     EXPECT_EQ(android.at("token"), "tok");
     EXPECT_EQ(android.at("notification").at("title"), "MindMe");
@@ -51,7 +52,8 @@ std::string fcm_error(int code, const char* status, const char* message, const c
                            {"errorCode", error_code}});
     if (extra_detail) details.push_back(json::parse(extra_detail));
     return json::serialize(json::object{
-        {"error", {{"code", code}, {"message", message}, {"status", status}, {"details", details}}}});
+        {"error",
+         {{"code", code}, {"message", message}, {"status", status}, {"details", details}}}});
 }
 
 // FCM's answers as firebase-admin's tests script them (messaging_test.go httpErrors),
@@ -66,14 +68,16 @@ TEST(FcmResponse, ClassifiesFcmErrorsAsTheGuidanceSays) {
 
     auto bad_token = classify_fcm_response(
         400,
-        fcm_error(400, "INVALID_ARGUMENT", "The registration token is not a valid FCM registration token",
+        fcm_error(400, "INVALID_ARGUMENT",
+                  "The registration token is not a valid FCM registration token",
                   "INVALID_ARGUMENT"),
         {});
     EXPECT_EQ(bad_token.outcome, Outcome::kInvalidToken);
     auto token_field = classify_fcm_response(
         400,
-        fcm_error(400, "INVALID_ARGUMENT", "Invalid value", "INVALID_ARGUMENT",
-                  R"({"@type":"type.googleapis.com/google.rpc.BadRequest","fieldViolations":[{"field":"message.token","description":"Invalid registration token"}]})"),
+        fcm_error(
+            400, "INVALID_ARGUMENT", "Invalid value", "INVALID_ARGUMENT",
+            R"({"@type":"type.googleapis.com/google.rpc.BadRequest","fieldViolations":[{"field":"message.token","description":"Invalid registration token"}]})"),
         {});
     EXPECT_EQ(token_field.outcome, Outcome::kInvalidToken);
     // A bad payload fails for every token: it is no reason to drop this one.
@@ -97,9 +101,11 @@ TEST(FcmResponse, ClassifiesFcmErrorsAsTheGuidanceSays) {
         503, fcm_error(503, "UNAVAILABLE", "try later", "UNAVAILABLE"), milliseconds(3000));
     EXPECT_EQ(unavailable.outcome, Outcome::kUnavailable);
     EXPECT_EQ(unavailable.retry_after, milliseconds(3000));
-    EXPECT_EQ(classify_fcm_response(500, fcm_error(500, "INTERNAL", "oops", "INTERNAL"), {}).outcome,
+    EXPECT_EQ(
+        classify_fcm_response(500, fcm_error(500, "INTERNAL", "oops", "INTERNAL"), {}).outcome,
+        Outcome::kUnavailable);
+    EXPECT_EQ(classify_fcm_response(502, "<html>bad gateway</html>", {}).outcome,
               Outcome::kUnavailable);
-    EXPECT_EQ(classify_fcm_response(502, "<html>bad gateway</html>", {}).outcome, Outcome::kUnavailable);
 
     EXPECT_EQ(classify_fcm_response(
                   403, fcm_error(403, "PERMISSION_DENIED", "mismatch", "SENDER_ID_MISMATCH"), {})
