@@ -279,14 +279,15 @@ struct App::Impl {
     std::optional<queue::JobRunner> worker;           // push, indexing, housekeeping jobs
     std::optional<queue::JobRunner> files;            // file processing jobs
     std::unique_ptr<store::DeviceStore> device_store;
-    // After the runners: destroyed before them, so a call in flight completes into a
-    // stopped runner's loop, never a destroyed one. What uses the client comes after it.
-    std::optional<upstream::HttpClient> http_client;
     std::optional<auth::FirebaseKeys> firebase_keys;
     std::optional<auth::FirebaseIdTokens> firebase_tokens;
     std::optional<auth::FirebaseUsers> firebase_users;
     std::optional<upstream::GoogleAccessTokens> google_tokens;
     std::optional<push::FcmSender> fcm_sender;
+    // Destroyed first of the integrations and before the runners: its stop ends every
+    // call on its loop while what those calls use (key and token caches) still lives,
+    // and completes them into a stopped runner's loop, never a destroyed one.
+    std::optional<upstream::HttpClient> http_client;
     std::unique_ptr<cache::Cache> cache;
     std::optional<core::BlockingPool> hashing;
     std::optional<auth::SessionTokens> sessions;
