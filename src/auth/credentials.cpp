@@ -5,6 +5,8 @@
 #include <array>
 #include <stdexcept>
 
+#include "core/digest.hpp"
+
 namespace mindme::auth {
 namespace {
 
@@ -40,14 +42,6 @@ std::string new_session_token() {
     return text.data();
 }
 
-std::string token_digest(std::string_view token) {
-    ensure_sodium();
-    std::array<unsigned char, crypto_hash_sha256_BYTES> digest{};
-    crypto_hash_sha256(digest.data(), reinterpret_cast<const unsigned char*>(token.data()),
-                       token.size());
-    std::array<char, crypto_hash_sha256_BYTES * 2 + 1> hex{};
-    sodium_bin2hex(hex.data(), hex.size(), digest.data(), digest.size());
-    return hex.data();
-}
+std::string token_digest(std::string_view token) { return core::sha256_hex(token); }
 
 }  // namespace mindme::auth

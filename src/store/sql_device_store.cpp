@@ -1,9 +1,9 @@
 // DeviceStore on SqlDatabase, in SQL that every backend accepts.
-#include <openssl/evp.h>
 #include <soci/soci.h>
 
 #include <boost/json.hpp>
 
+#include "core/digest.hpp"
 #include "core/json.hpp"
 #include "store/devices.hpp"
 #include "store/outbox.hpp"
@@ -19,19 +19,7 @@ using detail::statement;
 constexpr const char* kColumns = "SELECT id, user_id, platform, token, created_at FROM devices ";
 
 // The unique key of a token (tokens run to hundreds of bytes).
-std::string token_hash(const std::string& token) {
-    unsigned char digest[EVP_MAX_MD_SIZE];
-    unsigned int length = 0;
-    if (EVP_Digest(token.data(), token.size(), digest, &length, EVP_sha256(), nullptr) != 1)
-        throw std::runtime_error("SHA-256 failed");
-    static constexpr char kHex[] = "0123456789abcdef";
-    std::string hex;
-    for (unsigned int i = 0; i < length; ++i) {
-        hex += kHex[digest[i] >> 4];
-        hex += kHex[digest[i] & 15];
-    }
-    return hex;
-}
+std::string token_hash(const std::string& token) { return core::sha256_hex(token); }
 
 std::vector<Device> read_devices(soci::session& s, const std::string& where, const std::string& a,
                                  const std::string& b = {}) {
