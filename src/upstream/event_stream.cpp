@@ -50,7 +50,8 @@ std::vector<EventHeader> decode_headers(std::string_view in) {
     std::vector<EventHeader> headers;
     std::size_t at = 0;
     auto need = [&](std::size_t n) {
-        if (in.size() - at < n) throw EventStreamError("event stream: a header runs past the headers");
+        if (in.size() - at < n)
+            throw EventStreamError("event stream: a header runs past the headers");
     };
     while (at < in.size()) {
         EventHeader h;
@@ -61,7 +62,8 @@ std::vector<EventHeader> decode_headers(std::string_view in) {
         h.name = std::string(in.substr(at, name_length));
         at += name_length;
         auto type = static_cast<unsigned char>(in[at++]);
-        if (type > 9) throw EventStreamError("event stream: unknown header type " + std::to_string(type));
+        if (type > 9)
+            throw EventStreamError("event stream: unknown header type " + std::to_string(type));
         h.type = static_cast<HeaderType>(type);
         if (auto n = number_bytes(h.type)) {
             need(static_cast<std::size_t>(n));
@@ -167,12 +169,14 @@ void EventDecoder::feed(std::string_view bytes) {
             throw EventStreamError("event stream: a message length is out of bounds");
         if (b.size() < total) return;
         auto message_bytes = b.substr(0, total);
-        if (crc32(message_bytes.substr(0, total - kTrailerBytes)) != get_be(message_bytes, total - 4, 4))
+        if (crc32(message_bytes.substr(0, total - kTrailerBytes)) !=
+            get_be(message_bytes, total - 4, 4))
             throw EventStreamError("event stream: the message's CRC does not match");
         EventMessage m;
         m.headers = decode_headers(message_bytes.substr(kPreludeBytes, headers_length));
-        m.payload = std::string(message_bytes.substr(kPreludeBytes + headers_length,
-                                                     total - kPreludeBytes - headers_length - kTrailerBytes));
+        m.payload = std::string(
+            message_bytes.substr(kPreludeBytes + headers_length,
+                                 total - kPreludeBytes - headers_length - kTrailerBytes));
         ready_.push_back(std::move(m));
         buffer_.erase(0, total);
     }

@@ -23,7 +23,8 @@ std::vector<EventMessage> decode_all(const std::string& encoded, std::size_t ste
     if (step == 0) {
         decoder.feed(encoded);
     } else {
-        for (std::size_t i = 0; i < encoded.size(); i += step) decoder.feed(encoded.substr(i, step));
+        for (std::size_t i = 0; i < encoded.size(); i += step)
+            decoder.feed(encoded.substr(i, step));
     }
     std::vector<EventMessage> out;
     while (auto m = decoder.next()) out.push_back(std::move(*m));
@@ -33,15 +34,17 @@ std::vector<EventMessage> decode_all(const std::string& encoded, std::size_t ste
 
 TEST(EventStream, DecodesAndEncodesThePositiveVectors) {
     auto empty = bytes({0, 0, 0, 16, 0, 0, 0, 0, 5, 194, 72, 235, 125, 152, 200, 255});
-    auto int32_header = bytes({0, 0, 0, 43, 0, 0, 0, 14, 52, 139, 236, 123, 8, 101, 118, 101, 110, 116, 45,
-                               105, 100, 4, 0, 0, 160, 12, 123, 39, 102, 111, 111, 39, 58, 39, 98, 97,
-                               114, 39, 125, 211, 137, 2, 133});
-    auto no_headers = bytes({0, 0, 0, 29, 0, 0, 0, 0, 253, 82, 140, 90, 123, 39, 102, 111, 111, 39, 58,
-                             39, 98, 97, 114, 39, 125, 195, 101, 57, 54});
-    auto one_string = bytes({0,   0,   0,   61,  0,   0,   0,   32,  7,   253, 131, 150, 12,  99,  111, 110,
-                             116, 101, 110, 116, 45,  116, 121, 112, 101, 7,   0,   16,  97,  112, 112, 108,
-                             105, 99,  97,  116, 105, 111, 110, 47,  106, 115, 111, 110, 123, 39,  102, 111,
-                             111, 39,  58,  39,  98,  97,  114, 39,  125, 141, 156, 8,   177});
+    auto int32_header =
+        bytes({0,   0,   0,   43, 0,   0,   0,   14, 52,  139, 236, 123, 8,  101, 118,
+               101, 110, 116, 45, 105, 100, 4,   0,  0,   160, 12,  123, 39, 102, 111,
+               111, 39,  58,  39, 98,  97,  114, 39, 125, 211, 137, 2,   133});
+    auto no_headers = bytes({0,   0,   0,  29, 0,  0,  0,  0,   253, 82,  140, 90,  123, 39, 102,
+                             111, 111, 39, 58, 39, 98, 97, 114, 39,  125, 195, 101, 57,  54});
+    auto one_string =
+        bytes({0,   0,   0,   61,  0,   0,   0,   32,  7,   253, 131, 150, 12,  99,  111, 110,
+               116, 101, 110, 116, 45,  116, 121, 112, 101, 7,   0,   16,  97,  112, 112, 108,
+               105, 99,  97,  116, 105, 111, 110, 47,  106, 115, 111, 110, 123, 39,  102, 111,
+               111, 39,  58,  39,  98,  97,  114, 39,  125, 141, 156, 8,   177});
 
     auto m = decode_all(empty);
     ASSERT_EQ(m.size(), 1u);
@@ -84,11 +87,11 @@ TEST(EventStream, RefusesTheNegativeVectors) {
                105, 99,  97,  116, 105, 111, 110, 47,  106, 115, 111, 110, 123, 39,  102, 111,
                111, 39,  58,  39,  98,  97,  114, 39,  125, 141, 156, 8,   177}),
         // corrupted_length
-        bytes({1, 0, 0, 29, 0, 0, 0, 0, 253, 82, 140, 90, 123, 39, 102, 111, 111, 39, 58, 39, 98, 97, 114,
-               39, 125, 195, 101, 57, 54}),
+        bytes({1,   0,   0,  29, 0,  0,  0,  0,   253, 82,  140, 90,  123, 39, 102,
+               111, 111, 39, 58, 39, 98, 97, 114, 39,  125, 195, 101, 57,  54}),
         // corrupted_payload
-        bytes({0, 0, 0, 29, 0, 0, 0, 0, 253, 82, 140, 90, 123, 39, 102, 111, 111, 39, 58, 39, 98, 97, 114,
-               39, 141, 195, 101, 57, 54}),
+        bytes({0,   0,   0,  29, 0,  0,  0,  0,   253, 82,  140, 90,  123, 39, 102,
+               111, 111, 39, 58, 39, 98, 97, 114, 39,  141, 195, 101, 57,  54}),
     };
     for (std::size_t i = 0; i < corrupt.size(); ++i) {
         EventDecoder decoder;
@@ -157,9 +160,7 @@ TEST(EventStream, AHeaderRunningPastItsBlockIsAnErrorNotARead) {
     EXPECT_THROW(decoder.feed(frame), EventStreamError);
 }
 
-TEST(EventStream, Crc32IsIeee) {
-    EXPECT_EQ(crc32("123456789"), 0xCBF43926u);
-}
+TEST(EventStream, Crc32IsIeee) { EXPECT_EQ(crc32("123456789"), 0xCBF43926u); }
 
 }  // namespace
 }  // namespace mindme::upstream

@@ -92,7 +92,8 @@ std::string canonical_query(std::string_view query) {
         auto eq = part.find('=');
         auto key = part.substr(0, eq);
         auto value = eq == std::string_view::npos ? std::string_view() : part.substr(eq + 1);
-        params.emplace_back(uri_encode(uri_decode(key), false), uri_encode(uri_decode(value), false));
+        params.emplace_back(uri_encode(uri_decode(key), false),
+                            uri_encode(uri_decode(value), false));
     }
     std::sort(params.begin(), params.end());
     std::string out;
@@ -141,11 +142,13 @@ std::string amz_date(std::time_t t) {
 }
 
 SignedRequest sign_request(const SignableRequest& request, const AwsCredentials& credentials,
-                           const SigningScope& scope, std::time_t now, const SigningOptions& options) {
+                           const SigningScope& scope, std::time_t now,
+                           const SigningOptions& options) {
     SignedRequest signed_request;
     auto date = amz_date(now);
     std::vector<Header> added{{"X-Amz-Date", date}};
-    if (options.payload_hash_header) added.push_back({"x-amz-content-sha256", request.payload_hash});
+    if (options.payload_hash_header)
+        added.push_back({"x-amz-content-sha256", request.payload_hash});
     bool token = !credentials.session_token.empty();
     if (token && options.sign_session_token)
         added.push_back({"X-Amz-Security-Token", credentials.session_token});
@@ -172,15 +175,16 @@ SignedRequest sign_request(const SignableRequest& request, const AwsCredentials&
                                        canonical_query(request.query) + "\n" + canonical_headers +
                                        "\n" + signed_headers + "\n" + request.payload_hash;
     auto credential_scope = scope_of(now, scope);
-    signed_request.string_to_sign = std::string(kAlgorithm) + "\n" + date + "\n" + credential_scope +
-                                    "\n" + sha256_hex(signed_request.canonical_request);
+    signed_request.string_to_sign = std::string(kAlgorithm) + "\n" + date + "\n" +
+                                    credential_scope + "\n" +
+                                    sha256_hex(signed_request.canonical_request);
     signed_request.signature = hex(hmac_sha256(signing_key(credentials, date.substr(0, 8), scope),
                                                signed_request.string_to_sign));
     if (token && !options.sign_session_token)
         added.push_back({"X-Amz-Security-Token", credentials.session_token});
-    added.push_back({"Authorization", std::string(kAlgorithm) + " Credential=" +
-                                          credentials.access_key_id + "/" + credential_scope +
-                                          ", SignedHeaders=" + signed_headers +
+    added.push_back({"Authorization", std::string(kAlgorithm) +
+                                          " Credential=" + credentials.access_key_id + "/" +
+                                          credential_scope + ", SignedHeaders=" + signed_headers +
                                           ", Signature=" + signed_request.signature});
     signed_request.headers = std::move(added);
     return signed_request;

@@ -34,8 +34,8 @@ struct SignableRequest {
 };
 
 struct SigningOptions {
-    bool normalize_path = true;  // remove dot segments and empty ones (not for S3)
-    bool encode_path = true;     // URI-encode the path again (every service but S3)
+    bool normalize_path = true;        // remove dot segments and empty ones (not for S3)
+    bool encode_path = true;           // URI-encode the path again (every service but S3)
     bool payload_hash_header = false;  // add and sign x-amz-content-sha256
     bool sign_session_token = true;    // false: x-amz-security-token added after signing
 };
@@ -43,7 +43,7 @@ struct SigningOptions {
 struct SignedRequest {
     std::string canonical_request;
     std::string string_to_sign;
-    std::string signature;  // hex
+    std::string signature;        // hex
     std::vector<Header> headers;  // to add to the request: X-Amz-Date, ..., Authorization
 };
 

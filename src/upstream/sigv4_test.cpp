@@ -73,8 +73,10 @@ Case load(const fs::path& dir) {
     const auto& creds = context.at("credentials").as_object();
     c.credentials.access_key_id = creds.at("access_key_id").as_string();
     c.credentials.secret_access_key = creds.at("secret_access_key").as_string();
-    if (const auto* token = creds.if_contains("token")) c.credentials.session_token = token->as_string();
-    c.scope = {std::string(context.at("region").as_string()), std::string(context.at("service").as_string())};
+    if (const auto* token = creds.if_contains("token"))
+        c.credentials.session_token = token->as_string();
+    c.scope = {std::string(context.at("region").as_string()),
+               std::string(context.at("service").as_string())};
     c.when = parse_timestamp(std::string(context.at("timestamp").as_string()));
     c.options.normalize_path = context.at("normalize").as_bool();
     // The suite's paths are raw: encoded once here, as a service encodes the path it got.
@@ -141,7 +143,8 @@ TEST(SigV4, ChainsEventSignaturesFromTheRequests) {
     SigningOptions options;
     options.payload_hash_header = true;
     auto request = sign_request(r, creds, scope, t0, options);
-    EXPECT_EQ(request.signature, "e1d8e8c8815e60969f2a34765c9a15945ffc0badbaa4b7e3b163ea19131e949b");
+    EXPECT_EQ(request.signature,
+              "e1d8e8c8815e60969f2a34765c9a15945ffc0badbaa4b7e3b163ea19131e949b");
     EXPECT_EQ(request.headers.back().value,
               "AWS4-HMAC-SHA256 Credential=access/19810116/us-east-1/demo/aws4_request, "
               "SignedHeaders=content-encoding;host;x-amz-content-sha256;x-amz-date, "
