@@ -115,19 +115,28 @@ struct StandInServer::Impl {
             {
                 std::lock_guard lock(mutex);
                 log.push_back(got);
+                most = std::max(most, ++open);
             }
             auto reply = script(got);
             if (reply.pause.count() > 0 || reply.hang) {
                 asio::steady_timer timer(loop, reply.hang ? std::chrono::hours(1) : reply.pause);
                 co_await timer.async_wait(kAwait);
             }
-            if (reply.close) co_return;
+            if (reply.close) {
+                std::lock_guard lock(mutex);
+                --open;
+                co_return;
+            }
             bhttp::response<bhttp::string_body> res{static_cast<bhttp::status>(reply.status), 11};
             for (const auto& h : reply.headers) res.insert(h.name, h.value);
             res.body() = reply.body;
             res.keep_alive(req.keep_alive());
             res.prepare_payload();
             auto [wec, wn] = co_await bhttp::async_write(stream, res, kAwait);
+            {
+                std::lock_guard lock(mutex);
+                --open;
+            }
             if (wec || !req.keep_alive()) co_return;
         }
     }
@@ -140,6 +149,8 @@ struct StandInServer::Impl {
     mutable std::mutex mutex;
     std::vector<Received> log;
     int accepted = 0;
+    int open = 0;  // requests being answered
+    int most = 0;
     std::thread thread;
 };
 
@@ -157,6 +168,11 @@ std::string StandInServer::url(const std::string& path, const std::string& host)
 std::vector<Received> StandInServer::received() const {
     std::lock_guard lock(impl_->mutex);
     return impl_->log;
+}
+
+int StandInServer::max_concurrent() const {
+    std::lock_guard lock(impl_->mutex);
+    return impl_->most;
 }
 
 int StandInServer::connections() const {

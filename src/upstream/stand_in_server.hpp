@@ -51,6 +51,8 @@ public:
     unsigned short port() const;
     std::vector<Received> received() const;
     int connections() const;
+    // The most requests it was answering at once (read, reply not yet written).
+    int max_concurrent() const;
 
 private:
     struct Impl;
