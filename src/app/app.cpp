@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "app/accounts_routes.hpp"
+#include "app/assistant_routes.hpp"
 #include "app/cors.hpp"
 #include "app/devices_routes.hpp"
 #include "app/events.hpp"
@@ -72,6 +73,7 @@ void declare_config(core::ConfigSchema& schema) {
     auth::declare_firebase_config(schema);
     upstream::declare_config(schema);
     push::declare_config(schema);
+    declare_assistant_config(schema);
     declare_events_config(schema);
     declare_ops_config(schema);
     core::log::declare_config(schema);
@@ -99,7 +101,7 @@ struct App::Impl {
         file_store = store::make_sql_file_store(*database, store::quotas(config), fcm.has_value());
         device_store = store::make_sql_device_store(*database);
         bool serves_api = role == Role::kAll || role == Role::kServe;
-        if ((fcm && worker) || (firebase && serves_api))
+        if ((fcm && worker) || ((firebase || Assistant::enabled(config)) && serves_api))
             http_client.emplace(upstream::client_options(config), registry);
         blobs = files::open_blob_store(config, data_dir);
         if (role != Role::kFiles) {
@@ -155,6 +157,9 @@ struct App::Impl {
                 *device_store, *bearer,
                 static_cast<std::size_t>(config.get_int("push.max_devices_per_user")));
             devices_routes->add_routes(router);
+            assistant.emplace(config, *memory_store, *index, *bearer,
+                              http_client ? &*http_client : nullptr, registry);
+            assistant->add_routes(router);
             events.emplace(*memory_store, *bearer, events_options(config));
             events->add_routes(router);
             memories->on_change([this] { events->notify(); });
@@ -284,6 +289,7 @@ struct App::Impl {
     std::optional<auth::FirebaseUsers> firebase_users;
     std::optional<upstream::GoogleAccessTokens> google_tokens;
     std::optional<push::FcmSender> fcm_sender;
+    std::optional<Assistant> assistant;
     // Destroyed first of the integrations and before the runners: its stop ends every
     // call on its loop while what those calls use (key and token caches) still lives,
     // and completes them into a stopped runner's loop, never a destroyed one.

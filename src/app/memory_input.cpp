@@ -52,7 +52,10 @@ std::vector<std::string> tags_of(const boost::json::object& body) {
 }  // namespace
 
 store::Memory parse_memory_input(const http::Request& req) {
-    auto body = parse_json_object(req);
+    return memory_from_json(parse_json_object(req));
+}
+
+store::Memory memory_from_json(const boost::json::object& body) {
     store::Memory m;
     m.title = require_string(body, "title");
     if (code_points(m.title) > kMaxTitleChars)

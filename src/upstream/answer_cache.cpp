@@ -50,7 +50,7 @@ std::size_t AnswerCache::size() const {
     return entries_.size();
 }
 
-void AnswerCache::keep(const std::string& key, const std::string& text) {
+void AnswerCache::remember(const std::string& key, const std::string& text) {
     if (ttl_.count() == 0 || max_entries_ == 0) return;
     if (auto it = entries_.find(key); it != entries_.end()) {
         recency_.erase(it->second.recency);
@@ -97,9 +97,12 @@ asio::awaitable<AnswerCache::Answer> AnswerCache::get(std::string key, Produce p
         co_return Answer{*flight->text, true};
     }
     std::optional<std::string> text;
+    bool keep = false;
     std::exception_ptr error;
     try {
-        text = co_await produce();
+        auto produced = co_await produce();
+        text = std::move(produced.text);
+        keep = produced.keep;
     } catch (...) {
         error = std::current_exception();
     }
@@ -110,7 +113,7 @@ asio::awaitable<AnswerCache::Answer> AnswerCache::get(std::string key, Produce p
         flight->error = error;
         waiters = std::move(flight->waiters);
         flights_.erase(key);
-        if (text) keep(key, *text);
+        if (text && keep) remember(key, *text);
     }
     for (auto& w : waiters) asio::post(w.executor, [done = w.done] { done->cancel(); });
     if (error) std::rethrow_exception(error);

@@ -29,7 +29,13 @@ public:
         std::string text;
         bool cached = false;  // from the cache or another caller's call, not a call of its own
     };
-    using Produce = std::function<boost::asio::awaitable<std::string>()>;
+    // What a call gave, and whether it may be kept (an answer that wrote something, such
+    // as a memory the model created, must not be replayed from the cache).
+    struct Produced {
+        std::string text;
+        bool keep = true;
+    };
+    using Produce = std::function<boost::asio::awaitable<Produced>()>;
 
     // ttl 0: nothing is kept (identical requests in flight are still coalesced).
     AnswerCache(std::size_t max_entries, std::chrono::seconds ttl, metrics::Registry& registry,
@@ -48,7 +54,7 @@ private:
         std::chrono::steady_clock::time_point expires;
         std::list<std::string>::iterator recency;
     };
-    void keep(const std::string& key, const std::string& text);
+    void remember(const std::string& key, const std::string& text);
 
     std::size_t max_entries_;
     std::chrono::seconds ttl_;

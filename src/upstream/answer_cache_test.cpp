@@ -24,13 +24,13 @@ namespace asio = boost::asio;
 struct AnswerCacheTest : ::testing::Test {
     // An upstream call that answers `text` after `pause`, counted.
     AnswerCache::Produce call(std::string text, std::chrono::milliseconds pause = {}) {
-        return [this, text, pause]() -> asio::awaitable<std::string> {
+        return [this, text, pause]() -> asio::awaitable<AnswerCache::Produced> {
             ++calls;
             if (pause.count() > 0) {
                 asio::steady_timer t(co_await asio::this_coro::executor, pause);
                 co_await t.async_wait(asio::as_tuple(asio::use_awaitable));
             }
-            co_return text;
+            co_return AnswerCache::Produced{text, true};
         };
     }
     metrics::Registry registry;
@@ -83,7 +83,7 @@ TEST_F(AnswerCacheTest, IdenticalAsksInFlightShareOneCallAcrossLoops) {
 
 TEST_F(AnswerCacheTest, AFailureReachesEveryWaiterAndIsNotKept) {
     AnswerCache cache(100, std::chrono::seconds(60), registry, "t");
-    auto failing = [this]() -> asio::awaitable<std::string> {
+    auto failing = [this]() -> asio::awaitable<AnswerCache::Produced> {
         ++calls;
         asio::steady_timer t(co_await asio::this_coro::executor, std::chrono::milliseconds(100));
         co_await t.async_wait(asio::as_tuple(asio::use_awaitable));
@@ -97,6 +97,17 @@ TEST_F(AnswerCacheTest, AFailureReachesEveryWaiterAndIsNotKept) {
     EXPECT_THROW(two.get(), std::runtime_error);
     EXPECT_EQ(calls.load(), 1);
     EXPECT_EQ(await_now(cache.get("k", call("later"))).text, "later");
+}
+
+TEST_F(AnswerCacheTest, AnAnswerThatMustNotBeKeptIsNot) {
+    AnswerCache cache(100, std::chrono::seconds(60), registry, "t");
+    auto wrote = [this]() -> asio::awaitable<AnswerCache::Produced> {
+        ++calls;
+        co_return AnswerCache::Produced{"created a memory", false};
+    };
+    await_now(cache.get("k", wrote));
+    EXPECT_FALSE(await_now(cache.get("k", wrote)).cached);
+    EXPECT_EQ(calls.load(), 2);
 }
 
 TEST_F(AnswerCacheTest, TheLeastRecentlyUsedGoesFirst) {

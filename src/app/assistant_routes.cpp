@@ -1,0 +1,357 @@
+#include "app/assistant_routes.hpp"
+
+#include <algorithm>
+#include <boost/json.hpp>
+
+#include "app/json_body.hpp"
+#include "app/memory_input.hpp"
+#include "app/openapi_doc.hpp"
+#include "app/route_table.hpp"
+#include "core/await_now.hpp"
+#include "core/clock.hpp"
+#include "core/config.hpp"
+#include "core/ids.hpp"
+#include "core/log.hpp"
+#include "core/unicode.hpp"
+#include "upstream/answer_cache.hpp"
+#include "upstream/aws_credentials.hpp"
+#include "upstream/bedrock.hpp"
+#include "upstream/gateway.hpp"
+
+namespace mindme::app {
+
+namespace json = boost::json;
+using core::ApiError;
+using core::ErrorCode;
+using http::Request;
+using http::Response;
+
+namespace {
+
+constexpr std::size_t kMaxPromptChars = 4000;
+constexpr std::size_t kMaxContextMemories = 20;
+constexpr std::size_t kSearchHits = 5;
+constexpr std::size_t kMemoryIdBytes = 16;
+
+constexpr const char* kSystemPrompt =
+    "You are MindMe's assistant. Answer the user's question from their own memories: the "
+    "ones given below, and any you find with the search_memories tool. When they ask you to "
+    "remember something, save it with create_memory. Be brief.";
+
+// Questions that differ only in case, spacing or Unicode form ask the same thing.
+std::string normalised(const std::string& prompt) {
+    std::string folded = core::casefold(core::nfc(prompt));
+    std::string out;
+    bool space = false;
+    for (char c : folded) {
+        if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
+            space = !out.empty();
+            continue;
+        }
+        if (space) out += ' ';
+        space = false;
+        out += c;
+    }
+    return out;
+}
+
+json::object tool(const char* name, const char* description, json::object properties,
+                  json::array required) {
+    return {{"toolSpec",
+             {{"name", name},
+              {"description", description},
+              {"inputSchema",
+               {{"json",
+                 {{"type", "object"},
+                  {"properties", std::move(properties)},
+                  {"required", std::move(required)}}}}}}}};
+}
+
+json::array tools() {
+    return {tool("search_memories", "Search the user's memories and file texts; the best hits.",
+                 {{"query", {{"type", "string"}, {"description", "The words to look for."}}}},
+                 {"query"}),
+            tool("create_memory", "Save a new memory for the user.",
+                 {{"title", {{"type", "string"}}}, {"body", {{"type", "string"}}}}, {"title"})};
+}
+
+std::string memory_context(const std::vector<store::Memory>& memories) {
+    std::string text;
+    for (const auto& m : memories)
+        text += "Memory " + m.id + " (" + core::format_rfc3339_ms(m.updated_at_ms) +
+                "): " + m.title + (m.body.empty() ? "" : "\n" + m.body) + "\n\n";
+    return text;
+}
+
+}  // namespace
+
+struct Assistant::Impl {
+    Impl(const core::Config& c, store::MemoryStore& m, search::SearchIndex& i,
+         upstream::HttpClient& client, metrics::Registry& registry)
+        : memories(m),
+          index(i),
+          model(c.get_string("assistant.text_model_id")),
+          max_rounds(static_cast<int>(c.get_int("assistant.max_tool_rounds"))),
+          max_tokens(c.get_int("assistant.max_tokens")),
+          timeout(c.get_int("assistant.timeout_ms")),
+          credentials(client, credential_options(c)),
+          gateway(gateway_options(c), registry, "bedrock"),
+          cache(static_cast<std::size_t>(c.get_int("assistant.cache_entries")),
+                std::chrono::seconds(c.get_int("assistant.cache_ttl_seconds")), registry,
+                "bedrock"),
+          bedrock(client, credentials, endpoint(c)) {
+        core::await_now(
+            credentials.resolve(std::chrono::steady_clock::now() + std::chrono::seconds(10)));
+        core::log::info("assistant credentials",
+                        core::log::Fields().add("source", credentials.source()));
+    }
+
+    static upstream::AwsCredentialOptions credential_options(const core::Config& c) {
+        upstream::AwsCredentialOptions o;
+        o.imds_url = c.get_string("assistant.imds_url");
+        return o;
+    }
+    static upstream::GatewayOptions gateway_options(const core::Config& c) {
+        upstream::GatewayOptions o;
+        o.max_concurrent = static_cast<std::size_t>(c.get_int("assistant.max_concurrent"));
+        o.queue_size = static_cast<std::size_t>(c.get_int("assistant.queue_size"));
+        o.queue_timeout = std::chrono::milliseconds(c.get_int("assistant.queue_timeout_ms"));
+        o.max_attempts = static_cast<int>(c.get_int("assistant.max_attempts"));
+        return o;
+    }
+    static upstream::BedrockEndpoint endpoint(const core::Config& c) {
+        auto region = c.get_string("assistant.region");
+        auto url = c.get_string("assistant.endpoint");
+        return {url.empty() ? upstream::bedrock_runtime_url(region) : url, region};
+    }
+
+    // One Converse call through the gateway; the answer's message, or the error a user
+    // should see.
+    boost::asio::awaitable<json::object> converse(const json::array& messages,
+                                                  std::chrono::steady_clock::time_point deadline) {
+        json::object body{{"system", json::array{json::object{{"text", kSystemPrompt}}}},
+                          {"messages", messages},
+                          {"inferenceConfig", {{"maxTokens", max_tokens}, {"temperature", 0.3}}},
+                          {"toolConfig", {{"tools", tools()}}}};
+        auto text = json::serialize(body);
+        upstream::ClientResponse response;
+        // Named: GCC 12 and temporaries in co_await.
+        upstream::Gateway::Attempt attempt = [this, &text, deadline]() {
+            return bedrock.converse(model, text, deadline);
+        };
+        try {
+            response = co_await gateway.call(attempt, deadline);
+        } catch (const upstream::UpstreamError& e) {
+            core::log::warn("assistant upstream failed",
+                            core::log::Fields().add("error", e.what()));
+            throw ApiError(ErrorCode::kUnavailable,
+                           "the assistant's model cannot be reached; retry shortly", 5);
+        }
+        if (response.status == 429 || response.status >= 500)
+            throw ApiError(ErrorCode::kUnavailable, "the assistant's model is busy; retry shortly",
+                           5);
+        boost::system::error_code ec;
+        auto parsed = json::parse(response.body, ec);
+        if (response.status != 200 || ec || !parsed.is_object()) {
+            core::log::warn("assistant upstream refused",
+                            core::log::Fields()
+                                .add("status", response.status)
+                                .add("error", upstream::aws_error_type(response)));
+            throw ApiError(ErrorCode::kInternal, "the assistant's model refused the request");
+        }
+        co_return std::move(parsed.as_object());
+    }
+
+    // A tool's result for the model, run for `user`; `wrote` when it changed their data.
+    boost::asio::awaitable<json::object> run_tool(const std::string& user_id,
+                                                  const json::object& use, bool& wrote,
+                                                  std::chrono::steady_clock::time_point deadline) {
+        auto name = use.contains("name") && use.at("name").is_string()
+                        ? std::string(use.at("name").as_string())
+                        : "";
+        const auto* input = use.if_contains("input");
+        json::object args = input && input->is_object() ? input->as_object() : json::object{};
+        try {
+            if (name == "search_memories") {
+                const auto* q = args.if_contains("query");
+                if (!q || !q->is_string())
+                    throw ApiError(ErrorCode::kUnprocessable, "query must be a string");
+                auto query = std::string(q->as_string());
+                auto uid = user_id;
+                auto hits = co_await index.search(std::move(uid), std::move(query), kSearchHits);
+                json::array found;
+                for (const auto& h : hits)
+                    found.push_back({{"kind", h.kind},
+                                     {"id", h.id},
+                                     {"title", h.title},
+                                     {"snippet", h.snippet}});
+                co_return json::object{{"json", {{"hits", std::move(found)}}}};
+            }
+            if (name == "create_memory") {
+                auto memory = memory_from_json(args);
+                memory.id = core::random_id(kMemoryIdBytes);
+                memory.user_id = user_id;
+                auto created =
+                    co_await memories.create(std::move(memory), core::now_ms(), deadline);
+                wrote = true;
+                co_return json::object{{"json", {{"created", created.id}}}};
+            }
+            co_return json::object{{"text", "unknown tool " + name}};
+        } catch (const ApiError& e) {
+            if (e.code() == ErrorCode::kUnavailable) throw;
+            co_return json::object{{"text", std::string("the tool failed: ") + e.what()}};
+        }
+    }
+
+    boost::asio::awaitable<upstream::AnswerCache::Produced> answer(std::string user_id,
+                                                                   std::string prompt,
+                                                                   std::string context) {
+        auto deadline = std::chrono::steady_clock::now() + timeout;
+        json::array messages{json::object{
+            {"role", "user"},
+            {"content",
+             json::array{json::object{
+                 {"text", (context.empty() ? "" : "My memories:\n\n" + context) + prompt}}}}}};
+        bool wrote = false;
+        for (int round = 0;; ++round) {
+            auto reply = co_await converse(messages, deadline);
+            const auto* output = reply.if_contains("output");
+            const auto* message = output && output->is_object()
+                                      ? output->as_object().if_contains("message")
+                                      : nullptr;
+            if (!message || !message->is_object())
+                throw ApiError(ErrorCode::kInternal, "the assistant's model gave no message");
+            const auto* content = message->as_object().if_contains("content");
+            std::string text;
+            json::array results;
+            if (content && content->is_array()) {
+                for (const auto& block : content->as_array()) {
+                    if (!block.is_object()) continue;
+                    const auto& b = block.as_object();
+                    if (const auto* t = b.if_contains("text"); t && t->is_string())
+                        text += t->as_string();
+                    if (const auto* use = b.if_contains("toolUse");
+                        use && use->is_object() && round < max_rounds) {
+                        auto result = co_await run_tool(user_id, use->as_object(), wrote, deadline);
+                        const auto* id = use->as_object().if_contains("toolUseId");
+                        json::object tool_result{{"toolUseId", id ? *id : json::value("")},
+                                                 {"content", json::array{std::move(result)}}};
+                        results.push_back(json::object{{"toolResult", std::move(tool_result)}});
+                    }
+                }
+            }
+            if (results.empty()) co_return upstream::AnswerCache::Produced{text, !wrote};
+            messages.push_back(*message);
+            messages.push_back({{"role", "user"}, {"content", std::move(results)}});
+        }
+    }
+
+    store::MemoryStore& memories;
+    search::SearchIndex& index;
+    std::string model;
+    int max_rounds;
+    std::int64_t max_tokens;
+    std::chrono::milliseconds timeout;
+    upstream::AwsCredentialsProvider credentials;
+    upstream::Gateway gateway;
+    upstream::AnswerCache cache;
+    upstream::BedrockClient bedrock;
+};
+
+Assistant::Assistant(const core::Config& config, store::MemoryStore& memories,
+                     search::SearchIndex& index, auth::Authenticator& auth,
+                     upstream::HttpClient* client, metrics::Registry& registry)
+    : auth_(auth) {
+    if (enabled(config) && client)
+        impl_ = std::make_unique<Impl>(config, memories, index, *client, registry);
+}
+
+Assistant::~Assistant() = default;
+
+boost::asio::awaitable<Response> Assistant::ask(Request& req) {
+    auto user = co_await auth_.authenticate(req);
+    if (!impl_)
+        throw ApiError(ErrorCode::kUnavailable, "the assistant is not enabled on this server");
+    auto body = parse_json_object(req);
+    auto prompt = require_string(body, "prompt");
+    auto n = code_points(prompt);
+    if (n < 1 || n > kMaxPromptChars || core::trim(prompt, " \t\r\n").empty())
+        throw ApiError(ErrorCode::kUnprocessable, "prompt must be 1 to 4000 characters");
+    std::vector<std::string> ids;
+    if (const auto* list = body.if_contains("memory_ids"); list && !list->is_null()) {
+        if (!list->is_array())
+            throw ApiError(ErrorCode::kUnprocessable, "memory_ids must be an array of strings");
+        for (const auto& id : list->as_array()) {
+            if (!id.is_string())
+                throw ApiError(ErrorCode::kUnprocessable, "memory_ids must be an array of strings");
+            ids.emplace_back(id.as_string());
+        }
+        if (ids.size() > kMaxContextMemories)
+            throw ApiError(ErrorCode::kUnprocessable, "memory_ids must hold at most 20 ids");
+    }
+    std::sort(ids.begin(), ids.end());
+    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+    std::vector<store::Memory> context;
+    // The key holds every memory's version: an edit asks again.
+    auto key = impl_->model + "\n" + normalised(prompt);
+    for (auto& id : ids) {
+        auto uid = user.id;
+        auto copy = id;
+        auto memory = co_await impl_->memories.find(std::move(uid), std::move(copy), req.deadline);
+        if (!memory) throw ApiError(ErrorCode::kNotFound, "no such memory: " + id);
+        key += "\n" + memory->id + ":" + std::to_string(memory->version);
+        context.push_back(std::move(*memory));
+    }
+    key = user.id + "\n" + key;  // tools read and write the user's own data
+    auto* impl = impl_.get();
+    auto text = memory_context(context);
+    upstream::AnswerCache::Produce produce = [impl, uid = user.id, prompt, text]() {
+        return impl->answer(uid, prompt, text);
+    };  // named: GCC 12 and temporaries in co_await
+    auto answer = co_await impl_->cache.get(key, produce);
+    json::object out{{"reply", answer.text}, {"cached", answer.cached}};
+    auto r = Response::json(200, json::serialize(out));
+    r.set_header("Cache-Control", "no-store");
+    co_return r;
+}
+
+void Assistant::add_routes(http::Router& router) {
+    using namespace doc;
+    auto request = json_request(
+        {{"type", "object"},
+         {"required", json::array{"prompt"}},
+         {"properties",
+          {{"prompt", {{"type", "string"}, {"minLength", 1}, {"maxLength", kMaxPromptChars}}},
+           {"memory_ids",
+            {{"type", "array"},
+             {"maxItems", kMaxContextMemories},
+             {"items", {{"type", "string"}}}}}}}});
+    json::value reply{{"type", "object"},
+                      {"properties",
+                       {{"reply", {{"type", "string"}}},
+                        {"cached",
+                         {{"type", "boolean"},
+                          {"description",
+                           "The same question over the same memory versions was "
+                           "answered before (or at the same time)."}}}}}};
+    add_route_table(
+        router,
+        {"assistant",
+         true,
+         {{"POST",
+           "/v1/assistant",
+           [this](Request& r) { return ask(r); },
+           {"Ask the assistant about your memories",
+            {{"description",
+              "The memories named are the model's context; it may search the user's memories "
+              "and save new ones (tools)."},
+             {"requestBody", request}},
+            {{"200", with_body("The answer", reply)},
+             {"404", described("A memory id is not one of the user's")},
+             {"422", described("prompt or memory_ids invalid; the message names the field")},
+             {"429", described("The assistant's queue is full: retry after Retry-After")},
+             {"503", described("The assistant is off, or busy past the queue timeout, or its "
+                               "model cannot be reached: retry after Retry-After")}}}}}});
+}
+
+}  // namespace mindme::app
