@@ -67,6 +67,7 @@ bench: build
 	bench/api_embedded.sh
 	bench/files.sh
 	bench/search.sh
+	bench/gateway.sh
 	bench/loadgen_vs_wrk.sh
 	bench/idle_connections.sh
 	bench/capacity.sh all
