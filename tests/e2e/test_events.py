@@ -157,6 +157,9 @@ class EventsLimitsTest(unittest.TestCase):
             user = ApiUser(server, "events-many@example.com")
             other = ApiUser(server, "events-many-other@example.com")
             first, second = connect(server, user), connect(server, user)
+            # The route counts sockets once they are open (after their 101 went out): a
+            # third upgrade before then would be closed after its upgrade instead.
+            self.assertTrue(until(lambda: server.metric("websocket_sessions_open") == 2))
             with self.assertRaises(HandshakeRefused) as refused:
                 connect(server, user)
             self.assertEqual(refused.exception.status, 429)
