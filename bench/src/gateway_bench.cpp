@@ -45,7 +45,8 @@ int main(int argc, char** argv) {
     int calls = argc > 1 ? std::stoi(argv[1]) : 20000;
     int concurrency = argc > 2 ? std::stoi(argv[2]) : 32;
     upstream::testing::StandInServer bedrock([](const upstream::testing::Received&) {
-        return upstream::testing::Reply{200, {}, R"({"output":{"message":{"content":[{"text":"ok"}]}}})"};
+        return upstream::testing::Reply{
+            200, {}, R"({"output":{"message":{"content":[{"text":"ok"}]}}})"};
     });
     metrics::Registry registry;
     upstream::ClientOptions client_options;
@@ -64,7 +65,8 @@ int main(int argc, char** argv) {
     int round = 0;
     auto through_gateway = [&](int i) -> asio::awaitable<upstream::AnswerCache::Answer> {
         upstream::Gateway::Attempt attempt = [&]() { return direct(i); };
-        upstream::AnswerCache::Produce produce = [&]() -> asio::awaitable<upstream::AnswerCache::Produced> {
+        upstream::AnswerCache::Produce produce =
+            [&]() -> asio::awaitable<upstream::AnswerCache::Produced> {
             auto r = co_await gateway.call(attempt, Clock::now() + std::chrono::seconds(30));
             co_return upstream::AnswerCache::Produced{r.body, true};
         };
@@ -72,7 +74,8 @@ int main(int argc, char** argv) {
         co_return co_await cache.get(key, produce);
     };
     auto hit = [&](int i) -> asio::awaitable<upstream::AnswerCache::Answer> {
-        upstream::AnswerCache::Produce produce = [&]() -> asio::awaitable<upstream::AnswerCache::Produced> {
+        upstream::AnswerCache::Produce produce =
+            [&]() -> asio::awaitable<upstream::AnswerCache::Produced> {
             co_return upstream::AnswerCache::Produced{"ok", true};
         };
         auto key = "warm:" + std::to_string(i % 1000);

@@ -56,11 +56,9 @@ void Connection::close() {
     streams_->tcp().socket().close(ignored);
 }
 
-asio::awaitable<std::unique_ptr<Connection>> Connection::open(asio::any_io_executor executor,
-                                                              const Target& target,
-                                                              asio::ssl::context* tls,
-                                                              Clock::time_point deadline) {
-    auto streams = std::make_unique<Streams>();
+asio::awaitable<void> connect_tcp(beast::tcp_stream& stream, const Target& target,
+                                  Clock::time_point deadline) {
+    auto executor = stream.get_executor();
     tcp::resolver resolver(executor);
     // The resolver has no deadline of its own: a timer cancels it.
     asio::steady_timer timer(executor, deadline);
@@ -74,37 +72,61 @@ asio::awaitable<std::unique_ptr<Connection>> Connection::open(asio::any_io_execu
             throw UpstreamError(Kind::kTimeout, "resolve " + target.host + ": timed out");
         throw UpstreamError(Kind::kConnect, error_text(("resolve " + target.host).c_str(), rec));
     }
+    stream.expires_at(deadline);
+    auto [cec, ep] = co_await stream.async_connect(endpoints, kAwait);
+    if (cec) throw io_error(("connect " + target.origin).c_str(), cec, Kind::kConnect);
+    stream.socket().set_option(tcp::no_delay(true));
+}
+
+asio::awaitable<void> handshake_tls(beast::ssl_stream<beast::tcp_stream>& ssl, const Target& target,
+                                    std::string_view alpn) {
+    // SNI names the host; the verify callback checks the certificate is for it (a DNS name
+    // or, for an address literal, an IP SAN).
+    if (SSL_ctrl(ssl.native_handle(), SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name,
+                 const_cast<char*>(target.host.c_str())) != 1)
+        throw UpstreamError(Kind::kConnect, "cannot set the TLS server name");
+    if (!alpn.empty()) {
+        std::string wire(1, static_cast<char>(alpn.size()));
+        wire += alpn;
+        if (SSL_set_alpn_protos(ssl.native_handle(),
+                                reinterpret_cast<const unsigned char*>(wire.data()),
+                                static_cast<unsigned>(wire.size())) != 0)
+            throw UpstreamError(Kind::kConnect, "cannot offer ALPN");
+    }
+    ssl.set_verify_mode(asio::ssl::verify_peer);
+    ssl.set_verify_callback(asio::ssl::host_name_verification(target.host));
+    auto [hec] = co_await ssl.async_handshake(asio::ssl::stream_base::client, kAwait);
+    if (hec) {
+        auto detail = hec.message();
+        auto verify = SSL_get_verify_result(ssl.native_handle());
+        if (verify != X509_V_OK) detail = X509_verify_cert_error_string(verify);
+        if (hec == beast::error::timeout)
+            throw UpstreamError(Kind::kTimeout,
+                                "TLS handshake with " + target.origin + ": timed out");
+        throw UpstreamError(Kind::kConnect, "TLS handshake with " + target.origin + ": " + detail);
+    }
+    if (!alpn.empty()) {
+        const unsigned char* chosen = nullptr;
+        unsigned length = 0;
+        SSL_get0_alpn_selected(ssl.native_handle(), &chosen, &length);
+        if (std::string_view(reinterpret_cast<const char*>(chosen), length) != alpn)
+            throw UpstreamError(Kind::kConnect,
+                                target.origin + " does not speak " + std::string(alpn));
+    }
+}
+
+asio::awaitable<std::unique_ptr<Connection>> Connection::open(asio::any_io_executor executor,
+                                                              const Target& target,
+                                                              asio::ssl::context* tls,
+                                                              Clock::time_point deadline) {
+    auto streams = std::make_unique<Streams>();
     if (tls) {
         streams->secure = std::make_unique<beast::ssl_stream<beast::tcp_stream>>(executor, *tls);
     } else {
         streams->plain = std::make_unique<beast::tcp_stream>(executor);
     }
-    auto& tcp_stream = streams->tcp();
-    tcp_stream.expires_at(deadline);
-    auto [cec, ep] = co_await tcp_stream.async_connect(endpoints, kAwait);
-    if (cec) throw io_error(("connect " + target.origin).c_str(), cec, Kind::kConnect);
-    tcp_stream.socket().set_option(tcp::no_delay(true));
-    if (tls) {
-        auto& ssl = *streams->secure;
-        // SNI names the host; the verify callback checks the certificate is for it
-        // (a DNS name or, for an address literal, an IP SAN).
-        if (SSL_ctrl(ssl.native_handle(), SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name,
-                     const_cast<char*>(target.host.c_str())) != 1)
-            throw UpstreamError(Kind::kConnect, "cannot set the TLS server name");
-        ssl.set_verify_mode(asio::ssl::verify_peer);
-        ssl.set_verify_callback(asio::ssl::host_name_verification(target.host));
-        auto [hec] = co_await ssl.async_handshake(asio::ssl::stream_base::client, kAwait);
-        if (hec) {
-            auto detail = hec.message();
-            auto verify = SSL_get_verify_result(ssl.native_handle());
-            if (verify != X509_V_OK) detail = X509_verify_cert_error_string(verify);
-            if (hec == beast::error::timeout)
-                throw UpstreamError(Kind::kTimeout,
-                                    "TLS handshake with " + target.origin + ": timed out");
-            throw UpstreamError(Kind::kConnect,
-                                "TLS handshake with " + target.origin + ": " + detail);
-        }
-    }
+    co_await connect_tcp(streams->tcp(), target, deadline);
+    if (tls) co_await handshake_tls(*streams->secure, target, "");
     co_return std::unique_ptr<Connection>(new Connection(std::move(streams)));
 }
 

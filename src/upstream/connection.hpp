@@ -4,16 +4,23 @@
 // UpstreamError of its kind.
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
 #include <memory>
+#include <string_view>
 
 #include "upstream/http_client.hpp"
 #include "upstream/target.hpp"
 
-namespace boost::asio::ssl {
-class context;
-}
-
 namespace mindme::upstream {
+
+// Resolves and connects `stream` to the target by `deadline` (UpstreamError otherwise).
+boost::asio::awaitable<void> connect_tcp(boost::beast::tcp_stream& stream, const Target& target,
+                                         Clock::time_point deadline);
+// The TLS handshake with SNI, the peer's chain verified and its certificate checked to be
+// for target.host; with `alpn` ("h2"), the protocol offered and required.
+boost::asio::awaitable<void> handshake_tls(boost::beast::ssl_stream<boost::beast::tcp_stream>& ssl,
+                                           const Target& target, std::string_view alpn);
 
 struct ExchangeDeadlines {
     Clock::time_point first_byte;  // the response head must have begun by then

@@ -1,0 +1,170 @@
+// The HTTP/2 client against an h2c stand-in (tests/stand_ins/h2_echo.py, python3-h2):
+// full-duplex echo, streams side by side on one connection, a reset stream, a silent peer
+// meeting the deadline, and a closed connection ending the streams on it.
+#include "upstream/http2_connection.hpp"
+
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <boost/asio/this_coro.hpp>
+
+#include "core/await_now.hpp"
+#include "upstream/target.hpp"
+
+namespace mindme::upstream {
+namespace {
+
+using core::await_now;
+using std::chrono::milliseconds;
+namespace asio = boost::asio;
+
+// The stand-in as a child process: its port from its first line; it ends when its stdin
+// closes.
+class H2StandIn {
+public:
+    H2StandIn() {
+        int in[2], out[2];
+        if (pipe(in) != 0 || pipe(out) != 0) throw std::runtime_error("pipe");
+        pid_ = fork();
+        if (pid_ == 0) {
+            dup2(in[0], 0);
+            dup2(out[1], 1);
+            close(in[1]);
+            close(out[0]);
+            // Debian's interpreter, whose packages scripts/deps.sh installs (python3-h2).
+            execl("/usr/bin/python3", "python3", MINDME_TESTS_DIR "/stand_ins/h2_echo.py", nullptr);
+            _exit(127);
+        }
+        close(in[0]);
+        close(out[1]);
+        stdin_ = in[1];
+        std::string line;
+        char c = 0;
+        while (read(out[0], &c, 1) == 1 && c != '\n') line += c;
+        close(out[0]);
+        if (line.empty()) throw std::runtime_error("the h2 stand-in did not start (python3-h2?)");
+        port_ = line;
+    }
+    ~H2StandIn() {
+        close(stdin_);
+        kill(pid_, SIGTERM);
+        waitpid(pid_, nullptr, 0);
+    }
+    Target target(const std::string& path) const {
+        return parse_target("http://127.0.0.1:" + port_ + path);
+    }
+
+private:
+    pid_t pid_ = -1;
+    int stdin_ = -1;
+    std::string port_;
+};
+
+Clock::time_point soon() { return Clock::now() + std::chrono::seconds(10); }
+
+TEST(Http2Connection, EchoesBothWaysOnOneStream) {
+    H2StandIn h2;
+    await_now([&]() -> asio::awaitable<void> {
+        auto ex = co_await asio::this_coro::executor;
+        auto connection = co_await Http2Connection::open(ex, h2.target("/"), nullptr, soon());
+        auto stream = connection->start("POST", h2.target("/echo"),
+                                        {{"Content-Type", "application/octet-stream"}});
+        EXPECT_EQ(co_await stream->status(soon()), 200);
+        for (const std::string& piece :
+             std::vector<std::string>{"hello", std::string(100000, 'x'), "world"}) {
+            co_await stream->write(piece);
+            std::string back;
+            while (back.size() < piece.size()) {
+                auto got = co_await stream->read(soon());
+                if (!got) break;
+                back += *got;
+            }
+            EXPECT_EQ(back, piece);
+        }
+        stream->finish();
+        EXPECT_FALSE(co_await stream->read(soon()));
+        EXPECT_TRUE(stream->closed());
+        connection->close();
+    }());
+}
+
+TEST(Http2Connection, StreamsShareOneConnection) {
+    H2StandIn h2;
+    await_now([&]() -> asio::awaitable<void> {
+        auto ex = co_await asio::this_coro::executor;
+        auto connection = co_await Http2Connection::open(ex, h2.target("/"), nullptr, soon());
+        auto a = connection->start("POST", h2.target("/echo"), {});
+        auto b = connection->start("POST", h2.target("/echo"), {});
+        EXPECT_EQ(co_await a->status(soon()), 200);
+        EXPECT_EQ(co_await b->status(soon()), 200);
+        std::string count;
+        for (const auto& h : b->response_headers())
+            if (h.name == "x-stream-count") count = h.value;
+        EXPECT_EQ(count, "2");
+        co_await b->write("to b");
+        co_await a->write("to a");
+        EXPECT_EQ(co_await a->read(soon()), "to a");
+        EXPECT_EQ(co_await b->read(soon()), "to b");
+        EXPECT_EQ(connection->open_streams(), 2u);
+        a->finish();
+        b->finish();
+        EXPECT_FALSE(co_await a->read(soon()));
+        EXPECT_FALSE(co_await b->read(soon()));
+        connection->close();
+    }());
+}
+
+TEST(Http2Connection, AResetStreamIsAnError) {
+    H2StandIn h2;
+    await_now([&]() -> asio::awaitable<void> {
+        auto ex = co_await asio::this_coro::executor;
+        auto connection = co_await Http2Connection::open(ex, h2.target("/"), nullptr, soon());
+        auto stream = connection->start("POST", h2.target("/reset"), {});
+        co_await stream->write("anything");
+        try {
+            co_await stream->read(soon());
+            ADD_FAILURE() << "no error";
+        } catch (const UpstreamError& e) {
+            EXPECT_NE(std::string(e.what()).find("reset"), std::string::npos) << e.what();
+        }
+        EXPECT_TRUE(connection->usable());  // one stream's reset leaves the others
+        connection->close();
+    }());
+}
+
+TEST(Http2Connection, ASilentPeerMeetsTheDeadline) {
+    H2StandIn h2;
+    await_now([&]() -> asio::awaitable<void> {
+        auto ex = co_await asio::this_coro::executor;
+        auto connection = co_await Http2Connection::open(ex, h2.target("/"), nullptr, soon());
+        auto stream = connection->start("POST", h2.target("/silent"), {});
+        try {
+            co_await stream->status(Clock::now() + milliseconds(300));
+            ADD_FAILURE() << "answered";
+        } catch (const UpstreamError& e) {
+            EXPECT_EQ(e.kind(), UpstreamError::Kind::kTimeout);
+        }
+        stream->reset();
+        connection->close();
+        EXPECT_FALSE(connection->usable());
+    }());
+}
+
+TEST(Http2Connection, ClosingTheConnectionEndsItsStreams) {
+    H2StandIn h2;
+    await_now([&]() -> asio::awaitable<void> {
+        auto ex = co_await asio::this_coro::executor;
+        auto connection = co_await Http2Connection::open(ex, h2.target("/"), nullptr, soon());
+        auto stream = connection->start("POST", h2.target("/echo"), {});
+        EXPECT_EQ(co_await stream->status(soon()), 200);
+        connection->close();
+        EXPECT_THROW(co_await stream->read(soon()), UpstreamError);
+        EXPECT_THROW(co_await stream->write("late"), UpstreamError);
+        EXPECT_THROW(connection->start("POST", h2.target("/echo"), {}), UpstreamError);
+    }());
+}
+
+}  // namespace
+}  // namespace mindme::upstream
