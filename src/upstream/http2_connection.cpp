@@ -276,6 +276,8 @@ asio::awaitable<std::shared_ptr<Http2Connection>> Http2Connection::open(
     nghttp2_settings_entry settings[] = {{NGHTTP2_SETTINGS_MAX_CONCURRENT_STREAMS, 1000},
                                          {NGHTTP2_SETTINGS_INITIAL_WINDOW_SIZE, 1 << 20}};
     nghttp2_submit_settings(impl->session, NGHTTP2_FLAG_NONE, settings, 2);
+    // The connection's window as large as a stream's (its default is 64 KiB).
+    nghttp2_session_set_local_window_size(impl->session, NGHTTP2_FLAG_NONE, 0, 1 << 20);
 
     std::shared_ptr<Http2Connection> connection(new Http2Connection(std::move(impl)));
     asio::co_spawn(executor, connection->impl_->read_loop(connection), asio::detached);

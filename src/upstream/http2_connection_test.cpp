@@ -4,14 +4,11 @@
 #include "upstream/http2_connection.hpp"
 
 #include <gtest/gtest.h>
-#include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <boost/asio/this_coro.hpp>
 
 #include "core/await_now.hpp"
-#include "upstream/target.hpp"
+#include "upstream/child_stand_in.hpp"
 
 namespace mindme::upstream {
 namespace {
@@ -20,46 +17,9 @@ using core::await_now;
 using std::chrono::milliseconds;
 namespace asio = boost::asio;
 
-// The stand-in as a child process: its port from its first line; it ends when its stdin
-// closes.
-class H2StandIn {
-public:
-    H2StandIn() {
-        int in[2], out[2];
-        if (pipe(in) != 0 || pipe(out) != 0) throw std::runtime_error("pipe");
-        pid_ = fork();
-        if (pid_ == 0) {
-            dup2(in[0], 0);
-            dup2(out[1], 1);
-            close(in[1]);
-            close(out[0]);
-            // Debian's interpreter, whose packages scripts/deps.sh installs (python3-h2).
-            execl("/usr/bin/python3", "python3", MINDME_TESTS_DIR "/stand_ins/h2_echo.py", nullptr);
-            _exit(127);
-        }
-        close(in[0]);
-        close(out[1]);
-        stdin_ = in[1];
-        std::string line;
-        char c = 0;
-        while (read(out[0], &c, 1) == 1 && c != '\n') line += c;
-        close(out[0]);
-        if (line.empty()) throw std::runtime_error("the h2 stand-in did not start (python3-h2?)");
-        port_ = line;
-    }
-    ~H2StandIn() {
-        close(stdin_);
-        kill(pid_, SIGTERM);
-        waitpid(pid_, nullptr, 0);
-    }
-    Target target(const std::string& path) const {
-        return parse_target("http://127.0.0.1:" + port_ + path);
-    }
-
-private:
-    pid_t pid_ = -1;
-    int stdin_ = -1;
-    std::string port_;
+// tests/stand_ins/h2_echo.py
+struct H2StandIn : testing::ChildStandIn {
+    H2StandIn() : ChildStandIn("h2_echo.py") {}
 };
 
 Clock::time_point soon() { return Clock::now() + std::chrono::seconds(10); }

@@ -23,6 +23,24 @@ def serve(sock):
     conn.initiate_connection()
     sock.sendall(conn.data_to_send())
     paths = {}
+    pending = {}  # stream id -> bytes to echo that the window did not allow yet
+
+    def echo(stream_id, data):
+        pending[stream_id] = pending.get(stream_id, b"") + data
+        flush(stream_id)
+
+    def flush(stream_id):
+        data = pending.get(stream_id, b"")
+        room = min(conn.local_flow_control_window(stream_id), len(data))
+        while room > 0:
+            size = min(room, conn.max_outbound_frame_size)
+            conn.send_data(stream_id, data[:size])
+            data, room = data[size:], room - size
+        pending[stream_id] = data
+        if not data and paths.get(stream_id) == "ended":
+            conn.end_stream(stream_id)
+            paths.pop(stream_id, None)
+
     while True:
         try:
             data = sock.recv(65536)
@@ -43,14 +61,18 @@ def serve(sock):
                 conn.acknowledge_received_data(event.flow_controlled_length, event.stream_id)
                 path = paths.get(event.stream_id)
                 if path == "/echo" and event.data:
-                    conn.send_data(event.stream_id, event.data)
+                    echo(event.stream_id, event.data)
                 elif path == "/reset":
                     conn.reset_stream(event.stream_id, h2.errors.ErrorCodes.INTERNAL_ERROR)
                     paths.pop(event.stream_id, None)
             elif isinstance(event, h2.events.StreamEnded):
                 if paths.get(event.stream_id) == "/echo":
-                    conn.end_stream(event.stream_id)
-                    paths.pop(event.stream_id, None)
+                    paths[event.stream_id] = "ended"  # once what is pending went out
+                    flush(event.stream_id)
+            elif isinstance(event, h2.events.WindowUpdated):
+                for stream_id in list(pending):
+                    if stream_id in paths:
+                        flush(stream_id)
             elif isinstance(event, h2.events.StreamReset):
                 paths.pop(event.stream_id, None)
         out = conn.data_to_send()

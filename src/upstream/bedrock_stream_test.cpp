@@ -1,0 +1,164 @@
+// A Nova Sonic-shaped bidirectional stream against a stand-in (tests/stand_ins/
+// bedrock_bidi.py) that verifies the request's SigV4 signature and every message's chunk
+// signature in the chain, and enforces the event order: audio in, transcript and audio
+// out; an event out of order answered with ValidationException; wrong keys refused; a
+// cancelled stream leaves none open upstream.
+#include "upstream/bedrock_stream.hpp"
+
+#include <gtest/gtest.h>
+
+#include <boost/asio/this_coro.hpp>
+#include <boost/json.hpp>
+
+#include "core/await_now.hpp"
+#include "core/base64.hpp"
+#include "upstream/child_stand_in.hpp"
+
+namespace mindme::upstream {
+namespace {
+
+using core::await_now;
+namespace asio = boost::asio;
+namespace json = boost::json;
+
+const AwsCredentials kKeys{"AKIDMINDMETEST", "mindme-test-secret-key", ""};
+
+Clock::time_point soon() { return Clock::now() + std::chrono::seconds(10); }
+
+// {"event": <body>} from JSON text (braced initialisers inside a co_await expression
+// trip GCC 12).
+json::object event(std::string_view body) {
+    return json::parse("{\"event\":" + std::string(body) + "}").as_object();
+}
+
+json::object audio_input(std::size_t bytes) {
+    auto e = event(R"({"audioInput":{"promptName":"p1","contentName":"c1"}})");
+    e["event"].as_object()["audioInput"].as_object()["content"] =
+        core::base64_encode(std::string(bytes, '\x01'));
+    return e;
+}
+
+struct BedrockStreamTest : ::testing::Test {
+    testing::ChildStandIn bedrock{"bedrock_bidi.py"};
+    BedrockEndpoint endpoint() const { return {bedrock.url(""), "us-east-1"}; }
+
+    // The stand-in's counters.
+    asio::awaitable<json::object> stats(Http2Connection& connection) {
+        auto stream = connection.start("GET", bedrock.target("/stats"), {});
+        stream->finish();
+        std::string body;
+        while (auto piece = co_await stream->read(soon())) body += *piece;
+        co_return json::parse(body).as_object();
+    }
+
+    // The names of the events until one named `last` (included).
+    static asio::awaitable<std::vector<std::string>> events_until(
+        BedrockStream& s, const std::string& last, std::vector<json::object>* kept = nullptr) {
+        std::vector<std::string> names;
+        while (auto e = co_await s.receive(soon())) {
+            auto name = std::string(e->at("event").as_object().begin()->key());
+            names.push_back(name);
+            if (kept) kept->push_back(*e);
+            if (name == last) break;
+        }
+        co_return names;
+    }
+};
+
+TEST_F(BedrockStreamTest, AudioGoesUpAndTranscriptAndAudioComeBackInTheSignedChain) {
+    await_now([&]() -> asio::awaitable<void> {
+        auto ex = co_await asio::this_coro::executor;
+        auto connection = co_await Http2Connection::open(ex, bedrock.target("/"), nullptr, soon());
+        auto s = co_await BedrockStream::open(connection, endpoint(), "amazon.nova-2-sonic-v1:0",
+                                              kKeys, soon());
+        co_await s->send(
+            event(R"({"sessionStart":{"inferenceConfiguration":{"maxTokens":1024}}})"));
+        co_await s->send(event(R"({"promptStart":{"promptName":"p1"}})"));
+        auto started = co_await events_until(*s, "completionStart");
+        std::vector<std::string> completion_start{"completionStart"};
+        EXPECT_EQ(started, completion_start);
+        co_await s->send(
+            event(R"({"contentStart":{"promptName":"p1","contentName":"c1","type":"AUDIO"}})"));
+        for (int i = 0; i < 3; ++i) co_await s->send(audio_input(3200));
+        co_await s->send(event(R"({"contentEnd":{"promptName":"p1","contentName":"c1"}})"));
+        std::vector<json::object> out;
+        auto names = co_await events_until(*s, "contentEnd", &out);  // the transcript's content
+        std::vector<std::string> transcript{"contentStart", "textOutput", "contentEnd"};
+        EXPECT_EQ(names, transcript);
+        EXPECT_EQ(out[1].at("event").at("textOutput").at("content"), "heard 9600 bytes");
+        names = co_await events_until(*s, "contentEnd", &out);
+        std::vector<std::string> speech{"contentStart", "audioOutput", "contentEnd"};
+        EXPECT_EQ(names, speech);
+        auto audio =
+            core::base64_decode(out[4].at("event").at("audioOutput").at("content").as_string());
+        EXPECT_EQ(audio ? audio->size() : 0u, 4800u);  // 100 ms of 24 kHz 16-bit mono
+        co_await s->send(event(R"({"promptEnd":{"promptName":"p1"}})"));
+        co_await s->send(event(R"({"sessionEnd":{}})"));
+        co_await s->finish();
+        auto ended = co_await events_until(*s, "completionEnd");
+        std::vector<std::string> completion_end{"completionEnd"};
+        EXPECT_EQ(ended, completion_end);
+        EXPECT_FALSE(co_await s->receive(soon()));
+        auto counts = co_await stats(*connection);
+        EXPECT_EQ(counts.at("verified").as_int64(), 10);  // 9 events and the final message
+        EXPECT_EQ(counts.at("open").as_int64(), 0);
+        connection->close();
+    }());
+}
+
+TEST_F(BedrockStreamTest, AnEventOutOfOrderIsAValidationException) {
+    await_now([&]() -> asio::awaitable<void> {
+        auto ex = co_await asio::this_coro::executor;
+        auto connection = co_await Http2Connection::open(ex, bedrock.target("/"), nullptr, soon());
+        auto s = co_await BedrockStream::open(connection, endpoint(), "amazon.nova-2-sonic-v1:0",
+                                              kKeys, soon());
+        co_await s->send(event(R"({"audioInput":{"content":"AAAA"}})"));
+        try {
+            co_await s->receive(soon());
+            ADD_FAILURE() << "accepted";
+        } catch (const BedrockStreamError& e) {
+            EXPECT_EQ(e.type, "ValidationException");
+        }
+        connection->close();
+    }());
+}
+
+TEST_F(BedrockStreamTest, WrongKeysAreRefused) {
+    await_now([&]() -> asio::awaitable<void> {
+        auto ex = co_await asio::this_coro::executor;
+        auto connection = co_await Http2Connection::open(ex, bedrock.target("/"), nullptr, soon());
+        AwsCredentials wrong{"AKIDMINDMETEST", "not-the-secret", ""};
+        try {
+            co_await BedrockStream::open(connection, endpoint(), "amazon.nova-2-sonic-v1:0", wrong,
+                                         soon());
+            ADD_FAILURE() << "accepted";
+        } catch (const BedrockStreamError& e) {
+            EXPECT_EQ(e.type, "AccessDeniedException");
+        }
+        connection->close();
+    }());
+}
+
+TEST_F(BedrockStreamTest, ACancelledStreamLeavesNoneOpenUpstream) {
+    await_now([&]() -> asio::awaitable<void> {
+        auto ex = co_await asio::this_coro::executor;
+        auto connection = co_await Http2Connection::open(ex, bedrock.target("/"), nullptr, soon());
+        {
+            auto s = co_await BedrockStream::open(connection, endpoint(),
+                                                  "amazon.nova-2-sonic-v1:0", kKeys, soon());
+            co_await s->send(event(R"({"sessionStart":{}})"));
+            auto counts = co_await stats(*connection);
+            EXPECT_EQ(counts.at("open").as_int64(), 1);
+        }  // the client went away
+        json::object counts;
+        for (int i = 0; i < 100; ++i) {
+            counts = co_await stats(*connection);
+            if (counts.at("open").as_int64() == 0) break;
+        }
+        EXPECT_EQ(counts.at("open").as_int64(), 0);
+        connection->close();
+    }());
+}
+
+}  // namespace
+}  // namespace mindme::upstream

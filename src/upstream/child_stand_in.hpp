@@ -1,0 +1,27 @@
+#pragma once
+// A stand-in that runs as a child process (a Python script of tests/stand_ins on Debian's
+// interpreter): its port is the first line it prints; it ends when its stdin closes.
+#include <sys/types.h>
+
+#include <string>
+
+#include "upstream/target.hpp"
+
+namespace mindme::upstream::testing {
+
+class ChildStandIn {
+public:
+    explicit ChildStandIn(const std::string& script);  // a file of tests/stand_ins
+    ~ChildStandIn();
+    ChildStandIn(const ChildStandIn&) = delete;
+    ChildStandIn& operator=(const ChildStandIn&) = delete;
+    std::string url(const std::string& path) const;
+    Target target(const std::string& path) const;
+
+private:
+    pid_t pid_ = -1;
+    int stdin_ = -1;
+    std::string port_;
+};
+
+}  // namespace mindme::upstream::testing
