@@ -12,6 +12,7 @@
 #include "core/config.hpp"
 #include "core/ids.hpp"
 #include "core/log.hpp"
+#include "core/text.hpp"
 #include "core/unicode.hpp"
 #include "upstream/answer_cache.hpp"
 #include "upstream/aws_credentials.hpp"
@@ -40,19 +41,7 @@ constexpr const char* kSystemPrompt =
 
 // Questions that differ only in case, spacing or Unicode form ask the same thing.
 std::string normalised(const std::string& prompt) {
-    std::string folded = core::casefold(core::nfc(prompt));
-    std::string out;
-    bool space = false;
-    for (char c : folded) {
-        if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
-            space = !out.empty();
-            continue;
-        }
-        if (space) out += ' ';
-        space = false;
-        out += c;
-    }
-    return out;
+    return core::collapse_spaces(core::casefold(core::nfc(prompt)));
 }
 
 json::object tool(const char* name, const char* description, json::object properties,

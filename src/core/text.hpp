@@ -31,6 +31,9 @@ void append_html_escaped(std::string& out, char c);
 // cannot be read: a path given by a user is an input error.
 std::string read_text_file(const std::string& path);
 
+// `s` trimmed, each run of ASCII white space (space, tab, CR, LF) made one space.
+std::string collapse_spaces(std::string_view s);
+
 // `s` with ASCII letters lower-cased (what case-insensitive keys compare).
 std::string ascii_lower(std::string_view s);
 

@@ -28,5 +28,11 @@ TEST(Text, AsciiLowerLeavesOtherBytesAlone) {
     EXPECT_EQ(ascii_lower("\xC3\x89T\xC3\x89"), "\xC3\x89t\xC3\x89");
 }
 
+TEST(Text, CollapseSpacesTrimsAndJoinsRuns) {
+    EXPECT_EQ(collapse_spaces("  value1\n  value2 \t value3 "), "value1 value2 value3");
+    EXPECT_EQ(collapse_spaces(""), "");
+    EXPECT_EQ(collapse_spaces(" \r\n "), "");
+}
+
 }  // namespace
 }  // namespace mindme::core

@@ -104,22 +104,6 @@ std::string canonical_query(std::string_view query) {
     return out;
 }
 
-// A header value as signed: trimmed, folded lines joined, runs of spaces made one.
-std::string canonical_value(std::string_view value) {
-    std::string out;
-    bool space = false;
-    for (char c : value) {
-        if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
-            space = !out.empty();
-            continue;
-        }
-        if (space) out += ' ';
-        space = false;
-        out += c;
-    }
-    return out;
-}
-
 std::string scope_of(std::time_t now, const SigningScope& scope) {
     return amz_date(now).substr(0, 8) + "/" + scope.region + "/" + scope.service + "/aws4_request";
 }
@@ -157,7 +141,8 @@ SignedRequest sign_request(const SignableRequest& request, const AwsCredentials&
     std::map<std::string, std::string> headers;
     auto add = [&headers](const Header& h) {
         auto name = core::ascii_lower(h.name);
-        auto value = canonical_value(h.value);
+        // Trimmed, folded lines joined, runs of spaces made one.
+        auto value = core::collapse_spaces(h.value);
         auto [it, fresh] = headers.emplace(name, value);
         if (!fresh) it->second += "," + value;
     };

@@ -13,8 +13,10 @@ import re
 import threading
 import time
 from datetime import datetime, timezone
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from urllib.parse import quote
+
+from google_stand_ins import JsonHandler
 
 ACCESS_KEY = "AKIDMINDMETEST"
 SECRET_KEY = "mindme-test-secret-key"
@@ -116,22 +118,7 @@ def _answer(messages):
                                  (question, ", ".join(titles) or "none")}]}, "end_turn"
 
 
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-
-    def log_message(self, *args):
-        pass
-
-    def reply(self, status, body, headers=()):
-        data = json.dumps(body).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        for name, value in headers:
-            self.send_header(name, value)
-        self.end_headers()
-        self.wfile.write(data)
-
+class _Handler(JsonHandler):
     def error(self, status, kind, message):
         self.reply(status, {"message": message},
                    [("x-amzn-ErrorType", kind + ":http://internal.amazon.com/coral/com.amazon.bedrock/")])

@@ -102,7 +102,8 @@ class _Server:
         return "http://127.0.0.1:%d%s" % (self.port, path)
 
 
-class _Handler(BaseHTTPRequestHandler):
+class JsonHandler(BaseHTTPRequestHandler):
+    """A quiet handler that answers JSON (shared by the stand-ins of tests/e2e)."""
     protocol_version = "HTTP/1.1"
 
     def log_message(self, *args):
@@ -147,7 +148,7 @@ class KeyServer(_Server):
         self.held.set()
 
 
-class _KeyHandler(_Handler):
+class _KeyHandler(JsonHandler):
     def do_GET(self):
         server = self.server.stand_in
         with server._lock:
@@ -274,7 +275,7 @@ def message_problem(message):
     return None
 
 
-class _GoogleHandler(_Handler):
+class _GoogleHandler(JsonHandler):
     def do_POST(self):
         apis = self.server.stand_in
         if self.path == "/token":

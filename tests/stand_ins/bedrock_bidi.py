@@ -15,12 +15,11 @@ GET /stats answers {"open": streams in progress, "streams": total, "verified": m
 whose chunk signature verified}.
 """
 import base64
+import datetime
 import hashlib
 import hmac
 import json
-import socket
 import struct
-import sys
 import threading
 import zlib
 from urllib.parse import quote
@@ -29,6 +28,8 @@ import h2.config
 import h2.connection
 import h2.errors
 import h2.events
+
+import h2_serve
 
 ACCESS_KEY = "AKIDMINDMETEST"
 SECRET_KEY = "mindme-test-secret-key"
@@ -148,7 +149,6 @@ class Session:
     def verify_chunk(self, headers, payload):
         date_ms = headers[":date"]
         date_header = encode_headers({":date": (8, date_ms)})
-        import datetime
         when = datetime.datetime.fromtimestamp(date_ms / 1000, datetime.timezone.utc)
         amz = when.strftime("%Y%m%dT%H%M%SZ")
         scope = "%s/%s/bedrock/aws4_request" % (amz[:8], REGION)
@@ -278,19 +278,5 @@ def serve(sock):
             sock.sendall(out)
 
 
-def main():
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    listener.listen(16)
-    print(listener.getsockname()[1], flush=True)
-
-    def accept():
-        while True:
-            client, _ = listener.accept()
-            threading.Thread(target=serve, args=(client,), daemon=True).start()
-    threading.Thread(target=accept, daemon=True).start()
-    sys.stdin.read()
-
-
 if __name__ == "__main__":
-    main()
+    h2_serve.run(serve)

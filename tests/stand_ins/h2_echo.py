@@ -8,14 +8,12 @@
   /silent  never answers
 Every response carries x-stream-count: the streams open on the connection at that time.
 """
-import socket
-import sys
-import threading
-
 import h2.config
 import h2.connection
-import h2.events
 import h2.errors
+import h2.events
+
+import h2_serve
 
 
 def serve(sock):
@@ -80,19 +78,5 @@ def serve(sock):
             sock.sendall(out)
 
 
-def main():
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    listener.listen(16)
-    print(listener.getsockname()[1], flush=True)
-
-    def accept():
-        while True:
-            client, _ = listener.accept()
-            threading.Thread(target=serve, args=(client,), daemon=True).start()
-    threading.Thread(target=accept, daemon=True).start()
-    sys.stdin.read()  # until the test closes it
-
-
 if __name__ == "__main__":
-    main()
+    h2_serve.run(serve)
