@@ -25,6 +25,13 @@ const AwsCredentials kKeys{"AKIDMINDMETEST", "mindme-test-secret-key", ""};
 
 Clock::time_point soon() { return Clock::now() + std::chrono::seconds(10); }
 
+// Closes the connection however the test ends: its reader would keep the loop (and the
+// test) running otherwise.
+struct ClosesAtExit {
+    std::shared_ptr<Http2Connection> connection;
+    ~ClosesAtExit() { connection->close(); }
+};
+
 // {"event": <body>} from JSON text (braced initialisers inside a co_await expression
 // trip GCC 12).
 json::object event(std::string_view body) {
@@ -69,6 +76,7 @@ TEST_F(BedrockStreamTest, AudioGoesUpAndTranscriptAndAudioComeBackInTheSignedCha
     await_now([&]() -> asio::awaitable<void> {
         auto ex = co_await asio::this_coro::executor;
         auto connection = co_await Http2Connection::open(ex, bedrock.target("/"), nullptr, soon());
+        ClosesAtExit closer{connection};
         auto s = co_await BedrockStream::open(connection, endpoint(), "amazon.nova-2-sonic-v1:0",
                                               kKeys, soon());
         co_await s->send(
@@ -110,6 +118,7 @@ TEST_F(BedrockStreamTest, AnEventOutOfOrderIsAValidationException) {
     await_now([&]() -> asio::awaitable<void> {
         auto ex = co_await asio::this_coro::executor;
         auto connection = co_await Http2Connection::open(ex, bedrock.target("/"), nullptr, soon());
+        ClosesAtExit closer{connection};
         auto s = co_await BedrockStream::open(connection, endpoint(), "amazon.nova-2-sonic-v1:0",
                                               kKeys, soon());
         co_await s->send(event(R"({"audioInput":{"content":"AAAA"}})"));
@@ -127,6 +136,7 @@ TEST_F(BedrockStreamTest, WrongKeysAreRefused) {
     await_now([&]() -> asio::awaitable<void> {
         auto ex = co_await asio::this_coro::executor;
         auto connection = co_await Http2Connection::open(ex, bedrock.target("/"), nullptr, soon());
+        ClosesAtExit closer{connection};
         AwsCredentials wrong{"AKIDMINDMETEST", "not-the-secret", ""};
         try {
             co_await BedrockStream::open(connection, endpoint(), "amazon.nova-2-sonic-v1:0", wrong,
@@ -143,6 +153,7 @@ TEST_F(BedrockStreamTest, ACancelledStreamLeavesNoneOpenUpstream) {
     await_now([&]() -> asio::awaitable<void> {
         auto ex = co_await asio::this_coro::executor;
         auto connection = co_await Http2Connection::open(ex, bedrock.target("/"), nullptr, soon());
+        ClosesAtExit closer{connection};
         {
             auto s = co_await BedrockStream::open(connection, endpoint(),
                                                   "amazon.nova-2-sonic-v1:0", kKeys, soon());

@@ -24,11 +24,19 @@ struct H2StandIn : testing::ChildStandIn {
 
 Clock::time_point soon() { return Clock::now() + std::chrono::seconds(10); }
 
+// Closes the connection however the test ends: its reader would keep the loop (and the
+// test) running otherwise.
+struct ClosesAtExit {
+    std::shared_ptr<Http2Connection> connection;
+    ~ClosesAtExit() { connection->close(); }
+};
+
 TEST(Http2Connection, EchoesBothWaysOnOneStream) {
     H2StandIn h2;
     await_now([&]() -> asio::awaitable<void> {
         auto ex = co_await asio::this_coro::executor;
         auto connection = co_await Http2Connection::open(ex, h2.target("/"), nullptr, soon());
+        ClosesAtExit closer{connection};
         auto stream = connection->start("POST", h2.target("/echo"),
                                         {{"Content-Type", "application/octet-stream"}});
         EXPECT_EQ(co_await stream->status(soon()), 200);
@@ -55,6 +63,7 @@ TEST(Http2Connection, StreamsShareOneConnection) {
     await_now([&]() -> asio::awaitable<void> {
         auto ex = co_await asio::this_coro::executor;
         auto connection = co_await Http2Connection::open(ex, h2.target("/"), nullptr, soon());
+        ClosesAtExit closer{connection};
         auto a = connection->start("POST", h2.target("/echo"), {});
         auto b = connection->start("POST", h2.target("/echo"), {});
         EXPECT_EQ(co_await a->status(soon()), 200);
@@ -81,6 +90,7 @@ TEST(Http2Connection, AResetStreamIsAnError) {
     await_now([&]() -> asio::awaitable<void> {
         auto ex = co_await asio::this_coro::executor;
         auto connection = co_await Http2Connection::open(ex, h2.target("/"), nullptr, soon());
+        ClosesAtExit closer{connection};
         auto stream = connection->start("POST", h2.target("/reset"), {});
         co_await stream->write("anything");
         try {
@@ -99,6 +109,7 @@ TEST(Http2Connection, ASilentPeerMeetsTheDeadline) {
     await_now([&]() -> asio::awaitable<void> {
         auto ex = co_await asio::this_coro::executor;
         auto connection = co_await Http2Connection::open(ex, h2.target("/"), nullptr, soon());
+        ClosesAtExit closer{connection};
         auto stream = connection->start("POST", h2.target("/silent"), {});
         try {
             co_await stream->status(Clock::now() + milliseconds(300));
@@ -117,6 +128,7 @@ TEST(Http2Connection, ClosingTheConnectionEndsItsStreams) {
     await_now([&]() -> asio::awaitable<void> {
         auto ex = co_await asio::this_coro::executor;
         auto connection = co_await Http2Connection::open(ex, h2.target("/"), nullptr, soon());
+        ClosesAtExit closer{connection};
         auto stream = connection->start("POST", h2.target("/echo"), {});
         EXPECT_EQ(co_await stream->status(soon()), 200);
         connection->close();
