@@ -29,6 +29,15 @@ std::int64_t cache_max_age(std::string_view cache_control) {
     return 0;
 }
 
+namespace {
+
+core::ApiError no_keys() {
+    return core::ApiError(core::ErrorCode::kUnavailable,
+                          "Firebase sign-in is unavailable: its keys cannot be fetched", 5);
+}
+
+}  // namespace
+
 FirebaseKeys::FirebaseKeys(upstream::HttpClient& client, FirebaseKeysOptions options)
     : client_(client), options_(std::move(options)) {}
 
@@ -53,6 +62,11 @@ asio::awaitable<std::optional<upstream::RsaPublicKey>> FirebaseKeys::key(std::st
         std::lock_guard lock(mutex_);
         if (now - last_unknown_fetch_ < options_.unknown_key_refetch) co_return std::nullopt;
         last_unknown_fetch_ = now;
+    } else if (std::lock_guard lock(mutex_);
+               failed_at_ && now - *failed_at_ < options_.retry_after_failure) {
+        // No keys yet and the key server just failed: asking again at once would only
+        // hammer it for every sign-in.
+        throw no_keys();
     }
     keys = co_await asio::co_spawn(client_.executor(), refresh(), asio::use_awaitable);
     if (auto it = keys->by_kid.find(kid); it != keys->by_kid.end()) co_return it->second;
@@ -109,9 +123,8 @@ asio::awaitable<std::shared_ptr<const FirebaseKeys::Keys>> FirebaseKeys::fetch()
     }
     core::log::warn("firebase key fetch failed", core::log::Fields().add("error", failure));
     std::lock_guard lock(mutex_);
-    if (!keys_)
-        throw core::ApiError(core::ErrorCode::kUnavailable,
-                             "Firebase sign-in is unavailable: its keys cannot be fetched", 5);
+    failed_at_ = Clock::now();
+    if (!keys_) throw no_keys();
     // The last good keys stay, and are tried again no sooner than retry_after_failure.
     auto kept = std::make_shared<Keys>(*keys_);
     kept->fresh_until = Clock::now() + options_.retry_after_failure;

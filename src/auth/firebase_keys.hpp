@@ -61,6 +61,7 @@ private:
     mutable std::mutex mutex_;
     std::shared_ptr<const Keys> keys_;
     Clock::time_point last_unknown_fetch_{};
+    std::optional<Clock::time_point> failed_at_;  // the last failed fetch
     std::atomic<bool> background_{false};
     std::atomic<std::uint64_t> fetches_{0};
     upstream::SingleFlight<std::shared_ptr<const Keys>> flight_;  // the client's loop only
