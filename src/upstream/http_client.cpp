@@ -123,14 +123,14 @@ struct HttpClient::Impl {
     };
 
     void release(Origin& origin) {
-        while (!origin.waiters.empty()) {
-            auto* waiter = origin.waiters.front();
-            origin.waiters.pop_front();
-            waiter->granted = true;  // the slot passes on; active stays the same
-            waiter->timer->cancel();
+        if (origin.waiters.empty()) {
+            --origin.active;
             return;
         }
-        --origin.active;
+        auto* waiter = origin.waiters.front();
+        origin.waiters.pop_front();
+        waiter->granted = true;  // the slot passes on; active stays the same
+        waiter->timer->cancel();
     }
 
     asio::awaitable<std::unique_ptr<Slot>> acquire(Origin& origin, Clock::time_point deadline,
