@@ -1,13 +1,16 @@
 #include "auth/firebase_keys.hpp"
 
+#include <atomic>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/json/parse.hpp>
-#include <thread>
+#include <map>
+#include <mutex>
 
 #include "core/errors.hpp"
 #include "core/log.hpp"
 #include "core/text.hpp"
+#include "upstream/single_flight.hpp"
 
 namespace mindme::auth {
 
@@ -38,22 +41,49 @@ core::ApiError no_keys() {
 
 }  // namespace
 
-FirebaseKeys::FirebaseKeys(upstream::HttpClient& client, FirebaseKeysOptions options)
-    : client_(client), options_(std::move(options)) {}
+struct FirebaseKeys::State : std::enable_shared_from_this<State> {
+    struct Keys {
+        std::map<std::string, upstream::RsaPublicKey, std::less<>> by_kid;
+        Clock::time_point fresh_until;
+    };
 
-FirebaseKeys::~FirebaseKeys() {
-    // A background refresh uses this object: it ends within its fetch deadline.
-    auto until = Clock::now() + options_.fetch_timeout + std::chrono::seconds(1);
-    while (background_.load() && Clock::now() < until)
-        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    State(upstream::HttpClient& client, FirebaseKeysOptions options)
+        : client_(client), options_(std::move(options)) {}
+
+    asio::awaitable<std::optional<upstream::RsaPublicKey>> key(std::string kid);
+    std::shared_ptr<const Keys> current() const;
+    // On the client's loop: one fetch at a time; the keys after it (the old ones when it
+    // failed and there were some).
+    asio::awaitable<std::shared_ptr<const Keys>> refresh();
+    asio::awaitable<std::shared_ptr<const Keys>> fetch();
+    void refresh_in_background();
+
+    upstream::HttpClient& client_;
+    FirebaseKeysOptions options_;
+    mutable std::mutex mutex_;
+    std::shared_ptr<const Keys> keys_;
+    Clock::time_point last_unknown_fetch_{};
+    std::optional<Clock::time_point> failed_at_;  // the last failed fetch
+    std::atomic<bool> background_{false};
+    std::atomic<std::uint64_t> fetches_{0};
+    upstream::SingleFlight<std::shared_ptr<const Keys>> flight_;  // the client's loop only
+};
+
+FirebaseKeys::FirebaseKeys(upstream::HttpClient& client, FirebaseKeysOptions options)
+    : state_(std::make_shared<State>(client, std::move(options))) {}
+
+asio::awaitable<std::optional<upstream::RsaPublicKey>> FirebaseKeys::key(std::string kid) {
+    co_return co_await state_->key(std::move(kid));
 }
 
-std::shared_ptr<const FirebaseKeys::Keys> FirebaseKeys::current() const {
+std::uint64_t FirebaseKeys::fetches() const { return state_->fetches_.load(); }
+
+std::shared_ptr<const FirebaseKeys::State::Keys> FirebaseKeys::State::current() const {
     std::lock_guard lock(mutex_);
     return keys_;
 }
 
-asio::awaitable<std::optional<upstream::RsaPublicKey>> FirebaseKeys::key(std::string kid) {
+asio::awaitable<std::optional<upstream::RsaPublicKey>> FirebaseKeys::State::key(std::string kid) {
     auto keys = current();
     auto now = Clock::now();
     if (keys) {
@@ -73,18 +103,19 @@ asio::awaitable<std::optional<upstream::RsaPublicKey>> FirebaseKeys::key(std::st
     co_return std::nullopt;
 }
 
-void FirebaseKeys::refresh_in_background() {
+void FirebaseKeys::State::refresh_in_background() {
     if (background_.exchange(true)) return;
-    asio::co_spawn(
-        client_.executor(), refresh(),
-        [this](std::exception_ptr, std::shared_ptr<const Keys>) { background_ = false; });
+    asio::co_spawn(client_.executor(), refresh(),
+                   [self = shared_from_this()](std::exception_ptr, std::shared_ptr<const Keys>) {
+                       self->background_ = false;
+                   });
 }
 
-asio::awaitable<std::shared_ptr<const FirebaseKeys::Keys>> FirebaseKeys::refresh() {
+asio::awaitable<std::shared_ptr<const FirebaseKeys::State::Keys>> FirebaseKeys::State::refresh() {
     co_return co_await flight_.run([this] { return fetch(); });
 }
 
-asio::awaitable<std::shared_ptr<const FirebaseKeys::Keys>> FirebaseKeys::fetch() {
+asio::awaitable<std::shared_ptr<const FirebaseKeys::State::Keys>> FirebaseKeys::State::fetch() {
     ++fetches_;
     std::string failure;
     try {

@@ -6,19 +6,15 @@
 // (a rotation), at most once per `unknown_key_refetch` so that made-up ids cannot make us
 // hammer Google; a failed fetch keeps the last good keys. Fetches run on the outbound
 // client's loop, never on the caller's.
-#include <atomic>
 #include <boost/asio/awaitable.hpp>
 #include <chrono>
-#include <map>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
 
 #include "upstream/http_client.hpp"
 #include "upstream/rs256.hpp"
-#include "upstream/single_flight.hpp"
 
 namespace mindme::auth {
 
@@ -36,35 +32,18 @@ class FirebaseKeys {
 public:
     using Clock = upstream::Clock;
     FirebaseKeys(upstream::HttpClient& client, FirebaseKeysOptions options);
-    ~FirebaseKeys();  // waits for a background refresh to end (its fetch deadline bounds it)
 
     // The key of `kid`; nullopt when the key server does not list it. Throws
     // ApiError(kUnavailable) when no keys were ever fetched and the server cannot be had.
     boost::asio::awaitable<std::optional<upstream::RsaPublicKey>> key(std::string kid);
     // Fetch attempts so far.
-    std::uint64_t fetches() const { return fetches_.load(); }
+    std::uint64_t fetches() const;
 
 private:
-    struct Keys {
-        std::map<std::string, upstream::RsaPublicKey, std::less<>> by_kid;
-        Clock::time_point fresh_until;
-    };
-    std::shared_ptr<const Keys> current() const;
-    // On the client's loop: one fetch at a time; the keys after it (the old ones when it
-    // failed and there were some).
-    boost::asio::awaitable<std::shared_ptr<const Keys>> refresh();
-    boost::asio::awaitable<std::shared_ptr<const Keys>> fetch();
-    void refresh_in_background();
-
-    upstream::HttpClient& client_;
-    FirebaseKeysOptions options_;
-    mutable std::mutex mutex_;
-    std::shared_ptr<const Keys> keys_;
-    Clock::time_point last_unknown_fetch_{};
-    std::optional<Clock::time_point> failed_at_;  // the last failed fetch
-    std::atomic<bool> background_{false};
-    std::atomic<std::uint64_t> fetches_{0};
-    upstream::SingleFlight<std::shared_ptr<const Keys>> flight_;  // the client's loop only
+    // Shared with a refresh running in the background, which keeps it alive until it ends
+    // (the cache may go first).
+    struct State;
+    std::shared_ptr<State> state_;
 };
 
 }  // namespace mindme::auth
