@@ -7,30 +7,20 @@
 
 #include <gtest/gtest.h>
 
-#include <boost/asio/this_coro.hpp>
 #include <boost/json.hpp>
 
-#include "core/await_now.hpp"
 #include "core/base64.hpp"
 #include "upstream/child_stand_in.hpp"
 
 namespace mindme::upstream {
 namespace {
 
-using core::await_now;
 namespace asio = boost::asio;
 namespace json = boost::json;
 
 const AwsCredentials kKeys{"AKIDMINDMETEST", "mindme-test-secret-key", ""};
 
 Clock::time_point soon() { return Clock::now() + std::chrono::seconds(10); }
-
-// Closes the connection however the test ends: its reader would keep the loop (and the
-// test) running otherwise.
-struct ClosesAtExit {
-    std::shared_ptr<Http2Connection> connection;
-    ~ClosesAtExit() { connection->close(); }
-};
 
 // {"event": <body>} from JSON text (braced initialisers inside a co_await expression
 // trip GCC 12).
@@ -73,102 +63,90 @@ struct BedrockStreamTest : ::testing::Test {
 };
 
 TEST_F(BedrockStreamTest, AudioGoesUpAndTranscriptAndAudioComeBackInTheSignedChain) {
-    await_now([&]() -> asio::awaitable<void> {
-        auto ex = co_await asio::this_coro::executor;
-        auto connection = co_await Http2Connection::open(ex, bedrock.target("/"), nullptr, soon());
-        ClosesAtExit closer{connection};
-        auto s = co_await BedrockStream::open(connection, endpoint(), "amazon.nova-2-sonic-v1:0",
-                                              kKeys, soon());
-        co_await s->send(
-            event(R"({"sessionStart":{"inferenceConfiguration":{"maxTokens":1024}}})"));
-        co_await s->send(event(R"({"promptStart":{"promptName":"p1"}})"));
-        auto started = co_await events_until(*s, "completionStart");
-        std::vector<std::string> completion_start{"completionStart"};
-        EXPECT_EQ(started, completion_start);
-        co_await s->send(
-            event(R"({"contentStart":{"promptName":"p1","contentName":"c1","type":"AUDIO"}})"));
-        for (int i = 0; i < 3; ++i) co_await s->send(audio_input(3200));
-        co_await s->send(event(R"({"contentEnd":{"promptName":"p1","contentName":"c1"}})"));
-        std::vector<json::object> out;
-        auto names = co_await events_until(*s, "contentEnd", &out);  // the transcript's content
-        std::vector<std::string> transcript{"contentStart", "textOutput", "contentEnd"};
-        EXPECT_EQ(names, transcript);
-        EXPECT_EQ(out[1].at("event").at("textOutput").at("content"), "heard 9600 bytes");
-        names = co_await events_until(*s, "contentEnd", &out);
-        std::vector<std::string> speech{"contentStart", "audioOutput", "contentEnd"};
-        EXPECT_EQ(names, speech);
-        auto audio =
-            core::base64_decode(out[4].at("event").at("audioOutput").at("content").as_string());
-        EXPECT_EQ(audio ? audio->size() : 0u, 4800u);  // 100 ms of 24 kHz 16-bit mono
-        co_await s->send(event(R"({"promptEnd":{"promptName":"p1"}})"));
-        co_await s->send(event(R"({"sessionEnd":{}})"));
-        co_await s->finish();
-        auto ended = co_await events_until(*s, "completionEnd");
-        std::vector<std::string> completion_end{"completionEnd"};
-        EXPECT_EQ(ended, completion_end);
-        EXPECT_FALSE(co_await s->receive(soon()));
-        auto counts = co_await stats(*connection);
-        EXPECT_EQ(counts.at("verified").as_int64(), 10);  // 9 events and the final message
-        EXPECT_EQ(counts.at("open").as_int64(), 0);
-        connection->close();
-    }());
+    bedrock.on_h2_connection(
+        [&](std::shared_ptr<Http2Connection> connection) -> asio::awaitable<void> {
+            auto s = co_await BedrockStream::open(connection, endpoint(),
+                                                  "amazon.nova-2-sonic-v1:0", kKeys, soon());
+            co_await s->send(
+                event(R"({"sessionStart":{"inferenceConfiguration":{"maxTokens":1024}}})"));
+            co_await s->send(event(R"({"promptStart":{"promptName":"p1"}})"));
+            auto started = co_await events_until(*s, "completionStart");
+            std::vector<std::string> completion_start{"completionStart"};
+            EXPECT_EQ(started, completion_start);
+            co_await s->send(
+                event(R"({"contentStart":{"promptName":"p1","contentName":"c1","type":"AUDIO"}})"));
+            for (int i = 0; i < 3; ++i) co_await s->send(audio_input(3200));
+            co_await s->send(event(R"({"contentEnd":{"promptName":"p1","contentName":"c1"}})"));
+            std::vector<json::object> out;
+            auto names = co_await events_until(*s, "contentEnd", &out);  // the transcript's content
+            std::vector<std::string> transcript{"contentStart", "textOutput", "contentEnd"};
+            EXPECT_EQ(names, transcript);
+            EXPECT_EQ(out[1].at("event").at("textOutput").at("content"), "heard 9600 bytes");
+            names = co_await events_until(*s, "contentEnd", &out);
+            std::vector<std::string> speech{"contentStart", "audioOutput", "contentEnd"};
+            EXPECT_EQ(names, speech);
+            auto audio =
+                core::base64_decode(out[4].at("event").at("audioOutput").at("content").as_string());
+            EXPECT_EQ(audio ? audio->size() : 0u, 4800u);  // 100 ms of 24 kHz 16-bit mono
+            co_await s->send(event(R"({"promptEnd":{"promptName":"p1"}})"));
+            co_await s->send(event(R"({"sessionEnd":{}})"));
+            co_await s->finish();
+            auto ended = co_await events_until(*s, "completionEnd");
+            std::vector<std::string> completion_end{"completionEnd"};
+            EXPECT_EQ(ended, completion_end);
+            EXPECT_FALSE(co_await s->receive(soon()));
+            auto counts = co_await stats(*connection);
+            EXPECT_EQ(counts.at("verified").as_int64(), 10);  // 9 events and the final message
+            EXPECT_EQ(counts.at("open").as_int64(), 0);
+        });
 }
 
 TEST_F(BedrockStreamTest, AnEventOutOfOrderIsAValidationException) {
-    await_now([&]() -> asio::awaitable<void> {
-        auto ex = co_await asio::this_coro::executor;
-        auto connection = co_await Http2Connection::open(ex, bedrock.target("/"), nullptr, soon());
-        ClosesAtExit closer{connection};
-        auto s = co_await BedrockStream::open(connection, endpoint(), "amazon.nova-2-sonic-v1:0",
-                                              kKeys, soon());
-        co_await s->send(event(R"({"audioInput":{"content":"AAAA"}})"));
-        try {
-            co_await s->receive(soon());
-            ADD_FAILURE() << "accepted";
-        } catch (const BedrockStreamError& e) {
-            EXPECT_EQ(e.type, "ValidationException");
-        }
-        connection->close();
-    }());
+    bedrock.on_h2_connection(
+        [&](std::shared_ptr<Http2Connection> connection) -> asio::awaitable<void> {
+            auto s = co_await BedrockStream::open(connection, endpoint(),
+                                                  "amazon.nova-2-sonic-v1:0", kKeys, soon());
+            co_await s->send(event(R"({"audioInput":{"content":"AAAA"}})"));
+            try {
+                co_await s->receive(soon());
+                ADD_FAILURE() << "accepted";
+            } catch (const BedrockStreamError& e) {
+                EXPECT_EQ(e.type, "ValidationException");
+            }
+        });
 }
 
 TEST_F(BedrockStreamTest, WrongKeysAreRefused) {
-    await_now([&]() -> asio::awaitable<void> {
-        auto ex = co_await asio::this_coro::executor;
-        auto connection = co_await Http2Connection::open(ex, bedrock.target("/"), nullptr, soon());
-        ClosesAtExit closer{connection};
-        AwsCredentials wrong{"AKIDMINDMETEST", "not-the-secret", ""};
-        try {
-            co_await BedrockStream::open(connection, endpoint(), "amazon.nova-2-sonic-v1:0", wrong,
-                                         soon());
-            ADD_FAILURE() << "accepted";
-        } catch (const BedrockStreamError& e) {
-            EXPECT_EQ(e.type, "AccessDeniedException");
-        }
-        connection->close();
-    }());
+    bedrock.on_h2_connection(
+        [&](std::shared_ptr<Http2Connection> connection) -> asio::awaitable<void> {
+            AwsCredentials wrong{"AKIDMINDMETEST", "not-the-secret", ""};
+            try {
+                co_await BedrockStream::open(connection, endpoint(), "amazon.nova-2-sonic-v1:0",
+                                             wrong, soon());
+                ADD_FAILURE() << "accepted";
+            } catch (const BedrockStreamError& e) {
+                EXPECT_EQ(e.type, "AccessDeniedException");
+            }
+        });
 }
 
 TEST_F(BedrockStreamTest, ACancelledStreamLeavesNoneOpenUpstream) {
-    await_now([&]() -> asio::awaitable<void> {
-        auto ex = co_await asio::this_coro::executor;
-        auto connection = co_await Http2Connection::open(ex, bedrock.target("/"), nullptr, soon());
-        ClosesAtExit closer{connection};
-        {
-            auto s = co_await BedrockStream::open(connection, endpoint(),
-                                                  "amazon.nova-2-sonic-v1:0", kKeys, soon());
-            co_await s->send(event(R"({"sessionStart":{}})"));
-            auto counts = co_await stats(*connection);
-            EXPECT_EQ(counts.at("open").as_int64(), 1);
-        }  // the client went away
-        json::object counts;
-        for (int i = 0; i < 100; ++i) {
-            counts = co_await stats(*connection);
-            if (counts.at("open").as_int64() == 0) break;
-        }
-        EXPECT_EQ(counts.at("open").as_int64(), 0);
-        connection->close();
-    }());
+    bedrock.on_h2_connection(
+        [&](std::shared_ptr<Http2Connection> connection) -> asio::awaitable<void> {
+            {
+                auto s = co_await BedrockStream::open(connection, endpoint(),
+                                                      "amazon.nova-2-sonic-v1:0", kKeys, soon());
+                co_await s->send(event(R"({"sessionStart":{}})"));
+                auto counts = co_await stats(*connection);
+                EXPECT_EQ(counts.at("open").as_int64(), 1);
+            }  // the client went away
+            json::object counts;
+            for (int i = 0; i < 100; ++i) {
+                counts = co_await stats(*connection);
+                if (counts.at("open").as_int64() == 0) break;
+            }
+            EXPECT_EQ(counts.at("open").as_int64(), 0);
+        });
 }
 
 }  // namespace

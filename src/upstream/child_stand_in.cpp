@@ -4,7 +4,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <boost/asio/this_coro.hpp>
 #include <stdexcept>
+
+#include "core/await_now.hpp"
 
 namespace mindme::upstream::testing {
 
@@ -43,5 +46,21 @@ std::string ChildStandIn::url(const std::string& path) const {
 }
 
 Target ChildStandIn::target(const std::string& path) const { return parse_target(url(path)); }
+
+void ChildStandIn::on_h2_connection(
+    const std::function<boost::asio::awaitable<void>(std::shared_ptr<Http2Connection>)>& test)
+    const {
+    struct ClosesAtExit {
+        std::shared_ptr<Http2Connection> connection;
+        ~ClosesAtExit() { connection->close(); }
+    };
+    core::await_now([&]() -> boost::asio::awaitable<void> {
+        auto executor = co_await boost::asio::this_coro::executor;
+        auto connection = co_await Http2Connection::open(executor, target("/"), nullptr,
+                                                         Clock::now() + std::chrono::seconds(10));
+        ClosesAtExit closer{connection};
+        co_await test(connection);
+    }());
+}
 
 }  // namespace mindme::upstream::testing

@@ -5,15 +5,11 @@
 
 #include <gtest/gtest.h>
 
-#include <boost/asio/this_coro.hpp>
-
-#include "core/await_now.hpp"
 #include "upstream/child_stand_in.hpp"
 
 namespace mindme::upstream {
 namespace {
 
-using core::await_now;
 using std::chrono::milliseconds;
 namespace asio = boost::asio;
 
@@ -24,19 +20,9 @@ struct H2StandIn : testing::ChildStandIn {
 
 Clock::time_point soon() { return Clock::now() + std::chrono::seconds(10); }
 
-// Closes the connection however the test ends: its reader would keep the loop (and the
-// test) running otherwise.
-struct ClosesAtExit {
-    std::shared_ptr<Http2Connection> connection;
-    ~ClosesAtExit() { connection->close(); }
-};
-
 TEST(Http2Connection, EchoesBothWaysOnOneStream) {
     H2StandIn h2;
-    await_now([&]() -> asio::awaitable<void> {
-        auto ex = co_await asio::this_coro::executor;
-        auto connection = co_await Http2Connection::open(ex, h2.target("/"), nullptr, soon());
-        ClosesAtExit closer{connection};
+    h2.on_h2_connection([&](std::shared_ptr<Http2Connection> connection) -> asio::awaitable<void> {
         auto stream = connection->start("POST", h2.target("/echo"),
                                         {{"Content-Type", "application/octet-stream"}});
         EXPECT_EQ(co_await stream->status(soon()), 200);
@@ -54,16 +40,12 @@ TEST(Http2Connection, EchoesBothWaysOnOneStream) {
         stream->finish();
         EXPECT_FALSE(co_await stream->read(soon()));
         EXPECT_TRUE(stream->closed());
-        connection->close();
-    }());
+    });
 }
 
 TEST(Http2Connection, StreamsShareOneConnection) {
     H2StandIn h2;
-    await_now([&]() -> asio::awaitable<void> {
-        auto ex = co_await asio::this_coro::executor;
-        auto connection = co_await Http2Connection::open(ex, h2.target("/"), nullptr, soon());
-        ClosesAtExit closer{connection};
+    h2.on_h2_connection([&](std::shared_ptr<Http2Connection> connection) -> asio::awaitable<void> {
         auto a = connection->start("POST", h2.target("/echo"), {});
         auto b = connection->start("POST", h2.target("/echo"), {});
         EXPECT_EQ(co_await a->status(soon()), 200);
@@ -81,16 +63,12 @@ TEST(Http2Connection, StreamsShareOneConnection) {
         b->finish();
         EXPECT_FALSE(co_await a->read(soon()));
         EXPECT_FALSE(co_await b->read(soon()));
-        connection->close();
-    }());
+    });
 }
 
 TEST(Http2Connection, AResetStreamIsAnError) {
     H2StandIn h2;
-    await_now([&]() -> asio::awaitable<void> {
-        auto ex = co_await asio::this_coro::executor;
-        auto connection = co_await Http2Connection::open(ex, h2.target("/"), nullptr, soon());
-        ClosesAtExit closer{connection};
+    h2.on_h2_connection([&](std::shared_ptr<Http2Connection> connection) -> asio::awaitable<void> {
         auto stream = connection->start("POST", h2.target("/reset"), {});
         co_await stream->write("anything");
         try {
@@ -100,16 +78,12 @@ TEST(Http2Connection, AResetStreamIsAnError) {
             EXPECT_NE(std::string(e.what()).find("reset"), std::string::npos) << e.what();
         }
         EXPECT_TRUE(connection->usable());  // one stream's reset leaves the others
-        connection->close();
-    }());
+    });
 }
 
 TEST(Http2Connection, ASilentPeerMeetsTheDeadline) {
     H2StandIn h2;
-    await_now([&]() -> asio::awaitable<void> {
-        auto ex = co_await asio::this_coro::executor;
-        auto connection = co_await Http2Connection::open(ex, h2.target("/"), nullptr, soon());
-        ClosesAtExit closer{connection};
+    h2.on_h2_connection([&](std::shared_ptr<Http2Connection> connection) -> asio::awaitable<void> {
         auto stream = connection->start("POST", h2.target("/silent"), {});
         try {
             co_await stream->status(Clock::now() + milliseconds(300));
@@ -120,22 +94,19 @@ TEST(Http2Connection, ASilentPeerMeetsTheDeadline) {
         stream->reset();
         connection->close();
         EXPECT_FALSE(connection->usable());
-    }());
+    });
 }
 
 TEST(Http2Connection, ClosingTheConnectionEndsItsStreams) {
     H2StandIn h2;
-    await_now([&]() -> asio::awaitable<void> {
-        auto ex = co_await asio::this_coro::executor;
-        auto connection = co_await Http2Connection::open(ex, h2.target("/"), nullptr, soon());
-        ClosesAtExit closer{connection};
+    h2.on_h2_connection([&](std::shared_ptr<Http2Connection> connection) -> asio::awaitable<void> {
         auto stream = connection->start("POST", h2.target("/echo"), {});
         EXPECT_EQ(co_await stream->status(soon()), 200);
         connection->close();
         EXPECT_THROW(co_await stream->read(soon()), UpstreamError);
         EXPECT_THROW(co_await stream->write("late"), UpstreamError);
         EXPECT_THROW(connection->start("POST", h2.target("/echo"), {}), UpstreamError);
-    }());
+    });
 }
 
 }  // namespace
