@@ -31,6 +31,7 @@ public:
         : ws_(socket),
           buffer_(buffer),
           wake_(socket.get_executor()),
+          resume_(socket.get_executor()),
           ticker_(socket.get_executor()),
           max_queued_(options.websocket_max_queued),
           write_timeout_(options.write_timeout),
@@ -41,20 +42,33 @@ public:
         timeouts.keep_alive_pings = true;  // a ping at half the idle time
         ws_.set_option(timeouts);
         ws_.read_message_max(options.websocket_max_message_bytes);
+        // A message goes out as one frame: fewer writes than Beast's 4 KiB fragments.
+        ws_.auto_fragment(false);
         wake_.expires_at(Clock::time_point::max());
     }
 
-    bool send(std::string text) override {
+    bool send(std::string text) override { return enqueue(std::move(text), false); }
+    bool send_binary(std::string data) override { return enqueue(std::move(data), true); }
+    std::size_t queued() const override { return queued_.load(); }
+
+    void pause_reading(bool paused) override {
+        paused_ = paused;
+        if (!paused)
+            asio::post(ws_.get_executor(), [self = shared_from_this()] { self->resume_.cancel(); });
+    }
+
+    bool enqueue(std::string data, bool binary) {
         if (closing_.load()) return false;
         if (queued_.fetch_add(1) >= max_queued_) {
             queued_.fetch_sub(1);
             abort("slow_reader");
             return false;
         }
-        asio::post(ws_.get_executor(), [self = shared_from_this(), t = std::move(text)]() mutable {
-            self->queue_.push_back(std::move(t));
-            self->wake_.cancel();
-        });
+        asio::post(ws_.get_executor(),
+                   [self = shared_from_this(), d = std::move(data), binary]() mutable {
+                       self->queue_.push_back({std::move(d), binary});
+                       self->wake_.cancel();
+                   });
         return true;
     }
 
@@ -64,6 +78,7 @@ public:
             self->close_code_ = code;
             self->close_reason_ = r;
             self->wake_.cancel();
+            self->resume_.cancel();
         });
     }
 
@@ -73,7 +88,7 @@ public:
     }
 
     asio::awaitable<void> run(WebSocketHandler& handler) {
-        co_await (read_loop(handler) && write_loop() && watch());
+        co_await (read_loop(handler) && write_loop(handler) && watch());
     }
 
     const char* end_reason() const { return end_reason_; }
@@ -87,6 +102,7 @@ private:
             self->end_reason_ = reason;
             self->drop();
             self->wake_.cancel();
+            self->resume_.cancel();
         });
     }
 
@@ -98,28 +114,40 @@ private:
                 if (ec == websocket::error::message_too_big) end_reason_ = "message_too_big";
                 break;
             }
-            if (handler.on_message) {
-                auto data = buffer_.cdata();
-                handler.on_message(shared_from_this(),
-                                   std::string_view(static_cast<const char*>(data.data()), n));
+            auto data = buffer_.cdata();
+            std::string_view message(static_cast<const char*>(data.data()), n);
+            if (ws_.got_binary() && handler.on_binary) {
+                handler.on_binary(shared_from_this(), message);
+            } else if (handler.on_message) {
+                handler.on_message(shared_from_this(), message);
             }
             buffer_.consume(n);
+            while (paused_.load() && !closing_.load()) {
+                resume_.expires_at(Clock::time_point::max());
+                co_await resume_.async_wait(kUseTuple);
+            }
         }
         done_ = true;
         wake_.cancel();
-        ticker_.cancel();
+        if (write_done_) ticker_.cancel();
     }
 
-    asio::awaitable<void> write_loop() {
+    asio::awaitable<void> write_loop(WebSocketHandler& handler) {
         while (!done_) {
             if (!queue_.empty()) {
                 auto message = std::move(queue_.front());
                 queue_.pop_front();
                 write_started_ = Clock::now();
-                auto [ec, n] = co_await ws_.async_write(asio::buffer(message), kUseTuple);
+                ws_.binary(message.binary);
+                auto [ec, n] = co_await ws_.async_write(asio::buffer(message.data), kUseTuple);
                 write_started_.reset();
                 queued_.fetch_sub(1);
-                if (ec) break;
+                if (ec) {
+                    closing_ = true;  // the peer is gone: a paused reader must not wait for it
+                    resume_.cancel();
+                    break;
+                }
+                if (queue_.empty() && handler.on_drained) handler.on_drained(shared_from_this());
                 continue;
             }
             if (close_code_) {
@@ -132,12 +160,15 @@ private:
             wake_.expires_at(Clock::time_point::max());
             co_await wake_.async_wait(kUseTuple);
         }
+        write_done_ = true;
+        if (done_) ticker_.cancel();
     }
 
     // Once a second: the server's drain (close with 1001), a write the peer has not
-    // taken for write_timeout (a slow reader), a close handshake the peer ignores.
+    // taken for write_timeout (a slow reader), a close handshake the peer ignores — until
+    // the reader and the writer both ended (a close may outlive the reader).
     asio::awaitable<void> watch() {
-        while (!done_) {
+        while (!done_ || !write_done_) {
             auto now = Clock::now();
             if (lifecycle_.draining() && !close_code_ && !closing_.load()) {
                 close(CloseCode::kGoingAway, "the server is restarting");
@@ -149,7 +180,10 @@ private:
                 drop();
             }
             if (closing_.load() && !close_seen_) close_seen_ = now;
-            if (close_seen_ && now - *close_seen_ > kCloseGrace) drop();
+            if (close_seen_ && now - *close_seen_ > kCloseGrace) {
+                drop();
+                resume_.cancel();
+            }
             ticker_.expires_after(kTick);
             co_await ticker_.async_wait(kUseTuple);
         }
@@ -162,18 +196,26 @@ private:
 
     websocket::stream<Socket&> ws_;
     beast::flat_buffer& buffer_;
+    struct Outgoing {
+        std::string data;
+        bool binary = false;
+    };
+
     asio::steady_timer wake_;
+    asio::steady_timer resume_;  // a paused reader waits on it
     asio::steady_timer ticker_;
     std::size_t max_queued_;
     std::chrono::milliseconds write_timeout_;
     core::Lifecycle& lifecycle_;
     std::atomic<std::size_t> queued_{0};
     std::atomic<bool> closing_{false};
+    std::atomic<bool> paused_{false};
     // Loop-thread state.
-    std::deque<std::string> queue_;
+    std::deque<Outgoing> queue_;
     std::optional<CloseCode> close_code_;
     std::string close_reason_;
-    bool done_ = false;
+    bool done_ = false;        // the reader ended
+    bool write_done_ = false;  // the writer ended
     std::optional<Clock::time_point> write_started_;
     std::optional<Clock::time_point> close_seen_;
     const char* end_reason_ = "client";
