@@ -32,12 +32,17 @@ constexpr std::size_t kWriteBatch = 64 * 1024;
 
 // A stream's state, on the connection's executor.
 struct Http2Stream::State {
-    explicit State(asio::any_io_executor executor) : signal(executor) {}
+    explicit State(asio::any_io_executor executor) : reader(executor), writer(executor) {}
 
-    // Wakes whoever waits on this stream (a reader, a writer, a status).
-    void notify() { signal.cancel(); }
-    // Waits for a notify() or `deadline`; false when the deadline passed.
-    asio::awaitable<bool> wait(Clock::time_point deadline) {
+    // Wakes whoever waits on this stream (a reader or status, and a writer).
+    void notify() {
+        reader.cancel();
+        writer.cancel();
+    }
+    // Waits on `signal` for a notify() or `deadline`; false when the deadline passed. The
+    // reader and the writer wait on timers of their own: re-arming one timer cancels its
+    // waiter, so two sides sharing one would wake each other without end.
+    static asio::awaitable<bool> wait(asio::steady_timer& signal, Clock::time_point deadline) {
         signal.expires_at(deadline);
         co_await signal.async_wait(kAwait);
         co_return Clock::now() < deadline;
@@ -46,7 +51,8 @@ struct Http2Stream::State {
     std::shared_ptr<Http2Connection> connection;  // kept alive while the stream is
     nghttp2_session* session = nullptr;
     std::int32_t id = -1;
-    asio::steady_timer signal;
+    asio::steady_timer reader;
+    asio::steady_timer writer;
     // The request body: what the caller wrote and nghttp2 has not taken yet.
     std::deque<std::string> outgoing;
     std::size_t outgoing_offset = 0;  // into outgoing.front()
@@ -321,6 +327,11 @@ bool Http2Connection::usable() const { return !impl_->dead && !impl_->goaway; }
 
 std::size_t Http2Connection::open_streams() const { return impl_->streams.size(); }
 
+std::size_t Http2Connection::stream_limit() const {
+    return nghttp2_session_get_remote_settings(impl_->session,
+                                               NGHTTP2_SETTINGS_MAX_CONCURRENT_STREAMS);
+}
+
 void Http2Connection::close() {
     if (impl_->dead) return;
     nghttp2_session_terminate_session(impl_->session, NGHTTP2_NO_ERROR);
@@ -348,7 +359,7 @@ asio::awaitable<void> Http2Stream::write(std::string data) {
     }
     impl.flush(s.connection);
     while (s.unsent > Http2Connection::kMaxUnsent && !s.ended)
-        co_await s.wait(Clock::time_point::max());
+        co_await State::wait(s.writer, Clock::time_point::max());
     if (s.ended && !s.error.empty()) throw UpstreamError(Kind::kProtocol, s.error);
 }
 
@@ -366,7 +377,7 @@ void Http2Stream::finish() {
 asio::awaitable<int> Http2Stream::status(Clock::time_point deadline) {
     auto& s = *state_;
     while (!s.headers_done && !s.ended)
-        if (!co_await s.wait(deadline))
+        if (!co_await State::wait(s.reader, deadline))
             throw UpstreamError(Kind::kTimeout, "HTTP/2: no response by the deadline");
     if (!s.headers_done)
         throw UpstreamError(Kind::kProtocol, s.error.empty() ? "HTTP/2: no response" : s.error);
@@ -378,7 +389,7 @@ const std::vector<Header>& Http2Stream::response_headers() const { return state_
 asio::awaitable<std::optional<std::string>> Http2Stream::read(Clock::time_point deadline) {
     auto& s = *state_;
     while (s.incoming.empty() && !s.ended)
-        if (!co_await s.wait(deadline))
+        if (!co_await State::wait(s.reader, deadline))
             throw UpstreamError(Kind::kTimeout, "HTTP/2: nothing came by the deadline");
     if (!s.incoming.empty()) {
         auto piece = std::move(s.incoming.front());

@@ -67,6 +67,8 @@ public:
     // False once the connection failed, was closed, or the peer sent GOAWAY.
     bool usable() const;
     std::size_t open_streams() const;
+    // The streams the peer allows at once (its SETTINGS_MAX_CONCURRENT_STREAMS).
+    std::size_t stream_limit() const;
     void close();
 
 private:

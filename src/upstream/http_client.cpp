@@ -18,6 +18,7 @@
 #include "core/text.hpp"
 #include "metrics/registry.hpp"
 #include "upstream/connection.hpp"
+#include "upstream/http2_pool.hpp"
 #include "upstream/retry.hpp"
 #include "upstream/target.hpp"
 
@@ -88,6 +89,7 @@ struct HttpClient::Impl {
           retries(registry.counter_family("upstream_retries_total",
                                           "Outbound HTTP attempts that were retries, by upstream.",
                                           {"upstream"})),
+          http2(loop.get_executor(), tls),
           work(asio::make_work_guard(loop)),
           rng(std::random_device{}()) {
         tls.set_default_verify_paths();
@@ -106,6 +108,7 @@ struct HttpClient::Impl {
                 for (auto* waiter : origin.waiters) waiter->timer->cancel();
             }
             for (auto* connection : busy) connection->close();
+            http2.close();
             for (auto* timer : sleeping) timer->cancel();
         });
         work.reset();
@@ -270,6 +273,7 @@ struct HttpClient::Impl {
     std::map<std::string, Origin> origins;   // by scheme://host:port
     std::set<Connection*> busy;              // exchanging now
     std::set<asio::steady_timer*> sleeping;  // backoff waits
+    Http2Pool http2;
     bool stopping = false;
     asio::executor_work_guard<asio::io_context::executor_type> work;
     std::mt19937_64 rng;
@@ -284,6 +288,8 @@ HttpClient::~HttpClient() = default;
 const ClientOptions& HttpClient::options() const { return impl_->options; }
 
 asio::any_io_executor HttpClient::executor() { return impl_->loop.get_executor(); }
+
+Http2Pool& HttpClient::http2() { return impl_->http2; }
 
 asio::awaitable<ClientResponse> HttpClient::send(ClientRequest request, CallOptions options) {
     co_return co_await asio::co_spawn(

@@ -24,6 +24,7 @@
 
 namespace mindme::upstream {
 
+class Http2Pool;
 using Clock = std::chrono::steady_clock;
 
 struct Header {
@@ -110,6 +111,9 @@ public:
     // The client's own loop (one thread): what keeps state for the client's users (token
     // and key caches) runs there, so that it needs no lock.
     boost::asio::any_io_executor executor();
+    // HTTP/2 connections (Bedrock's bidirectional streams), on executor() only; closed when
+    // the client stops.
+    Http2Pool& http2();
 
 private:
     struct Impl;
