@@ -78,6 +78,18 @@ TEST(DocsLimits, EveryLimitTheDocsStateIsTheCodes) {
         {"firebase.md",
          "refreshed " + n(upstream::GoogleAccessTokens::kRefreshBefore.count() / 60) + " min " +
              n(upstream::GoogleAccessTokens::kRefreshBefore.count() % 60) + " s before it expires"},
+        {"assistant.md", "`prompt`: 1 to " + grouped(kMaxPromptChars) +
+                             " characters. `memory_ids`: at most " + n(kMaxContextMemories) +
+                             " of the caller's memories"},
+        {"assistant.md",
+         "`system_prompt` optional (at most " + grouped(kMaxSystemPromptChars) + " characters"},
+        {"assistant.md",
+         "past " + kib(kVoicePauseAtBytes) +
+             " (8 s of speech) the server stops reading the socket until it is under " +
+             kib(kVoiceResumeAtBytes)},
+        {"assistant.md",
+         "The model's output waits while " + n(kVoiceClientQueue) + " messages are queued"},
+        {"assistant.md", "the last " + grouped(kVoiceHistoryChars) + " characters"},
     };
     for (const auto& s : statements)
         EXPECT_NE(read_doc(s.doc).find(folded(s.text)), std::string::npos)

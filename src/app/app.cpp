@@ -353,6 +353,7 @@ void App::stop_background(std::chrono::milliseconds grace) {
         if (*runner) (*runner)->stop(std::max(left, std::chrono::milliseconds(0)));
     }
     if (impl_->events) impl_->events->stop();
+    if (impl_->assistant) impl_->assistant->stop();
     impl_->alarms->stop();
 }
 

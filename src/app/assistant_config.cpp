@@ -19,6 +19,17 @@ void declare_assistant_config(core::ConfigSchema& schema) {
     schema.add_string("assistant.voice_model_id", "amazon.nova-2-sonic-v1:0",
                       "The speech-to-speech model of voice sessions (Nova 2 Sonic; Nova Sonic v1 "
                       "reached its end of life on 2026-09-14).");
+    schema.add_string("assistant.voice_id", "matthew",
+                      "The voice of voice sessions whose start message names none.");
+    schema.add_int("assistant.voice_first_byte_ms", 10'000, 100, 120'000,
+                   "How long Bedrock may take to answer a voice stream's request before the "
+                   "session ends with 503-like error (a silent upstream never hangs a session).");
+    schema.add_int("assistant.voice_stream_seconds", 420, 1, 470,
+                   "A voice stream's age past which it is reopened, between turns, with the "
+                   "conversation replayed (Bedrock ends streams at 8 minutes).");
+    schema.add_int("assistant.voice_idle_seconds", 120, 1, 3600,
+                   "A voice session with no audio from its client for this long ends, freeing "
+                   "its slot.");
     schema.add_int("assistant.max_concurrent", 1000, 1, 1'000'000,
                    "Bedrock calls and voice streams in flight at once in this process (the "
                    "seed's quota: 1,000). With several processes, give each its share.");

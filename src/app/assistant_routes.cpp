@@ -3,14 +3,16 @@
 #include <algorithm>
 #include <boost/json.hpp>
 
+#include "app/assistant_tools.hpp"
 #include "app/json_body.hpp"
-#include "app/memory_input.hpp"
+#include "app/limits.hpp"
 #include "app/openapi_doc.hpp"
 #include "app/route_table.hpp"
+#include "app/voice_session.hpp"
+#include "auth/authenticator.hpp"
 #include "core/await_now.hpp"
 #include "core/clock.hpp"
 #include "core/config.hpp"
-#include "core/ids.hpp"
 #include "core/log.hpp"
 #include "core/text.hpp"
 #include "core/unicode.hpp"
@@ -29,11 +31,6 @@ using http::Response;
 
 namespace {
 
-constexpr std::size_t kMaxPromptChars = 4000;
-constexpr std::size_t kMaxContextMemories = 20;
-constexpr std::size_t kSearchHits = 5;
-constexpr std::size_t kMemoryIdBytes = 16;
-
 constexpr const char* kSystemPrompt =
     "You are MindMe's assistant. Answer the user's question from their own memories: the "
     "ones given below, and any you find with the search_memories tool. When they ask you to "
@@ -44,26 +41,6 @@ std::string normalised(const std::string& prompt) {
     return core::collapse_spaces(core::casefold(core::nfc(prompt)));
 }
 
-json::object tool(const char* name, const char* description, json::object properties,
-                  json::array required) {
-    return {{"toolSpec",
-             {{"name", name},
-              {"description", description},
-              {"inputSchema",
-               {{"json",
-                 {{"type", "object"},
-                  {"properties", std::move(properties)},
-                  {"required", std::move(required)}}}}}}}};
-}
-
-json::array tools() {
-    return {tool("search_memories", "Search the user's memories and file texts; the best hits.",
-                 {{"query", {{"type", "string"}, {"description", "The words to look for."}}}},
-                 {"query"}),
-            tool("create_memory", "Save a new memory for the user.",
-                 {{"title", {{"type", "string"}}}, {"body", {{"type", "string"}}}}, {"title"})};
-}
-
 std::string memory_context(const std::vector<store::Memory>& memories) {
     std::string text;
     for (const auto& m : memories)
@@ -72,13 +49,26 @@ std::string memory_context(const std::vector<store::Memory>& memories) {
     return text;
 }
 
+constexpr const char* kVoiceProtocol =
+    "Upgrade to WebSocket with the token in Authorization or ?token=. Client to server: "
+    "{\"type\":\"start\",\"voice\"?,\"system_prompt\"?} first, then binary frames of "
+    "16 kHz 16-bit mono little-endian PCM, and {\"type\":\"end\"} to finish. Server to "
+    "client: {\"type\":\"ready\"} once the model listens; binary frames of 24 kHz 16-bit "
+    "mono PCM (the assistant's voice); {\"type\":\"transcript\",\"text\"} (what the user "
+    "said); {\"type\":\"text\",\"text\",\"final\"} (what the assistant says; final false "
+    "before its audio); {\"type\":\"interrupted\"} (the user spoke over it: stop playing "
+    "its audio); {\"type\":\"turn_end\"}; {\"type\":\"error\",\"error\":{\"code\","
+    "\"message\",\"retry_after\"?}} then a close (1013: try again later; 1008: a broken "
+    "protocol; 1011: a failure). After end, the session closes with 1000 once the assistant "
+    "has finished.";
+
 }  // namespace
 
 struct Assistant::Impl {
     Impl(const core::Config& c, store::MemoryStore& m, search::SearchIndex& i,
          upstream::HttpClient& client, metrics::Registry& registry)
         : memories(m),
-          index(i),
+          tools(m, i),
           model(c.get_string("assistant.text_model_id")),
           max_rounds(static_cast<int>(c.get_int("assistant.max_tool_rounds"))),
           max_tokens(c.get_int("assistant.max_tokens")),
@@ -88,7 +78,8 @@ struct Assistant::Impl {
           cache(static_cast<std::size_t>(c.get_int("assistant.cache_entries")),
                 std::chrono::seconds(c.get_int("assistant.cache_ttl_seconds")), registry,
                 "bedrock"),
-          bedrock(client, credentials, endpoint(c)) {
+          bedrock(client, credentials, endpoint(c)),
+          voice(voice_options(c), client, credentials, gateway, endpoint(c), tools, registry) {
         core::await_now(
             credentials.resolve(std::chrono::steady_clock::now() + std::chrono::seconds(10)));
         core::log::info("assistant credentials",
@@ -108,6 +99,16 @@ struct Assistant::Impl {
         o.max_attempts = static_cast<int>(c.get_int("assistant.max_attempts"));
         return o;
     }
+    static VoiceOptions voice_options(const core::Config& c) {
+        VoiceOptions o;
+        o.model = c.get_string("assistant.voice_model_id");
+        o.voice = c.get_string("assistant.voice_id");
+        o.max_tokens = c.get_int("assistant.max_tokens");
+        o.first_byte = std::chrono::milliseconds(c.get_int("assistant.voice_first_byte_ms"));
+        o.stream_life = std::chrono::seconds(c.get_int("assistant.voice_stream_seconds"));
+        o.idle = std::chrono::seconds(c.get_int("assistant.voice_idle_seconds"));
+        return o;
+    }
     static upstream::BedrockEndpoint endpoint(const core::Config& c) {
         auto region = c.get_string("assistant.region");
         auto url = c.get_string("assistant.endpoint");
@@ -121,7 +122,7 @@ struct Assistant::Impl {
         json::object body{{"system", json::array{json::object{{"text", kSystemPrompt}}}},
                           {"messages", messages},
                           {"inferenceConfig", {{"maxTokens", max_tokens}, {"temperature", 0.3}}},
-                          {"toolConfig", {{"tools", tools()}}}};
+                          {"toolConfig", {{"tools", tools.converse_specs()}}}};
         auto text = json::serialize(body);
         upstream::ClientResponse response;
         // Named: GCC 12 and temporaries in co_await.
@@ -149,47 +150,6 @@ struct Assistant::Impl {
             throw ApiError(ErrorCode::kInternal, "the assistant's model refused the request");
         }
         co_return std::move(parsed.as_object());
-    }
-
-    // A tool's result for the model, run for `user`; `wrote` when it changed their data.
-    boost::asio::awaitable<json::object> run_tool(const std::string& user_id,
-                                                  const json::object& use, bool& wrote,
-                                                  std::chrono::steady_clock::time_point deadline) {
-        auto name = use.contains("name") && use.at("name").is_string()
-                        ? std::string(use.at("name").as_string())
-                        : "";
-        const auto* input = use.if_contains("input");
-        json::object args = input && input->is_object() ? input->as_object() : json::object{};
-        try {
-            if (name == "search_memories") {
-                const auto* q = args.if_contains("query");
-                if (!q || !q->is_string())
-                    throw ApiError(ErrorCode::kUnprocessable, "query must be a string");
-                auto query = std::string(q->as_string());
-                auto uid = user_id;
-                auto hits = co_await index.search(std::move(uid), std::move(query), kSearchHits);
-                json::array found;
-                for (const auto& h : hits)
-                    found.push_back({{"kind", h.kind},
-                                     {"id", h.id},
-                                     {"title", h.title},
-                                     {"snippet", h.snippet}});
-                co_return json::object{{"json", {{"hits", std::move(found)}}}};
-            }
-            if (name == "create_memory") {
-                auto memory = memory_from_json(args);
-                memory.id = core::random_id(kMemoryIdBytes);
-                memory.user_id = user_id;
-                auto created =
-                    co_await memories.create(std::move(memory), core::now_ms(), deadline);
-                wrote = true;
-                co_return json::object{{"json", {{"created", created.id}}}};
-            }
-            co_return json::object{{"text", "unknown tool " + name}};
-        } catch (const ApiError& e) {
-            if (e.code() == ErrorCode::kUnavailable) throw;
-            co_return json::object{{"text", std::string("the tool failed: ") + e.what()}};
-        }
     }
 
     boost::asio::awaitable<upstream::AnswerCache::Produced> answer(std::string user_id,
@@ -221,10 +181,19 @@ struct Assistant::Impl {
                         text += t->as_string();
                     if (const auto* use = b.if_contains("toolUse");
                         use && use->is_object() && round < max_rounds) {
-                        auto result = co_await run_tool(user_id, use->as_object(), wrote, deadline);
-                        const auto* id = use->as_object().if_contains("toolUseId");
-                        json::object tool_result{{"toolUseId", id ? *id : json::value("")},
-                                                 {"content", json::array{std::move(result)}}};
+                        const auto& u = use->as_object();
+                        const auto* input = u.if_contains("input");
+                        auto name = u.contains("name") && u.at("name").is_string()
+                                        ? std::string(u.at("name").as_string())
+                                        : std::string();
+                        auto args =
+                            input && input->is_object() ? input->as_object() : json::object{};
+                        auto result = co_await tools.run(user_id, std::move(name), std::move(args),
+                                                         wrote, deadline);
+                        const auto* id = u.if_contains("toolUseId");
+                        json::object tool_result{
+                            {"toolUseId", id ? *id : json::value("")},
+                            {"content", json::array{json::object{{"json", std::move(result)}}}}};
                         results.push_back(json::object{{"toolResult", std::move(tool_result)}});
                     }
                 }
@@ -236,7 +205,7 @@ struct Assistant::Impl {
     }
 
     store::MemoryStore& memories;
-    search::SearchIndex& index;
+    AssistantTools tools;
     std::string model;
     int max_rounds;
     std::int64_t max_tokens;
@@ -245,6 +214,7 @@ struct Assistant::Impl {
     upstream::Gateway gateway;
     upstream::AnswerCache cache;
     upstream::BedrockClient bedrock;
+    VoiceSessions voice;
 };
 
 Assistant::Assistant(const core::Config& config, store::MemoryStore& memories,
@@ -304,6 +274,18 @@ boost::asio::awaitable<Response> Assistant::ask(Request& req) {
     co_return r;
 }
 
+boost::asio::awaitable<Response> Assistant::talk(Request& req) {
+    auto token = auth::socket_token(req);
+    auto user = co_await auth_.user_for(token, req.deadline);
+    if (!impl_)
+        throw ApiError(ErrorCode::kUnavailable, "the assistant is not enabled on this server");
+    co_return Response::websocket(impl_->voice.handler(user.id));
+}
+
+void Assistant::stop() {
+    if (impl_) impl_->voice.stop();
+}
+
 void Assistant::add_routes(http::Router& router) {
     using namespace doc;
     auto request = json_request(
@@ -323,6 +305,8 @@ void Assistant::add_routes(http::Router& router) {
                           {"description",
                            "The same question over the same memory versions was "
                            "answered before (or at the same time)."}}}}}};
+    auto voice_responses = socket_responses();
+    voice_responses["503"] = described("The assistant is off");
     add_route_table(
         router,
         {"assistant",
@@ -340,7 +324,13 @@ void Assistant::add_routes(http::Router& router) {
              {"422", described("prompt or memory_ids invalid; the message names the field")},
              {"429", described("The assistant's queue is full: retry after Retry-After")},
              {"503", described("The assistant is off, or busy past the queue timeout, or its "
-                               "model cannot be reached: retry after Retry-After")}}}}}});
+                               "model cannot be reached: retry after Retry-After")}}}},
+          {"GET",
+           "/v1/assistant/voice",
+           [this](Request& r) { return talk(r); },
+           {"Talk with the assistant (a WebSocket)",
+            {{"description", kVoiceProtocol}, {"parameters", socket_token_params()}},
+            std::move(voice_responses)}}}});
 }
 
 }  // namespace mindme::app

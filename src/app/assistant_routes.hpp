@@ -4,7 +4,8 @@
 // call two tools that run here for that user (search_memories, create_memory) for a few
 // rounds. Every call goes through the gateway (the quota's slots and queue, retries);
 // answers are cached by model, normalised prompt and the versions of the memories given,
-// and identical questions in flight share one call. Off unless assistant.enabled (503).
+// and identical questions in flight share one call. GET /v1/assistant/voice is a voice
+// conversation (voice_session.hpp). Off unless assistant.enabled (503).
 #include <memory>
 #include <optional>
 #include <string>
@@ -33,9 +34,12 @@ public:
     ~Assistant();
     void add_routes(http::Router& router);
     static bool enabled(const core::Config& config);
+    // Ends the voice sessions (the server is stopping).
+    void stop();
 
 private:
     boost::asio::awaitable<http::Response> ask(http::Request& req);
+    boost::asio::awaitable<http::Response> talk(http::Request& req);
     struct Impl;
     std::unique_ptr<Impl> impl_;
     auth::Authenticator& auth_;

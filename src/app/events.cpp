@@ -252,8 +252,7 @@ void Events::add_routes(http::Router& router) {
     auto subscribe = [this](Request& req) -> asio::awaitable<Response> {
         auto& m = *impl_;
         // The token serves the sign-in check now and the revocation checks later.
-        std::string token = req.header("Authorization") ? std::string(auth::bearer_token(req))
-                                                        : req.query_param("token").value_or("");
+        auto token = auth::socket_token(req);
         auto key = m.auth.revocation_key(token);
         auto user = co_await m.auth.user_for(token, req.deadline);
         if (m.open_sockets(user.id) >= m.options.max_per_user)
@@ -275,6 +274,8 @@ void Events::add_routes(http::Router& router) {
         };
         co_return Response::websocket(std::move(handler));
     };
+    auto responses = socket_responses();
+    responses["429"] = described("The user has websocket.max_per_user event sockets open already");
     add_route_table(
         router,
         {"events",
@@ -290,15 +291,8 @@ void Events::add_routes(http::Router& router) {
               "sync to catch up: every later change arrives here. Idle sockets are pinged; a "
               "revoked token closes the socket (1008); a client that does not read its "
               "messages is disconnected; a restarting server closes with 1001."},
-             {"parameters", json::array{query_param("token",
-                                                    "The session token, for clients that cannot "
-                                                    "set headers on a WebSocket.",
-                                                    {{"type", "string"}})}}},
-            {{"101", described("Switching to the WebSocket protocol")},
-             {"400", described("Not a WebSocket upgrade request")},
-             {"401", described("No valid token")},
-             {"429",
-              described("The user has websocket.max_per_user event sockets open already")}}}}}});
+             {"parameters", socket_token_params()}},
+            std::move(responses)}}}});
 }
 
 }  // namespace mindme::app

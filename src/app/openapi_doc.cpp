@@ -36,6 +36,18 @@ json::array page_params() {
             query_param("cursor", "next_cursor of the previous page.", {{"type", "string"}})};
 }
 
+json::array socket_token_params() {
+    return {query_param("token",
+                        "The session token, for clients that cannot set headers on a WebSocket.",
+                        {{"type", "string"}})};
+}
+
+json::object socket_responses() {
+    return {{"101", described("Switching to the WebSocket protocol")},
+            {"400", described("Not a WebSocket upgrade request")},
+            {"401", described("No valid token")}};
+}
+
 json::object path_param(const char* name, const char* text) {
     return {{"name", name},
             {"in", "path"},

@@ -18,6 +18,10 @@ boost::json::object query_param(const char* name, const char* text, boost::json:
 boost::json::object path_param(const char* name, const char* text);
 // ?limit (1 to 200, default 50) and ?cursor of a paged list.
 boost::json::array page_params();
+// ?token= of a WebSocket upgrade (browsers cannot set headers on one).
+boost::json::array socket_token_params();
+// The answers of a WebSocket upgrade: 101, 400 (not an upgrade), 401; add the route's own.
+boost::json::object socket_responses();
 // The schema of a memory as the API returns it.
 boost::json::value memory_schema();
 

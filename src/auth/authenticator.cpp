@@ -18,6 +18,11 @@ std::string_view bearer_token(const http::Request& req) {
     return token;
 }
 
+std::string socket_token(const http::Request& req) {
+    if (req.header("Authorization")) return std::string(bearer_token(req));
+    return req.query_param("token").value_or("");
+}
+
 boost::asio::awaitable<store::User> Authenticator::authenticate(const http::Request& req) {
     co_return co_await user_for(bearer_token(req), req.deadline);
 }

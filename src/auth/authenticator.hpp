@@ -36,6 +36,10 @@ public:
 // The token of `Authorization: Bearer <token>`, trimmed; 401 when there is none.
 std::string_view bearer_token(const http::Request& req);
 
+// The token of a WebSocket upgrade: from Authorization, else from ?token= (a browser
+// cannot set headers on a WebSocket); "" when there is neither.
+std::string socket_token(const http::Request& req);
+
 // 401 with `message`.
 core::ApiError unauthorized(const std::string& message);
 

@@ -1,4 +1,4 @@
-"""A small WebSocket client (RFC 6455) for the end-to-end tests: handshake, text
+"""A small WebSocket client (RFC 6455) for the end-to-end tests: handshake, text and binary
 messages, ping/pong and close. Standard library only."""
 import base64
 import json
@@ -6,7 +6,7 @@ import os
 import socket
 import struct
 
-OP_TEXT, OP_CLOSE, OP_PING, OP_PONG = 0x1, 0x8, 0x9, 0xA
+OP_TEXT, OP_BINARY, OP_CLOSE, OP_PING, OP_PONG = 0x1, 0x2, 0x8, 0x9, 0xA
 
 
 class HandshakeRefused(Exception):
@@ -60,31 +60,60 @@ class WebSocket:
         return data
 
     def _frame(self):
-        b0, b1 = self._exact(2)
-        opcode, length = b0 & 0x0F, b1 & 0x7F
-        if length == 126:
-            length = struct.unpack(">H", self._exact(2))[0]
-        elif length == 127:
-            length = struct.unpack(">Q", self._exact(8))[0]
-        return opcode, self._exact(length)
+        """(opcode, payload) of the next message, its fragments joined; control frames
+        come as they are (they may arrive between fragments)."""
+        message_opcode, parts = None, []
+        while True:
+            b0, b1 = self._exact(2)
+            fin, opcode, length = b0 & 0x80, b0 & 0x0F, b1 & 0x7F
+            if length == 126:
+                length = struct.unpack(">H", self._exact(2))[0]
+            elif length == 127:
+                length = struct.unpack(">Q", self._exact(8))[0]
+            payload = self._exact(length)
+            if opcode >= 0x8:
+                return opcode, payload
+            if opcode != 0:
+                message_opcode = opcode
+            parts.append(payload)
+            if fin:
+                return message_opcode, b"".join(parts)
 
     def send_frame(self, opcode, payload=b""):
         mask = os.urandom(4)
         header = bytes([0x80 | opcode])
         if len(payload) < 126:
             header += bytes([0x80 | len(payload)])
-        else:
+        elif len(payload) < 65536:
             header += bytes([0x80 | 126]) + struct.pack(">H", len(payload))
+        else:
+            header += bytes([0x80 | 127]) + struct.pack(">Q", len(payload))
         masked = bytes(b ^ mask[i % 4] for i, b in enumerate(payload))
         self.sock.sendall(header + mask + masked)
 
+    def send_binary(self, data):
+        self.send_frame(OP_BINARY, data)
+
+    def send_json(self, message):
+        self.send_frame(OP_TEXT, json.dumps(message).encode())
+
     def receive(self):
         """The next text message as JSON; None once the server closed (close_code set).
-        Answers pings on the way."""
+        Answers pings on the way; binary messages are skipped."""
+        while True:
+            message = self.receive_any()
+            if message is None or not isinstance(message, bytes):
+                return message
+
+    def receive_any(self):
+        """The next message: JSON of a text one, bytes of a binary one; None once the server
+        closed (close_code set). Answers pings on the way."""
         while True:
             opcode, payload = self._frame()
             if opcode == OP_TEXT:
                 return json.loads(payload)
+            if opcode == OP_BINARY:
+                return payload
             if opcode == OP_PING:
                 self.pings += 1
                 self.send_frame(OP_PONG, payload)
