@@ -1,6 +1,8 @@
 #include "upstream/event_stream.hpp"
 
-#include <boost/crc.hpp>
+#include <zlib.h>
+
+#include <algorithm>
 
 namespace mindme::upstream {
 
@@ -88,10 +90,16 @@ std::vector<EventHeader> decode_headers(std::string_view in) {
 
 }  // namespace
 
+// zlib's CRC-32 (IEEE) works on several bytes a step; Boost's, a byte at a time, took a
+// quarter of the server's CPU relaying voice sessions.
 std::uint32_t crc32(std::string_view bytes) {
-    boost::crc_32_type c;
-    c.process_bytes(bytes.data(), bytes.size());
-    return c.checksum();
+    uLong crc = ::crc32(0L, Z_NULL, 0);
+    while (!bytes.empty()) {
+        auto n = static_cast<uInt>(std::min<std::size_t>(bytes.size(), 1u << 30));
+        crc = ::crc32(crc, reinterpret_cast<const Bytef*>(bytes.data()), n);
+        bytes.remove_prefix(n);
+    }
+    return static_cast<std::uint32_t>(crc);
 }
 
 EventHeader EventHeader::string(std::string name, std::string value) {
