@@ -85,7 +85,7 @@ TEST(DocsLimits, EveryLimitTheDocsStateIsTheCodes) {
          "`system_prompt` optional (at most " + grouped(kMaxSystemPromptChars) + " characters"},
         {"assistant.md",
          "past " + kib(kVoicePauseAtBytes) +
-             " (8 s of speech) the server stops reading the socket until it is under " +
+             " (2 s of speech) the server stops reading the socket until it is under " +
              kib(kVoiceResumeAtBytes)},
         {"assistant.md",
          "The model's output waits while " + n(kVoiceClientQueue) + " messages are queued"},

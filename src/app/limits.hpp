@@ -41,10 +41,10 @@ inline constexpr std::size_t kMaxContextMemories = 20;      // its memory_ids
 inline constexpr std::size_t kMaxSystemPromptChars = 4000;  // a voice session's start
 // A voice session's client audio waiting for the model: past the first the client is not
 // read until it falls under the second.
-inline constexpr std::size_t kVoicePauseAtBytes = 256 * 1024;
-inline constexpr std::size_t kVoiceResumeAtBytes = 64 * 1024;
+inline constexpr std::size_t kVoicePauseAtBytes = 64 * 1024;
+inline constexpr std::size_t kVoiceResumeAtBytes = 16 * 1024;
 // Messages queued to a voice client before the model's output waits for it.
-inline constexpr std::size_t kVoiceClientQueue = 32;
+inline constexpr std::size_t kVoiceClientQueue = 8;
 // The conversation a reopened voice stream is given, at most.
 inline constexpr std::size_t kVoiceHistoryChars = 20'000;
 

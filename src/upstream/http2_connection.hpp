@@ -51,7 +51,7 @@ private:
 
 class Http2Connection : public std::enable_shared_from_this<Http2Connection> {
 public:
-    static constexpr std::size_t kMaxUnsent = 256 * 1024;  // per stream, before write() waits
+    static constexpr std::size_t kMaxUnsent = 64 * 1024;  // per stream, before write() waits
 
     // Connects (TLS with ALPN h2 when target.tls, else h2c) and sends the preface. The
     // connection reads until it is closed (its reader holds it): whoever opens it closes it.
