@@ -51,14 +51,15 @@ constexpr std::uint32_t kAudioEventBytes = 2048;
 
 std::string audio_output_event() {
     boost::json::object inner{
-        {"event", {{"audioOutput", {{"content", mindme::core::base64_encode(
-                                                    std::string(kOutputChunk, '\x01'))}}}}}};
+        {"event",
+         {{"audioOutput",
+           {{"content", mindme::core::base64_encode(std::string(kOutputChunk, '\x01'))}}}}}};
     mindme::upstream::EventMessage m;
     m.headers = {mindme::upstream::EventHeader::string(":event-type", "chunk"),
                  mindme::upstream::EventHeader::string(":message-type", "event"),
                  mindme::upstream::EventHeader::string(":content-type", "application/json")};
-    m.payload = boost::json::serialize(boost::json::object{
-        {"bytes", mindme::core::base64_encode(boost::json::serialize(inner))}});
+    m.payload = boost::json::serialize(
+        boost::json::object{{"bytes", mindme::core::base64_encode(boost::json::serialize(inner))}});
     return mindme::upstream::encode_event(m);
 }
 
@@ -120,7 +121,8 @@ struct PeerConnection : std::enable_shared_from_this<PeerConnection> {
         while (st.in.size() - at >= 4) {
             std::uint32_t total = 0;
             for (int i = 0; i < 4; ++i)
-                total = (total << 8) | static_cast<unsigned char>(st.in[at + static_cast<std::size_t>(i)]);
+                total = (total << 8) |
+                        static_cast<unsigned char>(st.in[at + static_cast<std::size_t>(i)]);
             if (st.in.size() - at < total || total == 0) break;
             if (total > kAudioEventBytes) {
                 st.out += self->chunk;
@@ -268,8 +270,9 @@ struct Load {
     asio::awaitable<void> connect(Client& c, std::string path, bool voice) {
         tcp::resolver resolver(io);
         auto [ec, results] = co_await resolver.async_resolve("127.0.0.1", port, kAwait);
-        if (!ec) std::tie(ec, std::ignore) = co_await asio::async_connect(
-                     c.ws.next_layer(), results, kAwait);
+        if (!ec)
+            std::tie(ec, std::ignore) =
+                co_await asio::async_connect(c.ws.next_layer(), results, kAwait);
         if (!ec) std::tie(ec) = co_await c.ws.async_handshake("127.0.0.1", path, kAwait);
         if (ec) {
             ++failed;
@@ -287,9 +290,8 @@ struct Load {
             if (rec) break;
             if (c.ws.got_binary()) {
                 c.heard += n;
-            } else if (!c.ready &&
-                       beast::buffers_to_string(buffer.data()).find("\"ready\"") !=
-                           std::string::npos) {
+            } else if (!c.ready && beast::buffers_to_string(buffer.data()).find("\"ready\"") !=
+                                       std::string::npos) {
                 c.ready = true;
                 ++ready;
             }
@@ -347,11 +349,11 @@ struct Load {
                 }
                 c->writing = true;
                 c->ws.binary(true);
-                c->ws.async_write(asio::buffer(chunk), [this, cl = c.get()](beast::error_code ec,
-                                                                            std::size_t) {
-                    cl->writing = false;
-                    if (!ec) said += kInputChunk;
-                });
+                c->ws.async_write(asio::buffer(chunk),
+                                  [this, cl = c.get()](beast::error_code ec, std::size_t) {
+                                      cl->writing = false;
+                                      if (!ec) said += kInputChunk;
+                                  });
             }
             next += 100ms;
             while (std::chrono::steady_clock::now() < next) {
@@ -381,8 +383,7 @@ int run_load(char** argv) {
     // the memory they freed and look cheaper than they are.
     auto events = std::move(load.clients);
     if (!load.open_all("/v1/assistant/voice?token=" + load.token, sessions, true)) {
-        std::cerr << "voice sessions: " << load.ready << " ready, " << load.failed
-                  << " failed\n";
+        std::cerr << "voice sessions: " << load.ready << " ready, " << load.failed << " failed\n";
         return 1;
     }
     std::cout << "pss_voice_kb " << pss_kb(pid) << std::endl;
@@ -398,8 +399,7 @@ int run_load(char** argv) {
               << "cpu_seconds " << cpu << "\n"
               << "audio_in_seconds " << static_cast<double>(load.said) / (kInputChunk * 10.0)
               << "\n"
-              << "audio_out_seconds " << static_cast<double>(heard) / (kOutputChunk * 10.0)
-              << "\n"
+              << "audio_out_seconds " << static_cast<double>(heard) / (kOutputChunk * 10.0) << "\n"
               << "late_chunks " << load.late << std::endl;
     load.close_all();
     load.clients = std::move(events);
