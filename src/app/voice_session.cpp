@@ -310,18 +310,31 @@ private:
         if (ws_ && !leaving()) ws_->close(http::CloseCode::kNormal, "ended");
     }
 
-    asio::awaitable<Outcome> stream_once(bool first) {
-        auto deadline = Clock::now() + m_.options.first_byte;
+    // Opens a stream, retrying throttles and transient failures as every gateway call is
+    // (the session's slot is held already).
+    asio::awaitable<std::unique_ptr<upstream::BedrockStream>> open_stream() {
         std::unique_ptr<upstream::BedrockStream> stream;
-        try {
+        auto target = upstream::parse_target(m_.endpoint.url + "/");
+        upstream::Gateway::Attempt attempt = [&]() -> asio::awaitable<upstream::ClientResponse> {
+            auto deadline = Clock::now() + m_.options.first_byte;
             auto keys = co_await m_.credentials.credentials(deadline);
-            auto target = upstream::parse_target(m_.endpoint.url + "/");
             auto connection = co_await m_.client.http2().connection(target, deadline);
-            stream = co_await upstream::BedrockStream::open(connection, m_.endpoint,
-                                                            m_.options.model, keys, deadline);
-        } catch (const upstream::BedrockStreamError& e) {
-            core::log::warn("voice stream refused", core::log::Fields().add("error", e.what()));
-            throw ApiError(ErrorCode::kUnavailable, "the voice model is busy; try again later", 5);
+            upstream::ClientResponse answer;
+            try {
+                stream = co_await upstream::BedrockStream::open(connection, m_.endpoint,
+                                                                m_.options.model, keys, deadline);
+                answer.status = 200;
+            } catch (const upstream::BedrockStreamError& e) {
+                answer.status = e.status;
+                answer.headers.push_back({"x-amzn-ErrorType", e.type});
+                answer.body = e.what();
+            }
+            co_return answer;
+        };
+        auto retry_until = Clock::now() + 3 * m_.options.first_byte;
+        upstream::ClientResponse answer;
+        try {
+            answer = co_await m_.gateway.retry(attempt, retry_until);
         } catch (const upstream::UpstreamError& e) {
             core::log::warn("voice stream failed", core::log::Fields().add("error", e.what()));
             throw ApiError(ErrorCode::kUnavailable,
@@ -330,6 +343,21 @@ private:
                                : "the voice model cannot be reached; try again later",
                            5);
         }
+        if (!stream) {
+            core::log::warn(
+                "voice stream refused",
+                core::log::Fields().add("status", answer.status).add("error", answer.body));
+            if (answer.status == 429 || answer.status >= 500)
+                throw ApiError(ErrorCode::kUnavailable, "the voice model is busy; try again later",
+                               5);
+            // Access denied, an unknown model: the server's configuration, not the client.
+            throw ApiError(ErrorCode::kInternal, "the voice model refused the session");
+        }
+        co_return stream;
+    }
+
+    asio::awaitable<Outcome> stream_once(bool first) {
+        auto stream = co_await open_stream();
         auto opened = Clock::now();
         sonic::Prompt prompt("p-" + core::random_id(8));
         sonic::PromptSetup setup{voice_, system_prompt_, m_.options.max_tokens,

@@ -69,7 +69,8 @@ boost::asio::awaitable<std::unique_ptr<BedrockStream>> BedrockStream::open(
             if (h.name == "x-amzn-errortype") type = h.value.substr(0, h.value.find(':'));
         std::string body;
         while (auto piece = co_await s->stream_->read(deadline)) body += *piece;
-        throw BedrockStreamError(type.empty() ? "HTTP " + std::to_string(status) : type, body);
+        throw BedrockStreamError(type.empty() ? "HTTP " + std::to_string(status) : type, body,
+                                 status);
     }
     co_return s;
 }

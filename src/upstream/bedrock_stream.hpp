@@ -20,9 +20,12 @@
 namespace mindme::upstream {
 
 struct BedrockStreamError : std::runtime_error {
-    BedrockStreamError(std::string error_type, const std::string& message)
-        : std::runtime_error(error_type + ": " + message), type(std::move(error_type)) {}
+    BedrockStreamError(std::string error_type, const std::string& message, int http_status = 0)
+        : std::runtime_error(error_type + ": " + message),
+          type(std::move(error_type)),
+          status(http_status) {}
     std::string type;  // ThrottlingException, ModelTimeoutException, ...
+    int status;        // the answer's status when the stream was refused; 0 mid-stream
 };
 
 class BedrockStream {

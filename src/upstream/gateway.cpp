@@ -82,8 +82,12 @@ asio::awaitable<Quota::Hold> Gateway::hold() {
 }
 
 asio::awaitable<ClientResponse> Gateway::call(Attempt attempt, Clock::time_point deadline) {
-    auto& m = *impl_;
     auto slot = co_await hold();
+    co_return co_await retry(std::move(attempt), deadline);
+}
+
+asio::awaitable<ClientResponse> Gateway::retry(Attempt attempt, Clock::time_point deadline) {
+    auto& m = *impl_;
     int paid = 0;
     RetryReason reason = RetryReason::kNone;
     for (int number = 1;; ++number) {

@@ -36,6 +36,9 @@ public:
     // Holds a slot while `attempt` runs and is retried. The last answer (whatever its
     // status), or the last UpstreamError; no retry starts past `deadline`.
     boost::asio::awaitable<ClientResponse> call(Attempt attempt, Clock::time_point deadline);
+    // The same retries, for a caller that holds a slot already (a voice session opening its
+    // stream).
+    boost::asio::awaitable<ClientResponse> retry(Attempt attempt, Clock::time_point deadline);
     // A slot held for a stream's life (the caller's Hold).
     boost::asio::awaitable<Quota::Hold> hold();
 

@@ -125,6 +125,17 @@ class VoiceTest(unittest.TestCase):
         self.assertGreaterEqual(self.server.metric(
             'assistant_voice_audio_bytes_total{direction="in"}'), len(speech("hello there")))
 
+    def test_a_throttled_stream_is_retried_into_a_session(self):
+        before = stats()
+        bedrock_bidi.SCRIPT["throttle_next"] = 2
+        talk = Talk(self.server, self.user)
+        self.assertEqual(talk.until_json("ready"), {"type": "ready"})
+        self.assertEqual(stats()["throttled"] - before["throttled"], 2)
+        heard, _, _ = talk.turn("after the wait")
+        self.assertEqual(heard, "after the wait")
+        self.assertEqual(talk.end(), 1000)
+        self.quiet_upstream()
+
     def test_speaking_over_the_assistant_interrupts_it(self):
         talk = Talk(self.server, self.user)
         talk.until_json("ready")

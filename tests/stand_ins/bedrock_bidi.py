@@ -26,7 +26,8 @@ with 400 more chunks at once, and "time out" ends the stream with ModelTimeoutEx
 GET /stats answers {"open": streams in progress, "streams": total, "verified": messages
 whose chunk signature verified, "clean_ends": streams ended with sessionEnd, "replayed":
 the USER/ASSISTANT text contents the latest stream was given, "tool_results": the tool
-results received, "held_back": the most output ever waiting for a client's window}.
+results received, "held_back": the most output ever waiting for a client's window,
+"throttled": streams refused with ThrottlingException as SCRIPT["throttle_next"] asked}.
 """
 import base64
 import datetime
@@ -50,8 +51,9 @@ ACCESS_KEY = "AKIDMINDMETEST"
 SECRET_KEY = "mindme-test-secret-key"
 REGION = "us-east-1"
 STATS = {"open": 0, "streams": 0, "verified": 0, "clean_ends": 0, "replayed": [],
-         "tool_results": [], "held_back": 0}
+         "tool_results": [], "held_back": 0, "throttled": 0}
 LONG_ANSWER = 400  # audio chunks of "talk a lot"
+SCRIPT = {"throttle_next": 0}  # streams to refuse with ThrottlingException (429), from now
 CHUNK = 4800  # 100 ms of 24 kHz 16-bit mono
 LOCK = threading.Lock()
 
@@ -392,6 +394,16 @@ def serve(sock):
                     continue
                 if "stall" in path:
                     continue  # never answered: the client's deadline must end the wait
+                with LOCK:
+                    throttled = SCRIPT["throttle_next"] > 0
+                    if throttled:
+                        SCRIPT["throttle_next"] -= 1
+                        STATS["throttled"] += 1
+                if throttled:
+                    conn.send_headers(event.stream_id, [(":status", "429"),
+                                                        ("x-amzn-errortype", "ThrottlingException:")])
+                    outbox.send(event.stream_id, b'{"message":"Too many requests"}', end=True)
+                    continue
                 signature = request_signature(headers, path)
                 if not signature or headers.get("x-amz-content-sha256") != "STREAMING-AWS4-HMAC-SHA256-EVENTS":
                     conn.send_headers(event.stream_id, [(":status", "403"),
