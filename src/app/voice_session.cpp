@@ -125,7 +125,8 @@ public:
           m_(*shared_),
           user_id_(std::move(user_id)),
           input_wake_(m_.client.executor()),
-          output_wake_(m_.client.executor()) {}
+          output_wake_(m_.client.executor()),
+          leave_timer_(m_.client.executor()) {}
 
     // WebSocket callbacks, on the connection's loop: each posts to the client's loop.
     void opened(std::shared_ptr<http::WebSocketSession> ws) {
@@ -191,12 +192,12 @@ private:
         notify();
         if (leave_timer_started_) return;
         leave_timer_started_ = true;
+        leave_timer_.expires_after(kDrainGone);
         asio::co_spawn(
             m_.client.executor(),
             [self = shared_from_this()]() -> asio::awaitable<void> {
-                asio::steady_timer timer(self->m_.client.executor(), kDrainGone);
-                co_await timer.async_wait(kAwait);
-                if (self->current_ && !self->stream_done_) self->current_->cancel();
+                auto [ec] = co_await self->leave_timer_.async_wait(kAwait);
+                if (!ec && self->current_ && !self->stream_done_) self->current_->cancel();
             },
             asio::detached);
     }
@@ -278,6 +279,7 @@ private:
             send_error(ErrorCode::kInternal, "the voice session failed");
         }
         m_.sessions.erase(this);
+        leave_timer_.cancel();  // nothing left to cancel; the loop need not wait for it
         if (reads_paused_ && ws_) ws_->pause_reading(false);
         ws_.reset();
     }
@@ -548,6 +550,7 @@ private:
     std::shared_ptr<http::WebSocketSession> ws_;
     asio::steady_timer input_wake_;   // the sender waits on it
     asio::steady_timer output_wake_;  // the reader waits on it (for the client to read)
+    asio::steady_timer leave_timer_;  // a leaving session's stream is cancelled at its end
     bool started_ = false, ending_ = false, gone_ = false, stopping_ = false, refused_ = false;
     std::string voice_, system_prompt_;
     std::deque<std::string> audio_;
