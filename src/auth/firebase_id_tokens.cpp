@@ -3,7 +3,7 @@
 #include <ctime>
 
 #include "auth/authenticator.hpp"
-#include "auth/compact_jws.hpp"
+#include "core/compact_jws.hpp"
 
 namespace mindme::auth {
 
@@ -43,8 +43,8 @@ FirebaseIdTokens::FirebaseIdTokens(FirebaseKeys& keys, FirebaseTokenRules rules,
                                : [] { return static_cast<std::int64_t>(std::time(nullptr)); }) {}
 
 boost::asio::awaitable<FirebaseIdentity> FirebaseIdTokens::verify(std::string_view token) {
-    CompactJws jws;
-    if (auto malformed = decode_compact_jws(token, jws))
+    core::CompactJws jws;
+    if (auto malformed = core::decode_compact_jws(token, jws))
         throw rejected("is malformed: " + *malformed);
     const auto* alg = string_field(jws.header, "alg");
     if (!alg) throw rejected("has no algorithm (alg); it must be RS256");

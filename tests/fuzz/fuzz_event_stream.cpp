@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <string>
 
-#include "auth/compact_jws.hpp"
+#include "core/compact_jws.hpp"
 #include "fuzz_check.hpp"
 #include "upstream/event_stream.hpp"
 
@@ -33,7 +33,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         FUZZ_CHECK(bytes.compare(0, consumed.size(), consumed) == 0);
     } catch (const upstream::EventStreamError&) {
     }
-    auth::CompactJws jws;
-    if (!auth::decode_compact_jws(bytes, jws)) FUZZ_CHECK(jws.signing_input.size() < size);
+    core::CompactJws jws;
+    if (!core::decode_compact_jws(bytes, jws)) FUZZ_CHECK(jws.signing_input.size() < size);
     return 0;
 }

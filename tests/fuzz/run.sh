@@ -28,7 +28,7 @@ sources_for() {
             src/loadgen/scenario.cpp src/loadgen/json_path.cpp src/loadgen/template.cpp \
             src/loadgen/arrivals.cpp src/scale/policy_file.cpp src/scale/k8s_input.cpp \
             src/scale/yaml_input.cpp src/scale/condition.cpp src/scale/group.cpp src/scale/hpa.cpp ;;
-    event_stream) echo src/upstream/event_stream.cpp src/auth/compact_jws.cpp ;;
+    event_stream) echo src/upstream/event_stream.cpp src/core/compact_jws.cpp ;;
   esac
 }
 ALL=(byte_range http_text client_address json_string static_path http_request json_body

@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-namespace mindme::auth {
+namespace mindme::core {
 
 struct CompactJws {
     boost::json::object header;
@@ -18,4 +18,4 @@ struct CompactJws {
 // Why a token is no compact JWS, or nullopt when it is one (`out` filled).
 std::optional<std::string> decode_compact_jws(std::string_view token, CompactJws& out);
 
-}  // namespace mindme::auth
+}  // namespace mindme::core

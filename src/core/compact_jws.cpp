@@ -1,10 +1,10 @@
-#include "auth/compact_jws.hpp"
+#include "core/compact_jws.hpp"
 
 #include <boost/json/parse.hpp>
 
 #include "core/base64url.hpp"
 
-namespace mindme::auth {
+namespace mindme::core {
 
 namespace {
 
@@ -37,4 +37,4 @@ std::optional<std::string> decode_compact_jws(std::string_view token, CompactJws
     return std::nullopt;
 }
 
-}  // namespace mindme::auth
+}  // namespace mindme::core
