@@ -6,30 +6,14 @@
 
 #include <stdexcept>
 
+#include "core/openssl_handles.hpp"
+
 namespace mindme::upstream {
 
 namespace {
 
-struct BioFree {
-    void operator()(BIO* b) const { BIO_free(b); }
-};
-struct KeyFree {
-    void operator()(EVP_PKEY* k) const { EVP_PKEY_free(k); }
-};
-struct CertFree {
-    void operator()(X509* c) const { X509_free(c); }
-};
-struct MdFree {
-    void operator()(EVP_MD_CTX* c) const { EVP_MD_CTX_free(c); }
-};
-using Bio = std::unique_ptr<BIO, BioFree>;
-using Pkey = std::unique_ptr<EVP_PKEY, KeyFree>;
-
-Bio memory_bio(std::string_view pem) {
-    Bio bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
-    if (!bio) throw std::bad_alloc();
-    return bio;
-}
+using core::ssl::memory_bio;
+using core::ssl::Pkey;
 
 Pkey require_rsa(EVP_PKEY* key, const char* what) {
     Pkey owned(key);
@@ -48,7 +32,7 @@ std::string rs256_sign(std::string_view private_key_pem, std::string_view data) 
     auto bio = memory_bio(private_key_pem);
     auto key =
         require_rsa(PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr), "private key");
-    std::unique_ptr<EVP_MD_CTX, MdFree> ctx(EVP_MD_CTX_new());
+    core::ssl::MdCtx ctx(EVP_MD_CTX_new());
     std::size_t length = 0;
     if (!ctx || EVP_DigestSignInit(ctx.get(), nullptr, EVP_sha256(), nullptr, key.get()) != 1 ||
         EVP_DigestSign(ctx.get(), nullptr, &length,
@@ -64,7 +48,7 @@ std::string rs256_sign(std::string_view private_key_pem, std::string_view data) 
 
 RsaPublicKey RsaPublicKey::from_certificate_pem(std::string_view pem) {
     auto bio = memory_bio(pem);
-    std::unique_ptr<X509, CertFree> cert(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr));
+    core::ssl::Cert cert(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr));
     if (!cert) throw std::invalid_argument("not a PEM certificate");
     auto key = require_rsa(X509_get_pubkey(cert.get()), "certificate key");
     return RsaPublicKey(std::make_shared<const Key>(Key{std::move(key)}));
@@ -77,7 +61,7 @@ RsaPublicKey RsaPublicKey::from_public_key_pem(std::string_view pem) {
 }
 
 bool RsaPublicKey::verify(std::string_view data, std::string_view signature) const {
-    std::unique_ptr<EVP_MD_CTX, MdFree> ctx(EVP_MD_CTX_new());
+    core::ssl::MdCtx ctx(EVP_MD_CTX_new());
     if (!ctx ||
         EVP_DigestVerifyInit(ctx.get(), nullptr, EVP_sha256(), nullptr, key_->key.get()) != 1)
         return false;
