@@ -43,4 +43,23 @@ std::string random_id(std::size_t bytes) {
     return out;
 }
 
+std::string random_uuid() {
+    unsigned char b[16];
+    std::size_t got = 0;
+    while (got < sizeof b) {
+        auto n = getrandom(b + got, sizeof b - got, 0);
+        if (n > 0) got += static_cast<std::size_t>(n);
+    }
+    b[6] = static_cast<unsigned char>((b[6] & 0x0f) | 0x40);  // version 4
+    b[8] = static_cast<unsigned char>((b[8] & 0x3f) | 0x80);  // the RFC 4122 variant
+    static constexpr char kHex[] = "0123456789abcdef";
+    std::string out;
+    for (std::size_t i = 0; i < sizeof b; ++i) {
+        if (i == 4 || i == 6 || i == 8 || i == 10) out += '-';
+        out += kHex[b[i] >> 4];
+        out += kHex[b[i] & 15];
+    }
+    return out;
+}
+
 }  // namespace mindme::core

@@ -142,6 +142,31 @@ const std::vector<Migration>& schema_migrations() {
              " created_at BIGINT NOT NULL)",
              "CREATE INDEX devices_by_user ON devices (user_id, created_at)",
          }},
+        // Purchases: the UUID each account hands the stores (assigned on first use), one
+        // grant per store purchase (source: "ios:<originalTransactionId>", "android:<sha256
+        // of the purchase token>"), and the store notifications seen (ids, for dedup).
+        {7,
+         "purchases and entitlements",
+         {
+             "ALTER TABLE users ADD COLUMN app_account_token CHAR(36)",
+             "CREATE UNIQUE INDEX users_by_app_account_token ON users (app_account_token)",
+             "CREATE TABLE entitlements ("
+             " id VARCHAR(32) PRIMARY KEY,"
+             " user_id VARCHAR(32) NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+             " entitlement VARCHAR(64) NOT NULL,"
+             " product_id VARCHAR(128) NOT NULL,"
+             " kind VARCHAR(16) NOT NULL,"
+             " platform VARCHAR(16) NOT NULL,"
+             " source VARCHAR(160) NOT NULL UNIQUE,"
+             " granted_at BIGINT NOT NULL,"
+             " updated_at BIGINT NOT NULL,"
+             " expires_at BIGINT,"
+             " revoked_at BIGINT)",
+             "CREATE INDEX entitlements_by_user ON entitlements (user_id, granted_at)",
+             "CREATE TABLE store_notifications ("
+             " id VARCHAR(128) PRIMARY KEY,"
+             " received_at BIGINT NOT NULL)",
+         }},
     };
     return kMigrations;
 }

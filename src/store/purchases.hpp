@@ -1,0 +1,87 @@
+#pragma once
+// What users bought, whatever SQL backend holds it: each store purchase (an App Store
+// original transaction, a Google Play purchase token) grants an entitlement to one account,
+// once; the store's later word (a renewal, a refund) updates that grant. Every grant and
+// update goes into the user's change log ("entitlement.changed"), so /v1/sync and the
+// events sockets carry it to every device. Each account also has its app_account_token,
+// the UUID the apps hand the stores so that a purchase names its account.
+#include <boost/asio/awaitable.hpp>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "store/accounts.hpp"
+
+namespace mindme::store {
+
+class SqlDatabase;
+
+inline constexpr const char* kEntitlementChange = "entitlement.changed";
+
+struct Entitlement {
+    std::string id;
+    std::string user_id;
+    std::string entitlement;  // what it unlocks, from the product's configuration
+    std::string product_id;
+    std::string kind;      // consumable | non-consumable | subscription
+    std::string platform;  // ios | android
+    std::string source;    // the store's purchase: "ios:<originalTransactionId>", ...
+    std::int64_t granted_at_ms = 0;
+    std::int64_t updated_at_ms = 0;
+    std::optional<std::int64_t> expires_at_ms;  // subscriptions
+    std::optional<std::int64_t> revoked_at_ms;  // refunded or revoked
+};
+
+// Whether the entitlement holds at `now_ms`.
+bool active(const Entitlement& e, std::int64_t now_ms);
+// The entitlement as the API shows it (the change log keeps it so):
+// {"id","entitlement","product_id","kind","platform","granted_at","expires_at"?,
+//  "revoked_at"?,"active"}.
+std::string entitlement_json(const Entitlement& e, std::int64_t now_ms);
+
+enum class GrantStatus {
+    kCreated,       // a new grant
+    kExisting,      // this account had it already (a replay): the grant as it is now
+    kOtherAccount,  // the purchase is another account's
+};
+
+struct GrantResult {
+    GrantStatus status = GrantStatus::kCreated;
+    Entitlement entitlement;
+};
+
+class PurchaseStore {
+public:
+    virtual ~PurchaseStore() = default;
+
+    // The account's app_account_token: assigned on first use, the same ever after.
+    virtual boost::asio::awaitable<std::string> app_account_token(std::string user_id,
+                                                                  Deadline deadline) = 0;
+    // The account whose app_account_token this is.
+    virtual boost::asio::awaitable<std::optional<std::string>> user_by_app_account_token(
+        std::string token, Deadline deadline) = 0;
+
+    // Grants `e` (its id, user, source...) unless its source was granted before. A replay
+    // by the same account that brings a later expiry extends the grant (a renewal).
+    virtual boost::asio::awaitable<GrantResult> grant(Entitlement e, Deadline deadline) = 0;
+
+    // The store's later word on a purchase: a new expiry and/or a revocation. The grant as
+    // it is then, or nullopt when no grant has that source.
+    virtual boost::asio::awaitable<std::optional<Entitlement>> update(
+        std::string source, std::optional<std::int64_t> expires_at_ms,
+        std::optional<std::int64_t> revoked_at_ms, std::int64_t now_ms, Deadline deadline) = 0;
+
+    // The user's grants that hold at `now_ms`, newest first.
+    virtual boost::asio::awaitable<std::vector<Entitlement>> active_entitlements(
+        std::string user_id, std::int64_t now_ms, Deadline deadline) = 0;
+
+    // Records a store notification's id; false when it was recorded before (a redelivery).
+    virtual boost::asio::awaitable<bool> first_notification(std::string id, std::int64_t now_ms,
+                                                            Deadline deadline) = 0;
+};
+
+std::unique_ptr<PurchaseStore> make_sql_purchase_store(SqlDatabase& db);
+
+}  // namespace mindme::store
