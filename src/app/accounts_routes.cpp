@@ -94,8 +94,9 @@ PasswordLimits password_limits(const core::Config& c) {
 Accounts::Accounts(store::AccountStore& store, core::BlockingPool& hashing,
                    auth::SessionTokens& sessions, auth::Authenticator& bearer,
                    const PasswordLimits& limits, store::Quotas quotas,
-                   auth::FirebaseUsers* firebase)
+                   store::PurchaseStore& purchases, auth::FirebaseUsers* firebase)
     : store_(store),
+      purchases_(purchases),
       quotas_(quotas),
       hashing_(hashing),
       sessions_(sessions),
@@ -215,12 +216,16 @@ boost::asio::awaitable<Response> Accounts::sign_out_everywhere(Request& req) {
 boost::asio::awaitable<Response> Accounts::me(Request& req) {
     auto user = co_await bearer_.authenticate(req);
     auto used = co_await store_.usage(user.id, req.deadline);
+    auto uid = user.id;
+    auto app_account_token = co_await purchases_.app_account_token(std::move(uid), req.deadline);
     auto limit = [](std::int64_t quota) -> boost::json::value {
         if (quota > 0) return quota;
         return nullptr;
     };
+    auto shown = user_json(user);
+    shown["app_account_token"] = app_account_token;
     boost::json::object body{
-        {"user", user_json(user)},
+        {"user", std::move(shown)},
         {"usage",
          {{"memories", used.memories}, {"files", used.files}, {"file_bytes", used.file_bytes}}},
         {"quota",
@@ -261,8 +266,15 @@ void Accounts::add_routes(http::Router& router) {
                         {{"memories", {{"type", json::array{"integer", "null"}}}},
                          {"files", {{"type", json::array{"integer", "null"}}}},
                          {"file_bytes", {{"type", json::array{"integer", "null"}}}}}}};
+    auto me_user = user;
+    me_user.as_object()["properties"].as_object()["app_account_token"] = {
+        {"type", "string"},
+        {"format", "uuid"},
+        {"description",
+         "Stable; the apps pass it to the App Store (appAccountToken) and Google Play "
+         "(obfuscatedAccountId) so that a purchase is bound to this account."}};
     json::value me_doc{{"type", "object"},
-                       {"properties", {{"user", user}, {"usage", counts}, {"quota", limits}}}};
+                       {"properties", {{"user", me_user}, {"usage", counts}, {"quota", limits}}}};
     json::value session{
         {"type", "object"},
         {"required", json::array{"id", "created_at", "expires_at", "current"}},

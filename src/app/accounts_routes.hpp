@@ -17,6 +17,7 @@
 #include "core/keyed_slots.hpp"
 #include "http/router.hpp"
 #include "store/accounts.hpp"
+#include "store/purchases.hpp"
 
 namespace mindme::app {
 
@@ -37,7 +38,7 @@ public:
     // null, signs users in with Firebase ID tokens too.
     Accounts(store::AccountStore& store, core::BlockingPool& hashing, auth::SessionTokens& sessions,
              auth::Authenticator& bearer, const PasswordLimits& limits, store::Quotas quotas,
-             auth::FirebaseUsers* firebase = nullptr);
+             store::PurchaseStore& purchases, auth::FirebaseUsers* firebase = nullptr);
     void add_routes(http::Router& router);
 
 private:
@@ -53,7 +54,8 @@ private:
     core::KeyedSlots::Hold take_hashing_slot(const std::string& address);
 
     store::AccountStore& store_;
-    store::Quotas quotas_;  // shown in GET /v1/me
+    store::PurchaseStore& purchases_;  // the app_account_token of GET /v1/me
+    store::Quotas quotas_;             // shown in GET /v1/me
     core::BlockingPool& hashing_;
     auth::SessionTokens& sessions_;
     auth::Authenticator& bearer_;

@@ -14,6 +14,7 @@
 #include "app/health.hpp"
 #include "app/memories_routes.hpp"
 #include "app/ops_routes.hpp"
+#include "app/purchases_routes.hpp"
 #include "app/push_jobs.hpp"
 #include "app/search_jobs.hpp"
 #include "app/search_routes.hpp"
@@ -74,6 +75,7 @@ void declare_config(core::ConfigSchema& schema) {
     upstream::declare_config(schema);
     push::declare_config(schema);
     declare_assistant_config(schema);
+    declare_purchases_config(schema);
     declare_events_config(schema);
     declare_ops_config(schema);
     core::log::declare_config(schema);
@@ -100,6 +102,7 @@ struct App::Impl {
         auto firebase = auth::firebase_config(config);
         file_store = store::make_sql_file_store(*database, store::quotas(config), fcm.has_value());
         device_store = store::make_sql_device_store(*database);
+        purchase_store = store::make_sql_purchase_store(*database);
         bool serves_api = role == Role::kAll || role == Role::kServe;
         if ((fcm && worker) || ((firebase || Assistant::enabled(config)) && serves_api))
             http_client.emplace(upstream::client_options(config), registry);
@@ -141,7 +144,7 @@ struct App::Impl {
             auto* firebase_users_or_none = firebase_users ? &*firebase_users : nullptr;
             bearer.emplace(*sessions, firebase_users_or_none);
             accounts.emplace(*account_store, *hashing, *sessions, *bearer, password,
-                             store::quotas(config), firebase_users_or_none);
+                             store::quotas(config), *purchase_store, firebase_users_or_none);
             accounts->add_routes(router);
             memories.emplace(*memory_store, *bearer, *cache, cache_ttl);
             memories->add_routes(router);
@@ -160,9 +163,12 @@ struct App::Impl {
             assistant.emplace(config, *memory_store, *index, *bearer,
                               http_client ? &*http_client : nullptr, registry);
             assistant->add_routes(router);
+            purchases.emplace(config, *purchase_store, *bearer);
+            purchases->add_routes(router);
             events.emplace(*memory_store, *bearer, events_options(config));
             events->add_routes(router);
             memories->on_change([this] { events->notify(); });
+            purchases->on_change([this] { events->notify(); });
             if (auto dir = http::static_dir(config)) {
                 site.emplace(*dir);
                 router.set_fallback(
@@ -284,6 +290,7 @@ struct App::Impl {
     std::optional<queue::JobRunner> worker;           // push, indexing, housekeeping jobs
     std::optional<queue::JobRunner> files;            // file processing jobs
     std::unique_ptr<store::DeviceStore> device_store;
+    std::unique_ptr<store::PurchaseStore> purchase_store;
     std::optional<auth::FirebaseKeys> firebase_keys;
     std::optional<auth::FirebaseIdTokens> firebase_tokens;
     std::optional<auth::FirebaseUsers> firebase_users;
@@ -306,6 +313,7 @@ struct App::Impl {
     std::optional<Events> events;
     std::optional<Files> files_routes;
     std::optional<Devices> devices_routes;
+    std::optional<Purchases> purchases;
     HealthChecks health;
     std::optional<metrics::LiveAlarms> alarms;
     http::Router router;

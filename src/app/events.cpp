@@ -35,9 +35,10 @@ constexpr std::chrono::seconds kQueryTimeout{10};
 store::Deadline query_deadline() { return std::chrono::steady_clock::now() + kQueryTimeout; }
 
 std::string event_json(const store::Change& c) {
-    std::string type = c.kind == "upsert"   ? "memory.upserted"
-                       : c.kind == "delete" ? "memory.deleted"
-                                            : c.kind;  // file.ready, file.failed
+    std::string type = c.kind == "upsert" ? "memory.upserted"
+                       : c.kind == "delete"
+                           ? "memory.deleted"
+                           : c.kind;  // file.ready, file.failed, entitlement.changed
     std::string out = "{\"type\":\"" + type + "\",\"id\":";
     core::append_json_string(out, c.entity_id);
     out += ",\"cursor\":\"" + encode_sync_cursor(c.seq) + "\"}";
@@ -286,7 +287,8 @@ void Events::add_routes(http::Router& router) {
            {"A WebSocket of the user's changes as they happen",
             {{"description",
               "Upgrade to WebSocket with the token in Authorization or ?token=. Messages: "
-              "{\"type\":\"memory.upserted\"|\"memory.deleted\"|\"file.ready\"|\"file.failed\","
+              "{\"type\":\"memory.upserted\"|\"memory.deleted\"|\"file.ready\"|\"file.failed\"|"
+              "\"entitlement.changed\","
               "\"id\",\"cursor\"} where cursor is the sync cursor after that change. Connect, then "
               "sync to catch up: every later change arrives here. Idle sockets are pinged; a "
               "revoked token closes the socket (1008); a client that does not read its "

@@ -8,6 +8,7 @@
 #include "app/route_table.hpp"
 #include "core/clock.hpp"
 #include "core/json.hpp"
+#include "store/purchases.hpp"
 
 namespace mindme::app {
 
@@ -19,7 +20,12 @@ using http::Response;
 namespace {
 
 void append_change(std::string& out, const store::Change& c) {
-    if (c.kind == "delete") {
+    if (c.kind == store::kEntitlementChange) {
+        // The snapshot is the entitlement's JSON as GET /v1/entitlements shows it.
+        out += "{\"type\":\"entitlement\",\"entitlement\":";
+        out += c.snapshot;
+        out += '}';
+    } else if (c.kind == "delete") {
         out += "{\"type\":\"delete\",\"id\":";
         core::append_json_string(out, c.entity_id);
         out += ",\"deleted_at\":\"";
@@ -63,8 +69,10 @@ boost::asio::awaitable<Response> Sync::changes(Request& req) {
     std::string body = "{\"changes\":[";
     bool first = true;
     for (const auto& c : page.changes) {
-        // The log also records file events (for /v1/events); sync carries memories.
-        if (c.kind != "upsert" && c.kind != "delete") continue;
+        // The log also records file events (for /v1/events); sync carries memories and
+        // entitlements.
+        if (c.kind != "upsert" && c.kind != "delete" && c.kind != store::kEntitlementChange)
+            continue;
         if (!first) body += ',';
         first = false;
         append_change(body, c);
@@ -93,7 +101,17 @@ void Sync::add_routes(http::Router& router) {
                           {"properties",
                            {{"type", {{"type", "string"}, {"enum", json::array{"delete"}}}},
                             {"id", {{"type", "string"}}},
-                            {"deleted_at", {{"type", "string"}, {"format", "date-time"}}}}}}}}};
+                            {"deleted_at", {{"type", "string"}, {"format", "date-time"}}}}}},
+             json::object{
+                 {"type", "object"},
+                 {"required", json::array{"type", "entitlement"}},
+                 {"description",
+                  "An entitlement granted or changed (renewed, revoked): as GET "
+                  "/v1/entitlements shows it, with active. Clients ignore types they do not "
+                  "know."},
+                 {"properties",
+                  {{"type", {{"type", "string"}, {"enum", json::array{"entitlement"}}}},
+                   {"entitlement", {{"type", "object"}}}}}}}}};
     json::value page_of_changes{{"type", "object"},
                                 {"required", json::array{"changes", "cursor", "has_more"}},
                                 {"properties",

@@ -3,6 +3,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <boost/json.hpp>
 #include <fstream>
 
 #include "core/config.hpp"
@@ -34,6 +35,17 @@ void flatten(const YAML::Node& node, const std::string& prefix, Config& config,
                               ", not a list");
         StringList items;
         for (const auto& item : node) {
+            if (item.IsMap()) {  // a record, such as a product: kept as a JSON object
+                boost::json::object record;
+                for (const auto& field : item) {
+                    if (!field.second.IsScalar())
+                        throw ConfigError(source + ": " + prefix +
+                                          " items may only hold plain values");
+                    record[field.first.as<std::string>()] = field.second.as<std::string>();
+                }
+                items.push_back(boost::json::serialize(record));
+                continue;
+            }
             if (!item.IsScalar())
                 throw ConfigError(source + ": " + prefix + " must be a list of strings");
             items.push_back(item.as<std::string>());

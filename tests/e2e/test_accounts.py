@@ -27,7 +27,10 @@ class AccountsTest(ServerTestCase):
         status, _, me = self.server.request("GET", "/v1/me",
                                             headers={"Authorization": "Bearer " + doc["token"]})
         self.assertEqual(status, 200)
-        self.assertEqual(json.loads(me)["user"], doc["user"])
+        shown = json.loads(me)["user"]
+        # /v1/me adds the UUID the apps hand the stores (stable: see test_purchases).
+        self.assertRegex(shown.pop("app_account_token"), r"^[0-9a-f-]{36}$")
+        self.assertEqual(shown, doc["user"])
 
     def test_emails_are_unique_case_insensitively(self):
         self.assertEqual(self.sign_up("dup@example.com")[0], 201)

@@ -1,0 +1,39 @@
+#include "app/purchases_routes.hpp"
+#include "core/config.hpp"
+
+namespace mindme::app {
+
+void declare_purchases_config(core::ConfigSchema& schema) {
+    schema.add_list(
+        "purchases.products", {},
+        "The products the apps sell: records {id, entitlement, kind} in the YAML file (or "
+        "id:entitlement:kind items), kind consumable, non-consumable or subscription. Empty: "
+        "purchases are off (503).",
+        [](const core::ConfigValue& v) -> std::optional<std::string> {
+            try {
+                purchases::parse_products(std::get<core::StringList>(v));
+            } catch (const std::invalid_argument& e) {
+                return e.what();
+            }
+            return std::nullopt;
+        });
+    schema.add_list("purchases.apple.root_certs", {},
+                    "Apple's root certificates (PEM or DER files, e.g. AppleRootCA-G3.cer from "
+                    "apple.com/certificateauthority) that App Store data must chain to.");
+    schema.add_string("purchases.apple.bundle_id", "",
+                      "The iOS app's bundle id. Empty: App Store purchases are off (503).");
+    schema.add_string(
+        "purchases.apple.environment", "Production",
+        "The App Store environment whose data is accepted: Production, Sandbox, Xcode or "
+        "LocalTesting.",
+        [](const core::ConfigValue& v) -> std::optional<std::string> {
+            const auto& s = std::get<std::string>(v);
+            if (s == "Production" || s == "Sandbox" || s == "Xcode" || s == "LocalTesting")
+                return std::nullopt;
+            return "must be Production, Sandbox, Xcode or LocalTesting";
+        });
+    schema.add_int("purchases.apple.app_apple_id", 0, 0, 1'000'000'000'000,
+                   "The app's Apple ID (App Store Connect); required in Production. 0: unset.");
+}
+
+}  // namespace mindme::app

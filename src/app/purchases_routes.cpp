@@ -1,0 +1,222 @@
+#include "app/purchases_routes.hpp"
+
+#include <boost/json.hpp>
+
+#include "app/json_body.hpp"
+#include "app/openapi_doc.hpp"
+#include "app/route_table.hpp"
+#include "core/clock.hpp"
+#include "core/config.hpp"
+#include "core/ids.hpp"
+#include "core/log.hpp"
+
+namespace mindme::app {
+
+namespace json = boost::json;
+using core::ApiError;
+using core::ErrorCode;
+using http::Request;
+using http::Response;
+
+namespace {
+
+constexpr std::size_t kGrantIdBytes = 16;
+constexpr std::size_t kMaxSignedTransactionBytes = 64 * 1024;
+
+std::string text(const json::object& o, std::string_view key) {
+    const auto* v = o.if_contains(key);
+    if (!v) return {};
+    if (v->is_string()) return std::string(v->as_string());
+    if (v->is_int64()) return std::to_string(v->as_int64());
+    if (v->is_uint64()) return std::to_string(v->as_uint64());
+    return {};
+}
+
+std::optional<std::int64_t> millis(const json::object& o, std::string_view key) {
+    const auto* v = o.if_contains(key);
+    if (!v) return std::nullopt;
+    if (v->is_int64()) return v->as_int64();
+    if (v->is_uint64()) return static_cast<std::int64_t>(v->as_uint64());
+    if (v->is_double()) return static_cast<std::int64_t>(v->as_double());
+    return std::nullopt;
+}
+
+ApiError refused(const std::string& reason, const std::string& message) {
+    return ApiError(ErrorCode::kUnprocessable,
+                    "the purchase was refused (" + reason + "): " + message);
+}
+
+Response entitlement_response(int status, const store::Entitlement& e) {
+    auto r = Response::json(status,
+                            "{\"entitlement\":" + store::entitlement_json(e, core::now_ms()) + "}");
+    r.set_header("Cache-Control", "no-store");
+    return r;
+}
+
+purchases::AppleOptions apple_options(const core::Config& c) {
+    purchases::AppleOptions o;
+    for (const auto& path : c.get_list("purchases.apple.root_certs"))
+        for (auto& der : purchases::load_root_certificates(path))
+            o.root_certificates.push_back(std::move(der));
+    o.bundle_id = c.get_string("purchases.apple.bundle_id");
+    o.environment = c.get_string("purchases.apple.environment");
+    if (auto id = c.get_int("purchases.apple.app_apple_id"); id > 0) o.app_apple_id = id;
+    return o;
+}
+
+}  // namespace
+
+Purchases::Purchases(const core::Config& config, store::PurchaseStore& store,
+                     auth::Authenticator& auth)
+    : store_(store),
+      auth_(auth),
+      products_(purchases::parse_products(config.get_list("purchases.products"))) {
+    if (!config.get_string("purchases.apple.bundle_id").empty())
+        apple_.emplace(apple_options(config));
+}
+
+boost::asio::awaitable<Response> Purchases::buy(Request& req) {
+    auto user = co_await auth_.authenticate(req);
+    if (products_.empty())
+        throw ApiError(ErrorCode::kUnavailable, "purchases are not configured on this server");
+    auto body = parse_json_object(req);
+    auto platform = require_string(body, "platform");
+    if (platform == "ios") {
+        if (!apple_)
+            throw ApiError(ErrorCode::kUnavailable,
+                           "App Store purchases are not configured on this server");
+        auto signed_transaction = require_string(body, "signed_transaction");
+        if (signed_transaction.size() > kMaxSignedTransactionBytes)
+            throw ApiError(ErrorCode::kUnprocessable, "signed_transaction is too long");
+        co_return co_await grant_apple(user, signed_transaction, req.deadline);
+    }
+    if (platform == "android")
+        throw ApiError(ErrorCode::kUnavailable,
+                       "Google Play purchases are not configured on this server");
+    throw ApiError(ErrorCode::kUnprocessable, "platform must be ios or android");
+}
+
+boost::asio::awaitable<Response> Purchases::grant_apple(const store::User& user,
+                                                        const std::string& signed_transaction,
+                                                        store::Deadline deadline) {
+    json::object t;
+    try {
+        t = apple_->transaction(signed_transaction);
+    } catch (const purchases::Rejected& e) {
+        throw refused(e.reason(), e.what());
+    }
+    auto product_id = text(t, "productId");
+    const auto* product = purchases::find_product(products_, product_id);
+    if (!product) throw refused("unknown_product", "product " + product_id + " is not sold here");
+    auto now = core::now_ms();
+    if (t.contains("revocationDate"))
+        throw refused("revoked", "the App Store revoked this transaction (refunded)");
+    auto expires = millis(t, "expiresDate");
+    if (product->kind == "subscription" && (!expires || *expires <= now))
+        throw refused("expired", "the subscription period of this transaction is over");
+    auto uid = user.id;
+    auto mine = co_await store_.app_account_token(std::move(uid), deadline);
+    if (auto named = text(t, "appAccountToken"); !named.empty() && named != mine)
+        throw refused("wrong_account",
+                      "the transaction was bought for another account (appAccountToken)");
+    auto transaction_id = text(t, "transactionId");
+    auto original = text(t, "originalTransactionId");
+    if (transaction_id.empty() || original.empty())
+        throw refused("invalid_payload", "the transaction has no transactionId");
+    store::Entitlement e;
+    e.id = core::random_id(kGrantIdBytes);
+    e.user_id = user.id;
+    e.entitlement = product->entitlement;
+    e.product_id = product->id;
+    e.kind = product->kind;
+    e.platform = "ios";
+    // A subscription renews under its original transaction; each consumable is its own.
+    e.source = "ios:" + (product->kind == "consumable" ? transaction_id : original);
+    e.granted_at_ms = now;
+    e.updated_at_ms = now;
+    if (product->kind == "subscription") e.expires_at_ms = expires;
+    auto result = co_await store_.grant(std::move(e), deadline);
+    if (result.status == store::GrantStatus::kOtherAccount)
+        throw ApiError(ErrorCode::kConflict, "this purchase belongs to another account");
+    if (changed_) changed_();
+    core::log::info("purchase granted",
+                    core::log::Fields()
+                        .add("platform", "ios")
+                        .add("product", product->id)
+                        .add("new", result.status == store::GrantStatus::kCreated));
+    co_return entitlement_response(result.status == store::GrantStatus::kCreated ? 201 : 200,
+                                   result.entitlement);
+}
+
+boost::asio::awaitable<Response> Purchases::list(Request& req) {
+    auto user = co_await auth_.authenticate(req);
+    auto now = core::now_ms();
+    auto held = co_await store_.active_entitlements(user.id, now, req.deadline);
+    std::string body = "{\"items\":[";
+    for (std::size_t i = 0; i < held.size(); ++i) {
+        if (i) body += ',';
+        body += store::entitlement_json(held[i], now);
+    }
+    body += "]}";
+    auto r = Response::json(200, std::move(body));
+    r.set_header("Cache-Control", "no-store");
+    co_return r;
+}
+
+void Purchases::add_routes(http::Router& router) {
+    using namespace doc;
+    json::value entitlement{
+        {"type", "object"},
+        {"required", json::array{"id", "entitlement", "product_id", "kind", "platform",
+                                 "granted_at", "active"}},
+        {"properties",
+         {{"id", {{"type", "string"}}},
+          {"entitlement", {{"type", "string"}, {"description", "What it unlocks."}}},
+          {"product_id", {{"type", "string"}}},
+          {"kind",
+           {{"type", "string"},
+            {"enum", json::array{"consumable", "non-consumable", "subscription"}}}},
+          {"platform", {{"type", "string"}, {"enum", json::array{"ios", "android"}}}},
+          {"granted_at", {{"type", "string"}, {"format", "date-time"}}},
+          {"expires_at", {{"type", "string"}, {"format", "date-time"}}},
+          {"revoked_at", {{"type", "string"}, {"format", "date-time"}}},
+          {"active", {{"type", "boolean"}}}}}};
+    json::value granted{{"type", "object"}, {"properties", {{"entitlement", entitlement}}}};
+    auto proof = json_request(
+        {{"type", "object"},
+         {"required", json::array{"platform"}},
+         {"properties",
+          {{"platform", {{"type", "string"}, {"enum", json::array{"ios", "android"}}}},
+           {"signed_transaction",
+            {{"type", "string"},
+             {"description", "ios: the JWS the App Store gave the app (StoreKit 2)."}}},
+           {"product_id", {{"type", "string"}}},
+           {"purchase_token", {{"type", "string"}}}}}});
+    json::value items{{"type", "object"},
+                      {"properties", {{"items", {{"type", "array"}, {"items", entitlement}}}}}};
+    add_route_table(
+        router,
+        {"purchases",
+         true,
+         {{"POST",
+           "/v1/purchases",
+           [this](Request& r) { return buy(r); },
+           {"Record a store purchase and grant its entitlement",
+            {{"description",
+              "The store's proof is verified (Apple's signature and certificate chain); the "
+              "client's word is never taken. One store purchase grants once."},
+             {"requestBody", proof}},
+            {{"200", with_body("Granted before to this account: the grant as it is", granted)},
+             {"201", with_body("Granted", granted)},
+             {"409", described("The purchase belongs to another account")},
+             {"422", described("The proof was refused; the message names the reason")},
+             {"503", described("Purchases (or this store) are not configured")}}}},
+          {"GET",
+           "/v1/entitlements",
+           [this](Request& r) { return list(r); },
+           {"The caller's entitlements that hold now",
+            {},
+            {{"200", with_body("The entitlements", items)}}}}}});
+}
+
+}  // namespace mindme::app

@@ -1,0 +1,49 @@
+#pragma once
+// Purchases: a store's proof of purchase checked (never the client's word), the
+// entitlement it grants recorded once, and the user's entitlements listed.
+//   POST /v1/purchases {"platform":"ios","signed_transaction"} — Apple's signed
+//     transaction, verified as Apple's library does (purchases/apple_signed_data.hpp), for a
+//     product of purchases.products, not revoked, not expired, bound to the caller when it
+//     names an appAccountToken. 201 a new grant, 200 the same one again, 409 another
+//     account's purchase, 422 naming the reason of a refused proof.
+//   GET /v1/entitlements — the caller's entitlements that hold now.
+// Grants reach the user's devices through the change log (sync, events).
+#include <functional>
+#include <memory>
+#include <optional>
+
+#include "auth/authenticator.hpp"
+#include "core/config_fwd.hpp"
+#include "http/router.hpp"
+#include "purchases/apple_signed_data.hpp"
+#include "purchases/products.hpp"
+#include "store/purchases.hpp"
+
+namespace mindme::app {
+
+void declare_purchases_config(core::ConfigSchema& schema);
+
+class Purchases {
+public:
+    // Throws std::invalid_argument for a configuration that cannot work (Apple's bundle
+    // id without a readable root certificate, a Production app without its appAppleId).
+    Purchases(const core::Config& config, store::PurchaseStore& store, auth::Authenticator& auth);
+    void add_routes(http::Router& router);
+    // Called after every grant (the events hub tails the change log).
+    void on_change(std::function<void()> listener) { changed_ = std::move(listener); }
+
+private:
+    boost::asio::awaitable<http::Response> buy(http::Request& req);
+    boost::asio::awaitable<http::Response> list(http::Request& req);
+    boost::asio::awaitable<http::Response> grant_apple(const store::User& user,
+                                                       const std::string& signed_transaction,
+                                                       store::Deadline deadline);
+
+    store::PurchaseStore& store_;
+    auth::Authenticator& auth_;
+    std::vector<purchases::Product> products_;
+    std::optional<purchases::AppleSignedData> apple_;
+    std::function<void()> changed_;
+};
+
+}  // namespace mindme::app
