@@ -14,6 +14,7 @@
 #include "app/health.hpp"
 #include "app/memories_routes.hpp"
 #include "app/ops_routes.hpp"
+#include "app/purchase_jobs.hpp"
 #include "app/purchases_routes.hpp"
 #include "app/push_jobs.hpp"
 #include "app/search_jobs.hpp"
@@ -119,6 +120,11 @@ struct App::Impl {
                            deferring_when_unavailable(memory_indexer(*memory_store, *index)));
         add_file_jobs(config, data_dir);
         if (worker && fcm) add_push_jobs(*fcm, registry);
+        if (worker)
+            worker->handle(store::kStoreNotificationTopic,
+                           store_notification_applier(
+                               *purchase_store,
+                               purchases::parse_products(config.get_list("purchases.products"))));
 
         add_ops_routes(router, health, lifecycle, registry, config.get_string("metrics.token"));
         alarms.emplace(config, registry);

@@ -148,6 +148,44 @@ boost::asio::awaitable<Response> Purchases::grant_apple(const store::User& user,
                                    result.entitlement);
 }
 
+boost::asio::awaitable<Response> Purchases::apple_notification(Request& req) {
+    if (!apple_)
+        throw ApiError(ErrorCode::kUnavailable,
+                       "App Store purchases are not configured on this server");
+    auto body = parse_json_object(req);
+    auto signed_payload = require_string(body, "signedPayload");
+    json::object notification, transaction;
+    try {
+        notification = apple_->notification(signed_payload);
+        const auto* data = notification.if_contains("data");
+        const auto* info = data && data->is_object()
+                               ? data->as_object().if_contains("signedTransactionInfo")
+                               : nullptr;
+        if (info && info->is_string()) transaction = apple_->transaction(info->as_string());
+    } catch (const purchases::Rejected& e) {
+        throw refused(e.reason(), e.what());
+    }
+    auto id = text(notification, "notificationUUID");
+    if (id.empty() || id.size() > 128)
+        throw refused("invalid_payload", "the notification has no notificationUUID");
+    auto type = text(notification, "notificationType");
+    // The job carries what was verified here; a notification without a transaction
+    // (TEST, a summary) has nothing to apply.
+    if (!transaction.empty()) {
+        json::object job{{"platform", "ios"},
+                         {"type", type},
+                         {"subtype", text(notification, "subtype")},
+                         {"transaction", std::move(transaction)}};
+        store::OutboxJob apply{store::kStoreNotificationTopic, json::serialize(job), 0};
+        auto accepted =
+            co_await store_.accept_notification(id, std::move(apply), core::now_ms(), req.deadline);
+        core::log::info(
+            "store notification",
+            core::log::Fields().add("platform", "ios").add("type", type).add("new", accepted));
+    }
+    co_return Response::empty(200);  // at once: Apple retries what is not answered 2xx
+}
+
 boost::asio::awaitable<Response> Purchases::list(Request& req) {
     auto user = co_await auth_.authenticate(req);
     auto now = core::now_ms();
@@ -217,6 +255,25 @@ void Purchases::add_routes(http::Router& router) {
            {"The caller's entitlements that hold now",
             {},
             {{"200", with_body("The entitlements", items)}}}}}});
+    // The stores call this one; their signatures are the credentials.
+    auto signed_payload = json_request({{"type", "object"},
+                                        {"required", json::array{"signedPayload"}},
+                                        {"properties", {{"signedPayload", {{"type", "string"}}}}}});
+    add_route_table(
+        router,
+        {"purchases",
+         false,
+         {{"POST",
+           "/v1/purchases/apple/notifications",
+           [this](Request& r) { return apple_notification(r); },
+           {"App Store Server Notifications V2 (called by Apple)",
+            {{"description",
+              "The signed payload is verified as a transaction is; each notificationUUID is "
+              "applied once, by a job (refunds and revocations revoke, renewals extend)."},
+             {"requestBody", signed_payload}},
+            {{"200", described("Accepted (or seen before)")},
+             {"422", described("The payload was refused; the message names the reason")},
+             {"503", described("App Store purchases are not configured")}}}}}});
 }
 
 }  // namespace mindme::app

@@ -7,6 +7,9 @@
 //     names an appAccountToken. 201 a new grant, 200 the same one again, 409 another
 //     account's purchase, 422 naming the reason of a refused proof.
 //   GET /v1/entitlements — the caller's entitlements that hold now.
+//   POST /v1/purchases/apple/notifications {"signedPayload"} — App Store Server
+//     Notifications V2, verified the same way (and the transaction inside), accepted once
+//     by notificationUUID and answered at once; a job applies it (purchase_jobs.hpp).
 // Grants reach the user's devices through the change log (sync, events).
 #include <functional>
 #include <memory>
@@ -31,10 +34,12 @@ public:
     void add_routes(http::Router& router);
     // Called after every grant (the events hub tails the change log).
     void on_change(std::function<void()> listener) { changed_ = std::move(listener); }
+    const std::vector<purchases::Product>& products() const { return products_; }
 
 private:
     boost::asio::awaitable<http::Response> buy(http::Request& req);
     boost::asio::awaitable<http::Response> list(http::Request& req);
+    boost::asio::awaitable<http::Response> apple_notification(http::Request& req);
     boost::asio::awaitable<http::Response> grant_apple(const store::User& user,
                                                        const std::string& signed_transaction,
                                                        store::Deadline deadline);

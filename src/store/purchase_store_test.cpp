@@ -2,8 +2,9 @@
 // grants once (a replay is the same grant, another account is refused, two grants at
 // once make one), a renewal extends and a refund revokes, each change lands in the user's
 // change log, app_account_tokens are assigned once and found again, and a store
-// notification is recorded once.
+// notification is accepted once, with the job that applies it.
 #include <gtest/gtest.h>
+#include <soci/soci.h>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
@@ -149,10 +150,18 @@ TEST_P(PurchaseStoreConformance, AppAccountTokensAreAssignedOnceAndFound) {
         store_->user_by_app_account_token("00000000-0000-4000-8000-000000000000", later())));
 }
 
-TEST_P(PurchaseStoreConformance, ANotificationIsRecordedOnce) {
-    EXPECT_TRUE(await_now(store_->first_notification("uuid-1", 1, later())));
-    EXPECT_FALSE(await_now(store_->first_notification("uuid-1", 2, later())));
-    EXPECT_TRUE(await_now(store_->first_notification("uuid-2", 3, later())));
+TEST_P(PurchaseStoreConformance, ANotificationIsAcceptedOnceWithItsJob) {
+    OutboxJob job{kStoreNotificationTopic, R"({"n":1})", 0};
+    EXPECT_TRUE(await_now(store_->accept_notification("uuid-1", job, 1, later())));
+    EXPECT_FALSE(await_now(store_->accept_notification("uuid-1", job, 2, later())));
+    EXPECT_TRUE(await_now(store_->accept_notification("uuid-2", job, 3, later())));
+    auto jobs = db_->run_now([](soci::session& s) {
+        int n = 0;
+        std::string topic = kStoreNotificationTopic;
+        s << "SELECT COUNT(*) FROM jobs WHERE topic = :t", soci::use(topic), soci::into(n);
+        return n;
+    });
+    EXPECT_EQ(jobs, 2);  // none for the redelivery
 }
 
 INSTANTIATE_TEST_SUITE_P(Sql, PurchaseStoreConformance,

@@ -13,12 +13,15 @@
 #include <vector>
 
 #include "store/accounts.hpp"
+#include "store/outbox.hpp"
 
 namespace mindme::store {
 
 class SqlDatabase;
 
 inline constexpr const char* kEntitlementChange = "entitlement.changed";
+// The job that applies a store notification (its payload: the verified notification).
+inline constexpr const char* kStoreNotificationTopic = "purchases.notification";
 
 struct Entitlement {
     std::string id;
@@ -77,9 +80,12 @@ public:
     virtual boost::asio::awaitable<std::vector<Entitlement>> active_entitlements(
         std::string user_id, std::int64_t now_ms, Deadline deadline) = 0;
 
-    // Records a store notification's id; false when it was recorded before (a redelivery).
-    virtual boost::asio::awaitable<bool> first_notification(std::string id, std::int64_t now_ms,
-                                                            Deadline deadline) = 0;
+    // Records a store notification's id and, in the same transaction, the job that applies
+    // it (so it is applied once, and never lost); false when the id was recorded before
+    // (a redelivery: no job).
+    virtual boost::asio::awaitable<bool> accept_notification(std::string id, OutboxJob job,
+                                                             std::int64_t now_ms,
+                                                             Deadline deadline) = 0;
 };
 
 std::unique_ptr<PurchaseStore> make_sql_purchase_store(SqlDatabase& db);

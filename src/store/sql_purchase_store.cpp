@@ -6,6 +6,7 @@
 #include "core/clock.hpp"
 #include "core/ids.hpp"
 #include "store/change_log.hpp"
+#include "store/outbox.hpp"
 #include "store/purchases.hpp"
 #include "store/sql_database.hpp"
 #include "store/sql_statements.hpp"
@@ -174,8 +175,9 @@ public:
         co_return all;
     }
 
-    boost::asio::awaitable<bool> first_notification(std::string id, std::int64_t now_ms,
-                                                    Deadline deadline) override {
+    boost::asio::awaitable<bool> accept_notification(std::string id, OutboxJob job,
+                                                     std::int64_t now_ms,
+                                                     Deadline deadline) override {
         co_return co_await db_.run(
             [&](soci::session& s) {
                 int seen = 0;
@@ -183,12 +185,20 @@ public:
                     soci::into(seen);
                 if (seen > 0) return false;
                 try {
+                    SqlDatabase::WriteTransaction tx(db_, s);
                     auto st = statement(
                         s, "INSERT INTO store_notifications (id, received_at) VALUES (:i, :r)",
                         soci::use(id), soci::use(now_ms));
                     affected(st);
+                    add_job(s, job, now_ms);
+                    tx.commit();
                 } catch (const soci::soci_error&) {
-                    return false;  // the same id inserted at the same moment elsewhere
+                    // The same id accepted at the same moment elsewhere: its insert won.
+                    int again = 0;
+                    s << "SELECT COUNT(*) FROM store_notifications WHERE id = :i", soci::use(id),
+                        soci::into(again);
+                    if (again > 0) return false;
+                    throw;
                 }
                 return true;
             },

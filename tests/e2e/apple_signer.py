@@ -90,3 +90,12 @@ def transaction(product_id, transaction_id, app_account_token=None, expires_in=N
         payload["appAccountToken"] = app_account_token
     payload.update(fields)
     return payload
+
+
+def notification(notification_type, signed_transaction, uuid, **data):
+    """An App Store Server Notification V2 payload about a signed transaction."""
+    fields = {"bundleId": "app.mindme.ios", "environment": "Sandbox",
+              "signedTransactionInfo": signed_transaction}
+    fields.update(data)
+    return {"notificationType": notification_type, "notificationUUID": uuid, "data": fields,
+            "version": "2.0", "signedDate": int(time.time() * 1000)}

@@ -2,12 +2,14 @@
 (tests/e2e/apple_signer.py, Apple's shape and OIDs, real ES256): the account's
 app_account_token, a subscription granted once (a replay is the same grant, another
 account is refused), visible in GET /v1/entitlements, in /v1/sync and as an event on the
-user's open socket; each refused proof a 422 naming its reason that grants nothing; and
-purchases off without products."""
+user's open socket; each refused proof a 422 naming its reason that grants nothing; App
+Store notifications applied once (a refund revokes, a renewal of a subscription the app never
+reported grants it to the account it names, a forged one is refused); and purchases off
+without products."""
 import unittest
 
-from apple_signer import AppleSigner, transaction
-from mindme_server import ApiUser, Server
+from apple_signer import AppleSigner, notification, transaction
+from mindme_server import ApiUser, Server, until
 from ws_client import WebSocket
 
 PRODUCTS = ("mindme.plus.monthly:plus:subscription,mindme.lifetime:lifetime:non-consumable,"
@@ -114,6 +116,51 @@ class PurchasesTest(unittest.TestCase):
         status, _, _ = self.buy(user, signed)  # the good one still works
         self.assertEqual(status, 201)
         self.assertEqual(self.entitlements(user), ["mindme.lifetime"])
+
+    def notify(self, payload):
+        return self.server.request("POST", "/v1/purchases/apple/notifications",
+                                   body='{"signedPayload": "%s"}' % self.apple.sign(payload),
+                                   headers={"Content-Type": "application/json"})
+
+    def entitlement_changes(self, user):
+        return [c["entitlement"] for c in user.call("GET", "/v1/sync")[2]["changes"]
+                if c["type"] == "entitlement"]
+
+    def test_a_refund_notification_revokes_once(self):
+        user = ApiUser(self.server, "refunded@example.com")
+        bought = transaction("mindme.plus.monthly", "3000001", self.token_of(user),
+                             expires_in=30 * 86400)
+        self.assertEqual(self.buy(user, self.apple.sign(bought))[0], 201)
+        refunded = self.apple.sign(dict(bought, revocationDate=bought["signedDate"] + 1000,
+                                        revocationReason=1))
+        refund = notification("REFUND", refunded, "6a2c1e1e-0000-4000-8000-000000000001")
+        for _ in range(2):  # Apple redelivers what it thinks was not received
+            status, _, _ = self.notify(refund)
+            self.assertEqual(status, 200)
+        self.assertTrue(until(lambda: self.entitlements(user) == [], seconds=20))
+        changes = self.entitlement_changes(user)
+        self.assertEqual([c["active"] for c in changes], [True, False])  # once, not twice
+        self.assertIn("revoked_at", changes[-1])
+
+    def test_a_renewal_the_app_never_reported_grants_the_account_it_names(self):
+        user = ApiUser(self.server, "renewed-elsewhere@example.com")
+        renewed = self.apple.sign(transaction("mindme.plus.monthly", "4000001",
+                                              self.token_of(user), expires_in=30 * 86400))
+        status, _, _ = self.notify(notification("DID_RENEW", renewed,
+                                                "6a2c1e1e-0000-4000-8000-000000000002"))
+        self.assertEqual(status, 200)
+        self.assertTrue(until(lambda: self.entitlements(user) == ["mindme.plus.monthly"],
+                              seconds=20))
+
+    def test_a_forged_notification_is_refused(self):
+        forged = self.other_apple.sign(notification(
+            "REFUND", self.apple.sign(transaction("mindme.lifetime", "5000001")),
+            "6a2c1e1e-0000-4000-8000-000000000003"))
+        status, _, body = self.server.request(
+            "POST", "/v1/purchases/apple/notifications",
+            body='{"signedPayload": "%s"}' % forged, headers={"Content-Type": "application/json"})
+        self.assertEqual(status, 422, body)
+        self.assertIn(b"(untrusted_chain)", body)
 
     def test_bad_requests_are_named(self):
         user = ApiUser(self.server, "bad-request@example.com")
