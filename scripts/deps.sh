@@ -14,9 +14,9 @@ build_and_test=(
   libssl-dev libsodium-dev libsoci-dev libsqlite3-dev sqlite3 libxapian-dev libmagic-dev
   libutf8proc-dev
   libvips-dev libpoppler-cpp-dev libpq-dev
-  libhiredis-dev libmariadb-dev librabbitmq-dev libnghttp2-dev zlib1g-dev
+  libhiredis-dev libmariadb-dev librabbitmq-dev libnghttp2-dev zlib1g-dev libqrencode-dev
   postgresql pgbouncer mariadb-server haproxy redis-server rabbitmq-server
-  python3 python3-cryptography python3-h2 openssl curl procps util-linux
+  python3 python3-cryptography python3-h2 zbar-tools openssl curl procps util-linux
 )
 bench=(nginx-light wrk python3-gunicorn python3-flask libvips-tools)
 fuzz=(clang libclang-rt-14-dev)
