@@ -167,6 +167,20 @@ const std::vector<Migration>& schema_migrations() {
              " id VARCHAR(128) PRIMARY KEY,"
              " received_at BIGINT NOT NULL)",
          }},
+        // The QR hand-off: a single-use code (kept as its SHA-256) that lets another device
+        // buy a product for the code's owner.
+        {8,
+         "purchase hand-off codes",
+         {
+             "CREATE TABLE purchase_codes ("
+             " code_hash CHAR(64) PRIMARY KEY,"
+             " user_id VARCHAR(32) NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+             " product_id VARCHAR(128) NOT NULL,"
+             " created_at BIGINT NOT NULL,"
+             " expires_at BIGINT NOT NULL,"
+             " redeemed_at BIGINT)",
+             "CREATE INDEX purchase_codes_by_user ON purchase_codes (user_id)",
+         }},
     };
     return kMigrations;
 }

@@ -164,6 +164,53 @@ TEST_P(PurchaseStoreConformance, ANotificationIsAcceptedOnceWithItsJob) {
     EXPECT_EQ(jobs, 2);  // none for the redelivery
 }
 
+TEST_P(PurchaseStoreConformance, ACodeIsRedeemedOnceForItsOwner) {
+    await_now(
+        store_->create_code({"hash-1", "ann", "mindme.plus.monthly", 1000, 5000, {}}, later()));
+    auto found = await_now(store_->find_code("hash-1", later()));
+    ASSERT_TRUE(found);
+    EXPECT_EQ(found->user_id, "ann");
+    EXPECT_FALSE(found->redeemed_at_ms);
+    EXPECT_FALSE(await_now(store_->find_code("hash-none", later())));
+    // Two redeems at once, with two proofs: exactly one wins.
+    boost::asio::io_context loop;
+    auto a = boost::asio::co_spawn(
+        loop, store_->redeem_code("hash-1", purchase("q1", "bob", "ios:q1"), 2000, later()),
+        boost::asio::use_future);
+    auto b = boost::asio::co_spawn(
+        loop, store_->redeem_code("hash-1", purchase("q2", "bob", "ios:q2"), 2000, later()),
+        boost::asio::use_future);
+    loop.run();
+    auto ra = a.get();
+    auto rb = b.get();
+    EXPECT_EQ((ra.status == RedeemStatus::kGranted) + (rb.status == RedeemStatus::kGranted), 1);
+    EXPECT_EQ((ra.status == RedeemStatus::kUsed) + (rb.status == RedeemStatus::kUsed), 1);
+    auto& won = ra.status == RedeemStatus::kGranted ? ra : rb;
+    EXPECT_EQ(won.entitlement.user_id, "ann");  // the code's owner, not the caller's guess
+    EXPECT_TRUE(won.created);
+    EXPECT_EQ(await_now(store_->active_entitlements("ann", 3000, later())).size(), 1u);
+    EXPECT_TRUE(await_now(store_->active_entitlements("bob", 3000, later())).empty());
+    EXPECT_EQ(
+        await_now(store_->redeem_code("hash-none", purchase("q3", "ann", "ios:q3"), 2000, later()))
+            .status,
+        RedeemStatus::kUnknown);
+}
+
+TEST_P(PurchaseStoreConformance, AnExpiredCodeOrAnotherAccountsPurchaseGrantsNothing) {
+    await_now(store_->create_code({"old", "ann", "mindme.lifetime", 1000, 5000, {}}, later()));
+    EXPECT_EQ(await_now(store_->redeem_code("old", purchase("x1", "ann", "ios:x1"), 6000, later()))
+                  .status,
+              RedeemStatus::kExpired);
+    grant(purchase("b1", "bob", "ios:bobs"));
+    await_now(store_->create_code({"fresh", "ann", "mindme.lifetime", 1000, 9000, {}}, later()));
+    EXPECT_EQ(
+        await_now(store_->redeem_code("fresh", purchase("x2", "ann", "ios:bobs"), 2000, later()))
+            .status,
+        RedeemStatus::kOtherAccount);
+    EXPECT_FALSE(await_now(store_->find_code("fresh", later()))->redeemed_at_ms);  // still usable
+    EXPECT_TRUE(await_now(store_->active_entitlements("ann", 3000, later())).empty());
+}
+
 INSTANTIATE_TEST_SUITE_P(Sql, PurchaseStoreConformance,
                          ::testing::ValuesIn(test_backends::tier_backends()),
                          test_backends::backend_name);

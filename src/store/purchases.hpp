@@ -55,6 +55,30 @@ struct GrantResult {
     Entitlement entitlement;
 };
 
+// A QR hand-off code, by the SHA-256 of the code (the code itself is never stored).
+struct PurchaseCode {
+    std::string code_hash;
+    std::string user_id;  // whose account the purchase is for
+    std::string product_id;
+    std::int64_t created_at_ms = 0;
+    std::int64_t expires_at_ms = 0;
+    std::optional<std::int64_t> redeemed_at_ms;
+};
+
+enum class RedeemStatus {
+    kGranted,  // the code is used now and its owner holds the grant
+    kUnknown,  // no such code
+    kExpired,
+    kUsed,          // redeemed before (or by a concurrent redeem that won)
+    kOtherAccount,  // the purchase is another account's: the code stays unused
+};
+
+struct RedeemResult {
+    RedeemStatus status = RedeemStatus::kGranted;
+    Entitlement entitlement;  // kGranted: the grant; kOtherAccount: the other one's
+    bool created = false;     // kGranted: a new grant (not one the owner had)
+};
+
 class PurchaseStore {
 public:
     virtual ~PurchaseStore() = default;
@@ -79,6 +103,15 @@ public:
     // The user's grants that hold at `now_ms`, newest first.
     virtual boost::asio::awaitable<std::vector<Entitlement>> active_entitlements(
         std::string user_id, std::int64_t now_ms, Deadline deadline) = 0;
+
+    virtual boost::asio::awaitable<void> create_code(PurchaseCode code, Deadline deadline) = 0;
+    virtual boost::asio::awaitable<std::optional<PurchaseCode>> find_code(std::string code_hash,
+                                                                          Deadline deadline) = 0;
+    // Marks the code used and grants `e` to the code's owner, in one transaction: of
+    // concurrent redeems exactly one wins.
+    virtual boost::asio::awaitable<RedeemResult> redeem_code(std::string code_hash, Entitlement e,
+                                                             std::int64_t now_ms,
+                                                             Deadline deadline) = 0;
 
     // Records a store notification's id and, in the same transaction, the job that applies
     // it (so it is applied once, and never lost); false when the id was recorded before

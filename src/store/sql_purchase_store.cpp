@@ -175,6 +175,58 @@ public:
         co_return all;
     }
 
+    boost::asio::awaitable<void> create_code(PurchaseCode code, Deadline deadline) override {
+        co_await db_.run(
+            [&](soci::session& s) {
+                auto st = statement(s,
+                                    "INSERT INTO purchase_codes (code_hash, user_id, product_id, "
+                                    "created_at, expires_at) VALUES (:h, :u, :p, :c, :e)",
+                                    soci::use(code.code_hash), soci::use(code.user_id),
+                                    soci::use(code.product_id), soci::use(code.created_at_ms),
+                                    soci::use(code.expires_at_ms));
+                affected(st);
+                return true;
+            },
+            deadline);
+    }
+
+    boost::asio::awaitable<std::optional<PurchaseCode>> find_code(std::string code_hash,
+                                                                  Deadline deadline) override {
+        co_return co_await db_.run([&](soci::session& s) { return read_code(s, code_hash); },
+                                   deadline);
+    }
+
+    boost::asio::awaitable<RedeemResult> redeem_code(std::string code_hash, Entitlement e,
+                                                     std::int64_t now_ms,
+                                                     Deadline deadline) override {
+        co_return co_await db_.run(
+            [&](soci::session& s) -> RedeemResult {
+                auto code = read_code(s, code_hash);
+                if (!code) return {RedeemStatus::kUnknown, {}, false};
+                SqlDatabase::WriteTransaction tx(db_, s, code->user_id);
+                // The one statement that decides between concurrent redeems: the row is
+                // locked until this transaction ends, and the others then see it used.
+                auto st = statement(s,
+                                    "UPDATE purchase_codes SET redeemed_at = :n WHERE code_hash = "
+                                    ":h AND redeemed_at IS NULL AND expires_at > :m",
+                                    soci::use(now_ms), soci::use(code_hash), soci::use(now_ms));
+                if (affected(st) != 1) {
+                    code = read_code(s, code_hash);
+                    if (code && code->redeemed_at_ms) return {RedeemStatus::kUsed, {}, false};
+                    return {RedeemStatus::kExpired, {}, false};
+                }
+                e.user_id = code->user_id;
+                auto granted = grant_rows(s, std::move(e));
+                // Not this owner's purchase: the code stays unused (the rollback).
+                if (granted.status == GrantStatus::kOtherAccount)
+                    return {RedeemStatus::kOtherAccount, granted.entitlement, false};
+                tx.commit();
+                return {RedeemStatus::kGranted, granted.entitlement,
+                        granted.status == GrantStatus::kCreated};
+            },
+            deadline);
+    }
+
     boost::asio::awaitable<bool> accept_notification(std::string id, OutboxJob job,
                                                      std::int64_t now_ms,
                                                      Deadline deadline) override {
@@ -208,6 +260,13 @@ public:
 private:
     GrantResult grant_in(soci::session& s, Entitlement e) {
         SqlDatabase::WriteTransaction tx(db_, s, e.user_id);
+        auto result = grant_rows(s, std::move(e));
+        tx.commit();
+        return result;
+    }
+
+    // Inside the caller's transaction.
+    static GrantResult grant_rows(soci::session& s, Entitlement e) {
         auto held = read(s, "WHERE source = :s", e.source);
         if (!held.empty()) {
             auto existing = held[0];
@@ -219,7 +278,6 @@ private:
                 existing.updated_at_ms = e.updated_at_ms;
                 write_dates(s, existing);
                 log_change(s, existing, e.updated_at_ms);
-                tx.commit();
             }
             return {GrantStatus::kExisting, existing};
         }
@@ -236,8 +294,21 @@ private:
         affected(st);
         e.revoked_at_ms.reset();
         log_change(s, e, e.updated_at_ms);
-        tx.commit();
         return {GrantStatus::kCreated, e};
+    }
+
+    static std::optional<PurchaseCode> read_code(soci::session& s, const std::string& hash) {
+        PurchaseCode c;
+        std::int64_t redeemed = 0;
+        soci::indicator redeemed_ind = soci::i_null;
+        s << "SELECT code_hash, user_id, product_id, created_at, expires_at, redeemed_at FROM "
+             "purchase_codes WHERE code_hash = :h",
+            soci::use(hash), soci::into(c.code_hash), soci::into(c.user_id),
+            soci::into(c.product_id), soci::into(c.created_at_ms), soci::into(c.expires_at_ms),
+            soci::into(redeemed, redeemed_ind);
+        if (!s.got_data()) return std::nullopt;
+        if (redeemed_ind == soci::i_ok) c.redeemed_at_ms = redeemed;
+        return c;
     }
 
     SqlDatabase& db_;
