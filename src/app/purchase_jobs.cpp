@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 
+#include "app/purchase_answers.hpp"
 #include "core/clock.hpp"
 #include "core/ids.hpp"
 #include "core/log.hpp"
@@ -14,22 +15,6 @@ namespace {
 
 constexpr std::chrono::seconds kStoreTimeout{10};
 constexpr std::size_t kGrantIdBytes = 16;
-
-std::string text(const json::object& o, std::string_view key) {
-    const auto* v = o.if_contains(key);
-    if (!v) return {};
-    if (v->is_string()) return std::string(v->as_string());
-    if (v->is_int64()) return std::to_string(v->as_int64());
-    if (v->is_uint64()) return std::to_string(v->as_uint64());
-    return {};
-}
-
-std::optional<std::int64_t> millis(const json::object& o, std::string_view key) {
-    const auto* v = o.if_contains(key);
-    if (v && v->is_int64()) return v->as_int64();
-    if (v && v->is_uint64()) return static_cast<std::int64_t>(v->as_uint64());
-    return std::nullopt;
-}
 
 bool one_of(const std::string& type, std::initializer_list<const char*> types) {
     for (const char* t : types)
@@ -52,32 +37,33 @@ queue::JobHandler store_notification_applier(store::PurchaseStore& store,
                                    queue::RetryHint{std::chrono::milliseconds(0), true});
         const auto& n = parsed.as_object();
         const auto& transaction = t->as_object();
-        auto type = text(n, "type");
-        const auto* product = purchases::find_product(products, text(transaction, "productId"));
+        auto type = field_text(n, "type");
+        const auto* product =
+            purchases::find_product(products, field_text(transaction, "productId"));
         if (!product) {
             core::log::info("store notification for a product not sold here",
                             core::log::Fields()
                                 .add("type", type)
-                                .add("product", text(transaction, "productId")));
+                                .add("product", field_text(transaction, "productId")));
             co_return;
         }
-        auto source =
-            "ios:" + text(transaction, product->kind == "consumable" ? "transactionId"
-                                                                     : "originalTransactionId");
+        auto source = "ios:" + field_text(transaction, product->kind == "consumable"
+                                                           ? "transactionId"
+                                                           : "originalTransactionId");
         auto now = core::now_ms();
         auto deadline = std::chrono::steady_clock::now() + kStoreTimeout;
         std::optional<store::Entitlement> changed;
         if (one_of(type, {"REFUND", "REVOKE"})) {
-            auto revoked = millis(transaction, "revocationDate").value_or(now);
+            auto revoked = field_millis(transaction, "revocationDate").value_or(now);
             changed = co_await store.update(source, std::nullopt, revoked, now, deadline);
-        } else if (auto expires = millis(transaction, "expiresDate");
+        } else if (auto expires = field_millis(transaction, "expiresDate");
                    expires &&
                    one_of(type, {"SUBSCRIBED", "DID_RENEW", "DID_RECOVER", "OFFER_REDEEMED",
                                  "RENEWAL_EXTENDED", "EXPIRED", "GRACE_PERIOD_EXPIRED"})) {
             changed = co_await store.update(source, expires, std::nullopt, now, deadline);
             // A subscription the app never reported (bought on another device, renewed
             // while the app slept): granted to the account its transaction names.
-            auto token = text(transaction, "appAccountToken");
+            auto token = field_text(transaction, "appAccountToken");
             if (!changed && !token.empty() && *expires > now &&
                 !transaction.contains("revocationDate")) {
                 if (auto user = co_await store.user_by_app_account_token(token, deadline)) {

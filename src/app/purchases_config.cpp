@@ -32,6 +32,11 @@ void declare_purchases_config(core::ConfigSchema& schema) {
                 return std::nullopt;
             return "must be Production, Sandbox, Xcode or LocalTesting";
         });
+    schema.add_int("purchases.qr.ttl_seconds", 600, 1, 86'400,
+                   "How long a QR hand-off code may be redeemed.");
+    schema.add_string("purchases.qr.link_base", "mindme://purchase/",
+                      "The start of a hand-off code's URL (the code follows): a link the phone "
+                      "app opens (a custom scheme or a universal link).");
     schema.add_int("purchases.apple.app_apple_id", 0, 0, 1'000'000'000'000,
                    "The app's Apple ID (App Store Connect); required in Production. 0: unset.");
 }

@@ -4,6 +4,7 @@
 
 #include "app/json_body.hpp"
 #include "app/openapi_doc.hpp"
+#include "app/purchase_answers.hpp"
 #include "app/route_table.hpp"
 #include "core/clock.hpp"
 #include "core/config.hpp"
@@ -21,37 +22,6 @@ using http::Response;
 namespace {
 
 constexpr std::size_t kGrantIdBytes = 16;
-constexpr std::size_t kMaxSignedTransactionBytes = 64 * 1024;
-
-std::string text(const json::object& o, std::string_view key) {
-    const auto* v = o.if_contains(key);
-    if (!v) return {};
-    if (v->is_string()) return std::string(v->as_string());
-    if (v->is_int64()) return std::to_string(v->as_int64());
-    if (v->is_uint64()) return std::to_string(v->as_uint64());
-    return {};
-}
-
-std::optional<std::int64_t> millis(const json::object& o, std::string_view key) {
-    const auto* v = o.if_contains(key);
-    if (!v) return std::nullopt;
-    if (v->is_int64()) return v->as_int64();
-    if (v->is_uint64()) return static_cast<std::int64_t>(v->as_uint64());
-    if (v->is_double()) return static_cast<std::int64_t>(v->as_double());
-    return std::nullopt;
-}
-
-ApiError refused(const std::string& reason, const std::string& message) {
-    return ApiError(ErrorCode::kUnprocessable,
-                    "the purchase was refused (" + reason + "): " + message);
-}
-
-Response entitlement_response(int status, const store::Entitlement& e) {
-    auto r = Response::json(status,
-                            "{\"entitlement\":" + store::entitlement_json(e, core::now_ms()) + "}");
-    r.set_header("Cache-Control", "no-store");
-    return r;
-}
 
 purchases::AppleOptions apple_options(const core::Config& c) {
     purchases::AppleOptions o;
@@ -70,62 +40,72 @@ Purchases::Purchases(const core::Config& config, store::PurchaseStore& store,
                      auth::Authenticator& auth)
     : store_(store),
       auth_(auth),
-      products_(purchases::parse_products(config.get_list("purchases.products"))) {
+      products_(purchases::parse_products(config.get_list("purchases.products"))),
+      code_ttl_(config.get_int("purchases.qr.ttl_seconds")),
+      link_base_(config.get_string("purchases.qr.link_base")) {
     if (!config.get_string("purchases.apple.bundle_id").empty())
         apple_.emplace(apple_options(config));
 }
 
-boost::asio::awaitable<Response> Purchases::buy(Request& req) {
-    auto user = co_await auth_.authenticate(req);
+std::string Purchases::signed_transaction_of(const json::object& body) const {
     if (products_.empty())
         throw ApiError(ErrorCode::kUnavailable, "purchases are not configured on this server");
-    auto body = parse_json_object(req);
     auto platform = require_string(body, "platform");
-    if (platform == "ios") {
-        if (!apple_)
-            throw ApiError(ErrorCode::kUnavailable,
-                           "App Store purchases are not configured on this server");
-        auto signed_transaction = require_string(body, "signed_transaction");
-        if (signed_transaction.size() > kMaxSignedTransactionBytes)
-            throw ApiError(ErrorCode::kUnprocessable, "signed_transaction is too long");
-        co_return co_await grant_apple(user, signed_transaction, req.deadline);
-    }
     if (platform == "android")
         throw ApiError(ErrorCode::kUnavailable,
                        "Google Play purchases are not configured on this server");
-    throw ApiError(ErrorCode::kUnprocessable, "platform must be ios or android");
+    if (platform != "ios")
+        throw ApiError(ErrorCode::kUnprocessable, "platform must be ios or android");
+    if (!apple_)
+        throw ApiError(ErrorCode::kUnavailable,
+                       "App Store purchases are not configured on this server");
+    auto signed_transaction = require_string(body, "signed_transaction");
+    if (signed_transaction.size() > kMaxSignedTransactionBytes)
+        throw ApiError(ErrorCode::kUnprocessable, "signed_transaction is too long");
+    return signed_transaction;
 }
 
-boost::asio::awaitable<Response> Purchases::grant_apple(const store::User& user,
-                                                        const std::string& signed_transaction,
-                                                        store::Deadline deadline) {
+boost::asio::awaitable<Response> Purchases::buy(Request& req) {
+    auto user = co_await auth_.authenticate(req);
+    auto signed_transaction = signed_transaction_of(parse_json_object(req));
+    co_return co_await grant_apple(user, signed_transaction, req.deadline);
+}
+
+boost::asio::awaitable<store::Entitlement> Purchases::apple_proof(
+    const std::string& signed_transaction, const std::string& user_id, bool token_required,
+    store::Deadline deadline) {
     json::object t;
     try {
         t = apple_->transaction(signed_transaction);
     } catch (const purchases::Rejected& e) {
-        throw refused(e.reason(), e.what());
+        throw purchase_refused(e.reason(), e.what());
     }
-    auto product_id = text(t, "productId");
+    auto product_id = field_text(t, "productId");
     const auto* product = purchases::find_product(products_, product_id);
-    if (!product) throw refused("unknown_product", "product " + product_id + " is not sold here");
+    if (!product)
+        throw purchase_refused("unknown_product", "product " + product_id + " is not sold here");
     auto now = core::now_ms();
     if (t.contains("revocationDate"))
-        throw refused("revoked", "the App Store revoked this transaction (refunded)");
-    auto expires = millis(t, "expiresDate");
+        throw purchase_refused("revoked", "the App Store revoked this transaction (refunded)");
+    auto expires = field_millis(t, "expiresDate");
     if (product->kind == "subscription" && (!expires || *expires <= now))
-        throw refused("expired", "the subscription period of this transaction is over");
-    auto uid = user.id;
+        throw purchase_refused("expired", "the subscription period of this transaction is over");
+    auto uid = user_id;
     auto mine = co_await store_.app_account_token(std::move(uid), deadline);
-    if (auto named = text(t, "appAccountToken"); !named.empty() && named != mine)
-        throw refused("wrong_account",
-                      "the transaction was bought for another account (appAccountToken)");
-    auto transaction_id = text(t, "transactionId");
-    auto original = text(t, "originalTransactionId");
+    auto named = field_text(t, "appAccountToken");
+    if ((token_required || !named.empty()) && named != mine)
+        throw purchase_refused(
+            "wrong_account",
+            token_required ? "the transaction must be bought for the code's account "
+                             "(appAccountToken)"
+                           : "the transaction was bought for another account (appAccountToken)");
+    auto transaction_id = field_text(t, "transactionId");
+    auto original = field_text(t, "originalTransactionId");
     if (transaction_id.empty() || original.empty())
-        throw refused("invalid_payload", "the transaction has no transactionId");
+        throw purchase_refused("invalid_payload", "the transaction has no transactionId");
     store::Entitlement e;
     e.id = core::random_id(kGrantIdBytes);
-    e.user_id = user.id;
+    e.user_id = user_id;
     e.entitlement = product->entitlement;
     e.product_id = product->id;
     e.kind = product->kind;
@@ -135,17 +115,28 @@ boost::asio::awaitable<Response> Purchases::grant_apple(const store::User& user,
     e.granted_at_ms = now;
     e.updated_at_ms = now;
     if (product->kind == "subscription") e.expires_at_ms = expires;
+    co_return e;
+}
+
+boost::asio::awaitable<Response> Purchases::grant_apple(const store::User& user,
+                                                        const std::string& signed_transaction,
+                                                        store::Deadline deadline) {
+    auto e = co_await apple_proof(signed_transaction, user.id, false, deadline);
+    auto product = e.product_id;
     auto result = co_await store_.grant(std::move(e), deadline);
     if (result.status == store::GrantStatus::kOtherAccount)
         throw ApiError(ErrorCode::kConflict, "this purchase belongs to another account");
-    if (changed_) changed_();
-    core::log::info("purchase granted",
-                    core::log::Fields()
-                        .add("platform", "ios")
-                        .add("product", product->id)
-                        .add("new", result.status == store::GrantStatus::kCreated));
+    granted(result.entitlement, result.status == store::GrantStatus::kCreated);
     co_return entitlement_response(result.status == store::GrantStatus::kCreated ? 201 : 200,
                                    result.entitlement);
+}
+
+void Purchases::granted(const store::Entitlement& e, bool created) {
+    if (changed_) changed_();
+    core::log::info("purchase granted", core::log::Fields()
+                                            .add("platform", e.platform)
+                                            .add("product", e.product_id)
+                                            .add("new", created));
 }
 
 boost::asio::awaitable<Response> Purchases::apple_notification(Request& req) {
@@ -163,18 +154,18 @@ boost::asio::awaitable<Response> Purchases::apple_notification(Request& req) {
                                : nullptr;
         if (info && info->is_string()) transaction = apple_->transaction(info->as_string());
     } catch (const purchases::Rejected& e) {
-        throw refused(e.reason(), e.what());
+        throw purchase_refused(e.reason(), e.what());
     }
-    auto id = text(notification, "notificationUUID");
+    auto id = field_text(notification, "notificationUUID");
     if (id.empty() || id.size() > 128)
-        throw refused("invalid_payload", "the notification has no notificationUUID");
-    auto type = text(notification, "notificationType");
+        throw purchase_refused("invalid_payload", "the notification has no notificationUUID");
+    auto type = field_text(notification, "notificationType");
     // The job carries what was verified here; a notification without a transaction
     // (TEST, a summary) has nothing to apply.
     if (!transaction.empty()) {
         json::object job{{"platform", "ios"},
                          {"type", type},
-                         {"subtype", text(notification, "subtype")},
+                         {"subtype", field_text(notification, "subtype")},
                          {"transaction", std::move(transaction)}};
         store::OutboxJob apply{store::kStoreNotificationTopic, json::serialize(job), 0};
         auto accepted =
@@ -255,6 +246,7 @@ void Purchases::add_routes(http::Router& router) {
            {"The caller's entitlements that hold now",
             {},
             {{"200", with_body("The entitlements", items)}}}}}});
+    add_code_routes(router);
     // The stores call this one; their signatures are the credentials.
     auto signed_payload = json_request({{"type", "object"},
                                         {"required", json::array{"signedPayload"}},

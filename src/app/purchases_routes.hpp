@@ -7,10 +7,13 @@
 //     names an appAccountToken. 201 a new grant, 200 the same one again, 409 another
 //     account's purchase, 422 naming the reason of a refused proof.
 //   GET /v1/entitlements — the caller's entitlements that hold now.
+//   POST /v1/purchases/qr, GET /v1/purchases/qr/{code}[.svg|.png], POST
+//     /v1/purchases/qr/{code}/redeem — the QR hand-off (purchases_qr.cpp).
 //   POST /v1/purchases/apple/notifications {"signedPayload"} — App Store Server
 //     Notifications V2, verified the same way (and the transaction inside), accepted once
 //     by notificationUUID and answered at once; a job applies it (purchase_jobs.hpp).
 // Grants reach the user's devices through the change log (sync, events).
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -43,11 +46,29 @@ private:
     boost::asio::awaitable<http::Response> grant_apple(const store::User& user,
                                                        const std::string& signed_transaction,
                                                        store::Deadline deadline);
+    // The grant an App Store transaction proves for `user_id` (not yet recorded), or the
+    // 422 naming why the proof is refused. `token_required`: the transaction must name
+    // the user's app_account_token (a hand-off), not merely not name another.
+    boost::asio::awaitable<store::Entitlement> apple_proof(const std::string& signed_transaction,
+                                                           const std::string& user_id,
+                                                           bool token_required,
+                                                           store::Deadline deadline);
+    void granted(const store::Entitlement& e, bool created);
+    // The App Store proof of a purchase body ({"platform","signed_transaction"}), or the
+    // answer for a platform or store that is not on (503) or a body that is wrong (422).
+    std::string signed_transaction_of(const boost::json::object& body) const;
+    // The QR hand-off (purchases_qr.cpp).
+    boost::asio::awaitable<http::Response> create_code(http::Request& req);
+    boost::asio::awaitable<http::Response> show_code(http::Request& req);
+    boost::asio::awaitable<http::Response> redeem_code(http::Request& req);
+    void add_code_routes(http::Router& router);
 
     store::PurchaseStore& store_;
     auth::Authenticator& auth_;
     std::vector<purchases::Product> products_;
     std::optional<purchases::AppleSignedData> apple_;
+    std::chrono::seconds code_ttl_;
+    std::string link_base_;
     std::function<void()> changed_;
 };
 

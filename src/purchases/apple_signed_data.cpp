@@ -13,6 +13,7 @@
 #include "core/base64.hpp"
 #include "core/compact_jws.hpp"
 #include "core/digest.hpp"
+#include "core/json_fields.hpp"
 #include "core/openssl_handles.hpp"
 #include "upstream/es256.hpp"
 
@@ -42,15 +43,6 @@ bool has_extension(X509* cert, const char* oid) {
     int at = X509_get_ext_by_OBJ(cert, object, -1);
     ASN1_OBJECT_free(object);
     return at >= 0;
-}
-
-std::optional<std::int64_t> int_field(const json::object& o, std::string_view key) {
-    const auto* v = o.if_contains(key);
-    if (!v) return std::nullopt;
-    if (v->is_int64()) return v->as_int64();
-    if (v->is_uint64()) return static_cast<std::int64_t>(v->as_uint64());
-    if (v->is_double()) return static_cast<std::int64_t>(v->as_double());
-    return std::nullopt;
 }
 
 std::string string_field(const json::object& o, std::string_view key) {
@@ -216,8 +208,8 @@ json::object AppleSignedData::decode(std::string_view jws) const {
     }
     // Apple's library checks the chain as of when the data was signed, so data signed with
     // a certificate since expired still verifies.
-    auto signed_ms = int_field(parts.payload, "signedDate");
-    if (!signed_ms) signed_ms = int_field(parts.payload, "receiptCreationDate");
+    auto signed_ms = core::json_int(parts.payload, "signedDate");
+    if (!signed_ms) signed_ms = core::json_int(parts.payload, "receiptCreationDate");
     if (!signed_ms) throw Rejected("invalid_payload", "the signed data has no signedDate");
     auto at = static_cast<std::time_t>(*signed_ms / 1000);
     auto key = impl_->verify_chain(der[0], der[1], at);
@@ -232,7 +224,7 @@ void AppleSignedData::check_app(const json::object& app, bool with_app_apple_id)
     if (string_field(app, "bundleId") != o.bundle_id)
         throw Rejected("wrong_bundle_id", "the signed data is for another app (bundleId)");
     if (with_app_apple_id && o.environment == "Production" &&
-        int_field(app, "appAppleId") != o.app_apple_id)
+        core::json_int(app, "appAppleId") != o.app_apple_id)
         throw Rejected("wrong_app_apple_id",
                        "the signed data's appAppleId is missing or not this app's");
     if (string_field(app, "environment") != o.environment)
