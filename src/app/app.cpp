@@ -14,6 +14,7 @@
 #include "app/health.hpp"
 #include "app/memories_routes.hpp"
 #include "app/ops_routes.hpp"
+#include "app/purchase_answers.hpp"
 #include "app/purchase_jobs.hpp"
 #include "app/purchases_routes.hpp"
 #include "app/push_jobs.hpp"
@@ -105,8 +106,11 @@ struct App::Impl {
         device_store = store::make_sql_device_store(*database);
         purchase_store = store::make_sql_purchase_store(*database);
         bool serves_api = role == Role::kAll || role == Role::kServe;
-        if ((fcm && worker) || ((firebase || Assistant::enabled(config)) && serves_api))
+        bool play = !config.get_string("purchases.google.package_name").empty();
+        if ((fcm && worker) || ((firebase || Assistant::enabled(config)) && serves_api) ||
+            (play && (worker || serves_api)))
             http_client.emplace(upstream::client_options(config), registry);
+        if (play && http_client) open_google_play(config);
         blobs = files::open_blob_store(config, data_dir);
         if (role != Role::kFiles) {
             index = search::open_index(config, data_dir, *database);
@@ -120,11 +124,15 @@ struct App::Impl {
                            deferring_when_unavailable(memory_indexer(*memory_store, *index)));
         add_file_jobs(config, data_dir);
         if (worker && fcm) add_push_jobs(*fcm, registry);
-        if (worker)
-            worker->handle(store::kStoreNotificationTopic,
-                           store_notification_applier(
-                               *purchase_store,
-                               purchases::parse_products(config.get_list("purchases.products"))));
+        if (worker) {
+            auto* google = google_play ? &*google_play : nullptr;
+            worker->handle(
+                store::kStoreNotificationTopic,
+                store_notification_applier(
+                    *purchase_store,
+                    purchases::parse_products(config.get_list("purchases.products")), google));
+            if (google) worker->handle(kGoogleAcknowledgeTopic, google_acknowledger(*google));
+        }
 
         add_ops_routes(router, health, lifecycle, registry, config.get_string("metrics.token"));
         alarms.emplace(config, registry);
@@ -169,7 +177,8 @@ struct App::Impl {
             assistant.emplace(config, *memory_store, *index, *bearer,
                               http_client ? &*http_client : nullptr, registry);
             assistant->add_routes(router);
-            purchases.emplace(config, *purchase_store, *bearer);
+            purchases.emplace(config, *purchase_store, *bearer,
+                              google_play ? &*google_play : nullptr);
             purchases->add_routes(router);
             events.emplace(*memory_store, *bearer, events_options(config));
             events->add_routes(router);
@@ -260,6 +269,20 @@ struct App::Impl {
         }
     }
 
+    // Google Play's API, for checking purchases (serve) and acknowledging them (worker).
+    void open_google_play(const core::Config& config) {
+        auto file = config.get_string("purchases.google.credentials_file");
+        if (file.empty())
+            throw std::invalid_argument(
+                "purchases.google.package_name is set but purchases.google.credentials_file "
+                "is not: Google Play cannot be asked about purchases");
+        play_tokens.emplace(*http_client, upstream::ServiceAccount::load(file),
+                            purchases::kAndroidPublisherScope);
+        google_play.emplace(*play_tokens, purchases::GooglePlayOptions{
+                                              config.get_string("purchases.google.url"),
+                                              config.get_string("purchases.google.package_name")});
+    }
+
     // Push messages through FCM, in the worker.
     void add_push_jobs(const push::FcmConfig& fcm, metrics::Registry& registry) {
         google_tokens.emplace(*http_client, fcm.account, push::kMessagingScope);
@@ -302,6 +325,8 @@ struct App::Impl {
     std::optional<auth::FirebaseUsers> firebase_users;
     std::optional<upstream::GoogleAccessTokens> google_tokens;
     std::optional<push::FcmSender> fcm_sender;
+    std::optional<upstream::GoogleAccessTokens> play_tokens;  // androidpublisher scope
+    std::optional<purchases::GooglePlay> google_play;
     std::optional<Assistant> assistant;
     // Destroyed first of the integrations and before the runners: its stop ends every
     // call on its loop while what those calls use (key and token caches) still lives,

@@ -2,23 +2,12 @@
 
 #include "app/openapi.hpp"
 #include "core/config.hpp"
+#include "core/digest.hpp"
 
 namespace mindme::app {
 
 using http::Request;
 using http::Response;
-
-namespace {
-
-// Compares in time that does not depend on where they differ: the token is a secret.
-bool same_secret(std::string_view a, std::string_view b) {
-    unsigned char diff = a.size() == b.size() ? 0 : 1;
-    for (std::size_t i = 0; i < a.size(); ++i)
-        diff |= static_cast<unsigned char>(a[i] ^ (i < b.size() ? b[i] : 0));
-    return diff == 0;
-}
-
-}  // namespace
 
 void declare_ops_config(core::ConfigSchema& schema) {
     schema.add_string("metrics.token", "",
@@ -57,7 +46,7 @@ void add_ops_routes(http::Router& router, const HealthChecks& health,
         [&registry,
          token = std::move(metrics_token)](Request& req) -> boost::asio::awaitable<Response> {
             if (!token.empty() &&
-                !same_secret(req.header("Authorization").value_or(""), "Bearer " + token))
+                !core::same_secret(req.header("Authorization").value_or(""), "Bearer " + token))
                 co_return Response::error(core::ErrorCode::kUnauthorized,
                                           "the metrics need their token (metrics.token)");
             Response r;

@@ -37,6 +37,19 @@ void declare_purchases_config(core::ConfigSchema& schema) {
     schema.add_string("purchases.qr.link_base", "mindme://purchase/",
                       "The start of a hand-off code's URL (the code follows): a link the phone "
                       "app opens (a custom scheme or a universal link).");
+    schema.add_string("purchases.google.package_name", "",
+                      "The Android app's package name. Empty: Google Play purchases are off "
+                      "(503).");
+    schema.add_string("purchases.google.credentials_file", "",
+                      "A Google service account key (JSON) with access to the app in the Play "
+                      "Console (View financial data, Manage orders); required with a package "
+                      "name.");
+    schema.add_string("purchases.google.url", "https://androidpublisher.googleapis.com",
+                      "The Android Publisher API's base URL (a stand-in's, in tests).");
+    schema.add_string("purchases.google.notification_token", "",
+                      "The secret a Pub/Sub push subscription puts in the URL of "
+                      "POST /v1/purchases/google/notifications?token=...; empty: the route "
+                      "answers 503.");
     schema.add_int("purchases.apple.app_apple_id", 0, 0, 1'000'000'000'000,
                    "The app's Apple ID (App Store Connect); required in Production. 0: unset.");
 }

@@ -117,13 +117,16 @@ boost::asio::awaitable<Response> Purchases::redeem_code(Request& req) {
     auto hash = core::sha256_hex(code);
     auto found = co_await store_.find_code(hash, req.deadline);
     auto row = usable(found, core::now_ms());
-    auto signed_transaction = signed_transaction_of(parse_json_object(req));
+    auto proof = proof_of(parse_json_object(req));
     // The proof must name the code's owner: the phone bought for that account.
-    auto e = co_await apple_proof(signed_transaction, row.user_id, true, req.deadline);
+    auto proven = co_await prove(proof, row.user_id, true, req.deadline);
+    auto& e = proven.entitlement;
     if (e.product_id != row.product_id)
-        throw purchase_refused("wrong_product", "the transaction is for " + e.product_id +
-                                                    ", the code for " + row.product_id);
-    auto result = co_await store_.redeem_code(hash, std::move(e), core::now_ms(), req.deadline);
+        throw purchase_refused("wrong_product", "the purchase is of " + e.product_id +
+                                                    ", the code is for " + row.product_id);
+    auto now = core::now_ms();
+    auto result =
+        co_await store_.redeem_code(hash, std::move(e), now, req.deadline, proven.acknowledge);
     switch (result.status) {
         case store::RedeemStatus::kUnknown:
             throw ApiError(ErrorCode::kNotFound, "no such purchase code");

@@ -21,8 +21,6 @@ using http::Response;
 
 namespace {
 
-constexpr std::size_t kGrantIdBytes = 16;
-
 purchases::AppleOptions apple_options(const core::Config& c) {
     purchases::AppleOptions o;
     for (const auto& path : c.get_list("purchases.apple.root_certs"))
@@ -37,41 +35,68 @@ purchases::AppleOptions apple_options(const core::Config& c) {
 }  // namespace
 
 Purchases::Purchases(const core::Config& config, store::PurchaseStore& store,
-                     auth::Authenticator& auth)
+                     auth::Authenticator& auth, purchases::GooglePlay* google)
     : store_(store),
       auth_(auth),
       products_(purchases::parse_products(config.get_list("purchases.products"))),
+      google_(google),
+      google_notification_token_(config.get_string("purchases.google.notification_token")),
       code_ttl_(config.get_int("purchases.qr.ttl_seconds")),
       link_base_(config.get_string("purchases.qr.link_base")) {
     if (!config.get_string("purchases.apple.bundle_id").empty())
         apple_.emplace(apple_options(config));
 }
 
-std::string Purchases::signed_transaction_of(const json::object& body) const {
+Purchases::Proof Purchases::proof_of(const json::object& body) const {
     if (products_.empty())
         throw ApiError(ErrorCode::kUnavailable, "purchases are not configured on this server");
-    auto platform = require_string(body, "platform");
-    if (platform == "android")
-        throw ApiError(ErrorCode::kUnavailable,
-                       "Google Play purchases are not configured on this server");
-    if (platform != "ios")
-        throw ApiError(ErrorCode::kUnprocessable, "platform must be ios or android");
-    if (!apple_)
-        throw ApiError(ErrorCode::kUnavailable,
-                       "App Store purchases are not configured on this server");
-    auto signed_transaction = require_string(body, "signed_transaction");
-    if (signed_transaction.size() > kMaxSignedTransactionBytes)
-        throw ApiError(ErrorCode::kUnprocessable, "signed_transaction is too long");
-    return signed_transaction;
+    Proof p;
+    p.platform = require_string(body, "platform");
+    if (p.platform == "ios") {
+        if (!apple_)
+            throw ApiError(ErrorCode::kUnavailable,
+                           "App Store purchases are not configured on this server");
+        p.signed_transaction = require_string(body, "signed_transaction");
+        if (p.signed_transaction.size() > kMaxSignedTransactionBytes)
+            throw ApiError(ErrorCode::kUnprocessable, "signed_transaction is too long");
+        return p;
+    }
+    if (p.platform == "android") {
+        if (!google_)
+            throw ApiError(ErrorCode::kUnavailable,
+                           "Google Play purchases are not configured on this server");
+        p.product_id = require_string(body, "product_id");
+        p.purchase_token = require_string(body, "purchase_token");
+        if (p.purchase_token.empty() || p.purchase_token.size() > kMaxPurchaseTokenBytes)
+            throw ApiError(ErrorCode::kUnprocessable, "purchase_token must be 1 to 4096 bytes");
+        return p;
+    }
+    throw ApiError(ErrorCode::kUnprocessable, "platform must be ios or android");
+}
+
+boost::asio::awaitable<Purchases::Proven> Purchases::prove(const Proof& proof,
+                                                           const std::string& user_id,
+                                                           bool token_required,
+                                                           store::Deadline deadline) {
+    if (proof.platform == "ios")
+        co_return co_await apple_proof(proof.signed_transaction, user_id, token_required, deadline);
+    co_return co_await google_proof(proof, user_id, token_required, deadline);
 }
 
 boost::asio::awaitable<Response> Purchases::buy(Request& req) {
     auto user = co_await auth_.authenticate(req);
-    auto signed_transaction = signed_transaction_of(parse_json_object(req));
-    co_return co_await grant_apple(user, signed_transaction, req.deadline);
+    auto proof = proof_of(parse_json_object(req));
+    auto proven = co_await prove(proof, user.id, false, req.deadline);
+    auto result =
+        co_await store_.grant(std::move(proven.entitlement), req.deadline, proven.acknowledge);
+    if (result.status == store::GrantStatus::kOtherAccount)
+        throw ApiError(ErrorCode::kConflict, "this purchase belongs to another account");
+    granted(result.entitlement, result.status == store::GrantStatus::kCreated);
+    co_return entitlement_response(result.status == store::GrantStatus::kCreated ? 201 : 200,
+                                   result.entitlement);
 }
 
-boost::asio::awaitable<store::Entitlement> Purchases::apple_proof(
+boost::asio::awaitable<Purchases::Proven> Purchases::apple_proof(
     const std::string& signed_transaction, const std::string& user_id, bool token_required,
     store::Deadline deadline) {
     json::object t;
@@ -90,45 +115,30 @@ boost::asio::awaitable<store::Entitlement> Purchases::apple_proof(
     auto expires = field_millis(t, "expiresDate");
     if (product->kind == "subscription" && (!expires || *expires <= now))
         throw purchase_refused("expired", "the subscription period of this transaction is over");
-    auto uid = user_id;
-    auto mine = co_await store_.app_account_token(std::move(uid), deadline);
-    auto named = field_text(t, "appAccountToken");
-    if ((token_required || !named.empty()) && named != mine)
-        throw purchase_refused(
-            "wrong_account",
-            token_required ? "the transaction must be bought for the code's account "
-                             "(appAccountToken)"
-                           : "the transaction was bought for another account (appAccountToken)");
+    co_await check_account(field_text(t, "appAccountToken"), user_id, token_required, deadline);
     auto transaction_id = field_text(t, "transactionId");
     auto original = field_text(t, "originalTransactionId");
     if (transaction_id.empty() || original.empty())
         throw purchase_refused("invalid_payload", "the transaction has no transactionId");
-    store::Entitlement e;
-    e.id = core::random_id(kGrantIdBytes);
-    e.user_id = user_id;
-    e.entitlement = product->entitlement;
-    e.product_id = product->id;
-    e.kind = product->kind;
-    e.platform = "ios";
     // A subscription renews under its original transaction; each consumable is its own.
-    e.source = "ios:" + (product->kind == "consumable" ? transaction_id : original);
-    e.granted_at_ms = now;
-    e.updated_at_ms = now;
-    if (product->kind == "subscription") e.expires_at_ms = expires;
-    co_return e;
+    auto source = "ios:" + (product->kind == "consumable" ? transaction_id : original);
+    co_return Proven{new_grant(*product, user_id, "ios", source,
+                               product->kind == "subscription" ? expires : std::nullopt),
+                     std::nullopt};
 }
 
-boost::asio::awaitable<Response> Purchases::grant_apple(const store::User& user,
-                                                        const std::string& signed_transaction,
-                                                        store::Deadline deadline) {
-    auto e = co_await apple_proof(signed_transaction, user.id, false, deadline);
-    auto product = e.product_id;
-    auto result = co_await store_.grant(std::move(e), deadline);
-    if (result.status == store::GrantStatus::kOtherAccount)
-        throw ApiError(ErrorCode::kConflict, "this purchase belongs to another account");
-    granted(result.entitlement, result.status == store::GrantStatus::kCreated);
-    co_return entitlement_response(result.status == store::GrantStatus::kCreated ? 201 : 200,
-                                   result.entitlement);
+boost::asio::awaitable<void> Purchases::check_account(const std::string& named,
+                                                      const std::string& user_id,
+                                                      bool token_required,
+                                                      store::Deadline deadline) {
+    if (named.empty() && !token_required) co_return;
+    auto uid = user_id;
+    auto mine = co_await store_.app_account_token(std::move(uid), deadline);
+    if (named != mine)
+        throw purchase_refused("wrong_account",
+                               token_required ? "the purchase must be made for the code's account "
+                                                "(app_account_token)"
+                                              : "the purchase was made for another account");
 }
 
 void Purchases::granted(const store::Entitlement& e, bool created) {
@@ -265,7 +275,25 @@ void Purchases::add_routes(http::Router& router) {
              {"requestBody", signed_payload}},
             {{"200", described("Accepted (or seen before)")},
              {"422", described("The payload was refused; the message names the reason")},
-             {"503", described("App Store purchases are not configured")}}}}}});
+             {"503", described("App Store purchases are not configured")}}}},
+          {"POST",
+           "/v1/purchases/google/notifications",
+           [this](Request& r) { return google_notification(r); },
+           {"Google Play real-time developer notifications (a Pub/Sub push)",
+            {{"description",
+              "Called by Pub/Sub with ?token=<purchases.google.notification_token>. Each "
+              "messageId is applied once, by a job that reads the purchase from Google "
+              "again."},
+             {"parameters",
+              json::array{query_param("token", "The shared secret of the push subscription.",
+                                      {{"type", "string"}})}},
+             {"requestBody", json_request({{"type", "object"},
+                                           {"required", json::array{"message"}},
+                                           {"properties", {{"message", {{"type", "object"}}}}}})}},
+            {{"204", described("Accepted (or seen before, or a test notification)")},
+             {"403", described("The token is not this server's")},
+             {"422", described("Not a Pub/Sub push of a Play notification")},
+             {"503", described("Google Play notifications are not configured")}}}}}});
 }
 
 }  // namespace mindme::app

@@ -22,6 +22,7 @@
 #include "core/config_fwd.hpp"
 #include "http/router.hpp"
 #include "purchases/apple_signed_data.hpp"
+#include "purchases/google_play.hpp"
 #include "purchases/products.hpp"
 #include "store/purchases.hpp"
 
@@ -33,7 +34,9 @@ class Purchases {
 public:
     // Throws std::invalid_argument for a configuration that cannot work (Apple's bundle
     // id without a readable root certificate, a Production app without its appAppleId).
-    Purchases(const core::Config& config, store::PurchaseStore& store, auth::Authenticator& auth);
+    // `google`: Google Play's API, or nullptr when Google Play purchases are off.
+    Purchases(const core::Config& config, store::PurchaseStore& store, auth::Authenticator& auth,
+              purchases::GooglePlay* google);
     void add_routes(http::Router& router);
     // Called after every grant (the events hub tails the change log).
     void on_change(std::function<void()> listener) { changed_ = std::move(listener); }
@@ -43,20 +46,38 @@ private:
     boost::asio::awaitable<http::Response> buy(http::Request& req);
     boost::asio::awaitable<http::Response> list(http::Request& req);
     boost::asio::awaitable<http::Response> apple_notification(http::Request& req);
-    boost::asio::awaitable<http::Response> grant_apple(const store::User& user,
-                                                       const std::string& signed_transaction,
-                                                       store::Deadline deadline);
-    // The grant an App Store transaction proves for `user_id` (not yet recorded), or the
-    // 422 naming why the proof is refused. `token_required`: the transaction must name
-    // the user's app_account_token (a hand-off), not merely not name another.
-    boost::asio::awaitable<store::Entitlement> apple_proof(const std::string& signed_transaction,
-                                                           const std::string& user_id,
-                                                           bool token_required,
-                                                           store::Deadline deadline);
+    // A store's proof of a purchase, as a request body holds it.
+    struct Proof {
+        std::string platform;            // ios | android
+        std::string signed_transaction;  // ios
+        std::string product_id;          // android
+        std::string purchase_token;      // android
+    };
+    // What a proof grants: the entitlement (not yet recorded) and, for Google Play, the
+    // acknowledgement job to enqueue with it.
+    struct Proven {
+        store::Entitlement entitlement;
+        std::optional<store::OutboxJob> acknowledge;
+    };
+    // The proof in `body`, or the answer for a platform or store that is off (503) or a
+    // body that is wrong (422).
+    Proof proof_of(const boost::json::object& body) const;
+    // The grant a proof makes for `user_id`, or the 422 naming why it is refused.
+    // `token_required`: the purchase must name the user's app_account_token (a hand-off),
+    // not merely not name another.
+    boost::asio::awaitable<Proven> prove(const Proof& proof, const std::string& user_id,
+                                         bool token_required, store::Deadline deadline);
+    boost::asio::awaitable<Proven> apple_proof(const std::string& signed_transaction,
+                                               const std::string& user_id, bool token_required,
+                                               store::Deadline deadline);
+    boost::asio::awaitable<Proven> google_proof(const Proof& proof, const std::string& user_id,
+                                                bool token_required, store::Deadline deadline);
+    // 422 wrong_account unless the purchase names `user_id`'s app_account_token (when it
+    // names one, or when `token_required`).
+    boost::asio::awaitable<void> check_account(const std::string& named, const std::string& user_id,
+                                               bool token_required, store::Deadline deadline);
     void granted(const store::Entitlement& e, bool created);
-    // The App Store proof of a purchase body ({"platform","signed_transaction"}), or the
-    // answer for a platform or store that is not on (503) or a body that is wrong (422).
-    std::string signed_transaction_of(const boost::json::object& body) const;
+    boost::asio::awaitable<http::Response> google_notification(http::Request& req);
     // The QR hand-off (purchases_qr.cpp).
     boost::asio::awaitable<http::Response> create_code(http::Request& req);
     boost::asio::awaitable<http::Response> show_code(http::Request& req);
@@ -67,6 +88,8 @@ private:
     auth::Authenticator& auth_;
     std::vector<purchases::Product> products_;
     std::optional<purchases::AppleSignedData> apple_;
+    purchases::GooglePlay* google_;
+    std::string google_notification_token_;
     std::chrono::seconds code_ttl_;
     std::string link_base_;
     std::function<void()> changed_;

@@ -92,7 +92,14 @@ public:
 
     // Grants `e` (its id, user, source...) unless its source was granted before. A replay
     // by the same account that brings a later expiry extends the grant (a renewal).
-    virtual boost::asio::awaitable<GrantResult> grant(Entitlement e, Deadline deadline) = 0;
+    // `then`: a job enqueued in the same transaction unless the purchase is another
+    // account's (Google Play's acknowledgement: never lost, never for a refused grant).
+    virtual boost::asio::awaitable<GrantResult> grant(Entitlement e, Deadline deadline,
+                                                      std::optional<OutboxJob> then) = 0;
+    boost::asio::awaitable<GrantResult> grant(Entitlement e, Deadline deadline) {
+        std::optional<OutboxJob> none;  // named: GCC 12 and temporaries in co_await
+        co_return co_await grant(std::move(e), deadline, std::move(none));
+    }
 
     // The store's later word on a purchase: a new expiry and/or a revocation. The grant as
     // it is then, or nullopt when no grant has that source.
@@ -110,8 +117,14 @@ public:
     // Marks the code used and grants `e` to the code's owner, in one transaction: of
     // concurrent redeems exactly one wins.
     virtual boost::asio::awaitable<RedeemResult> redeem_code(std::string code_hash, Entitlement e,
-                                                             std::int64_t now_ms,
-                                                             Deadline deadline) = 0;
+                                                             std::int64_t now_ms, Deadline deadline,
+                                                             std::optional<OutboxJob> then) = 0;
+    boost::asio::awaitable<RedeemResult> redeem_code(std::string code_hash, Entitlement e,
+                                                     std::int64_t now_ms, Deadline deadline) {
+        std::optional<OutboxJob> none;
+        co_return co_await redeem_code(std::move(code_hash), std::move(e), now_ms, deadline,
+                                       std::move(none));
+    }
 
     // Records a store notification's id and, in the same transaction, the job that applies
     // it (so it is applied once, and never lost); false when the id was recorded before

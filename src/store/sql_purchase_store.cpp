@@ -122,11 +122,12 @@ public:
             deadline);
     }
 
-    boost::asio::awaitable<GrantResult> grant(Entitlement e, Deadline deadline) override {
+    boost::asio::awaitable<GrantResult> grant(Entitlement e, Deadline deadline,
+                                              std::optional<OutboxJob> then) override {
         co_return co_await db_.run(
             [&](soci::session& s) -> GrantResult {
                 try {
-                    return grant_in(s, e);
+                    return grant_in(s, e, then);
                 } catch (const soci::soci_error&) {
                     // The same purchase granted at the same moment elsewhere: its insert won.
                     auto held = read(s, "WHERE source = :s", e.source);
@@ -197,8 +198,8 @@ public:
     }
 
     boost::asio::awaitable<RedeemResult> redeem_code(std::string code_hash, Entitlement e,
-                                                     std::int64_t now_ms,
-                                                     Deadline deadline) override {
+                                                     std::int64_t now_ms, Deadline deadline,
+                                                     std::optional<OutboxJob> then) override {
         co_return co_await db_.run(
             [&](soci::session& s) -> RedeemResult {
                 auto code = read_code(s, code_hash);
@@ -220,6 +221,7 @@ public:
                 // Not this owner's purchase: the code stays unused (the rollback).
                 if (granted.status == GrantStatus::kOtherAccount)
                     return {RedeemStatus::kOtherAccount, granted.entitlement, false};
+                if (then) add_job(s, *then, now_ms);
                 tx.commit();
                 return {RedeemStatus::kGranted, granted.entitlement,
                         granted.status == GrantStatus::kCreated};
@@ -258,9 +260,11 @@ public:
     }
 
 private:
-    GrantResult grant_in(soci::session& s, Entitlement e) {
+    GrantResult grant_in(soci::session& s, Entitlement e, const std::optional<OutboxJob>& then) {
         SqlDatabase::WriteTransaction tx(db_, s, e.user_id);
         auto result = grant_rows(s, std::move(e));
+        if (then && result.status != GrantStatus::kOtherAccount)
+            add_job(s, *then, result.entitlement.updated_at_ms);
         tx.commit();
         return result;
     }

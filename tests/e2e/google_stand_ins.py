@@ -193,8 +193,9 @@ class GoogleApis(_Server):
     """The OAuth token endpoint (/token) and FCM (/v1/projects/<p>/messages:send)."""
 
     def __init__(self, account_key, client_email="push@mindme-test.iam.gserviceaccount.com",
-                 key_id="sa-key-1"):
+                 key_id="sa-key-1", scope=SCOPE, handler_class=None):
         self.account_key = account_key
+        self.scope = scope  # the one scope grants are made for
         self.client_email = client_email
         self.key_id = key_id
         self.tokens = set()    # access tokens granted and valid
@@ -204,7 +205,7 @@ class GoogleApis(_Server):
         self.refused = []      # (status, why) of each refused send
         self.outcomes = {}     # device token -> list of scripted outcomes, used in order
         self._lock = threading.Lock()
-        super().__init__(_GoogleHandler)
+        super().__init__(handler_class or _GoogleHandler)
 
     def service_account_file(self, directory):
         """A service account key file whose token_uri is this stand-in."""
@@ -305,7 +306,7 @@ class _GoogleHandler(JsonHandler):
                     why = "iss"
                 elif claims.get("aud") != apis.url("/token"):
                     why = "aud"
-                elif claims.get("scope") != SCOPE:
+                elif claims.get("scope") != apis.scope:
                     why = "scope"
                 elif not (claims["iat"] - 300 <= now <= claims["exp"] + 300 and
                           claims["exp"] - claims["iat"] <= 3600):
