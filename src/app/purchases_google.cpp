@@ -130,6 +130,9 @@ boost::asio::awaitable<Response> Purchases::google_notification(Request& req) {
         throw ApiError(ErrorCode::kUnprocessable,
                        "the message needs a messageId and base64 JSON data");
     const auto& n = parsed.as_object();
+    if (auto package = field_text(n, "packageName"); package != google_package_)
+        throw ApiError(ErrorCode::kUnprocessable,
+                       "the notification is for another app (" + package + ")");
     json::object job{{"platform", "android"}};
     if (const auto* s = n.if_contains("subscriptionNotification"); s && s->is_object()) {
         job["kind"] = "subscription";

@@ -41,6 +41,7 @@ Purchases::Purchases(const core::Config& config, store::PurchaseStore& store,
       products_(purchases::parse_products(config.get_list("purchases.products"))),
       google_(google),
       google_notification_token_(config.get_string("purchases.google.notification_token")),
+      google_package_(config.get_string("purchases.google.package_name")),
       code_ttl_(config.get_int("purchases.qr.ttl_seconds")),
       link_base_(config.get_string("purchases.qr.link_base")) {
     if (!config.get_string("purchases.apple.bundle_id").empty())

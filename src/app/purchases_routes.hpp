@@ -90,6 +90,7 @@ private:
     std::optional<purchases::AppleSignedData> apple_;
     purchases::GooglePlay* google_;
     std::string google_notification_token_;
+    std::string google_package_;
     std::chrono::seconds code_ttl_;
     std::string link_base_;
     std::function<void()> changed_;

@@ -130,6 +130,8 @@ class GooglePlayTest(unittest.TestCase):
                   "voidedPurchaseNotification": {"purchaseToken": token, "orderId": "GPA.1",
                                                  "productType": 2, "refundType": 1}}
         self.assertEqual(self.push("msg-%d" % GooglePlayTest.count, voided, "wrong")[0], 403)
+        other_app = dict(voided, packageName="com.example.other")
+        self.assertEqual(self.push("msg-other-%d" % GooglePlayTest.count, other_app)[0], 422)
         for _ in range(2):  # Pub/Sub redelivers
             status, _, body = self.push("msg-%d" % GooglePlayTest.count, voided)
             self.assertEqual(status, 204, body)
