@@ -79,10 +79,10 @@ boost::asio::awaitable<std::optional<store::Entitlement>> apply_apple(
         co_return std::nullopt;
     auto changed = co_await store.update(source, expires, std::nullopt, now, store_deadline());
     if (!changed && *expires > now && !transaction.contains("revocationDate")) {
-        std::optional<store::OutboxJob> none;
-        changed =
-            co_await grant_to_named(store, *product, field_text(transaction, "appAccountToken"),
-                                    "ios", source, expires, std::move(none));
+        std::optional<store::OutboxJob> none;  // named: GCC 12 and temporaries in co_await
+        auto named = field_text(transaction, "appAccountToken");
+        changed = co_await grant_to_named(store, *product, std::move(named), "ios", source, expires,
+                                          std::move(none));
     }
     co_return changed;
 }
@@ -137,9 +137,10 @@ boost::asio::awaitable<std::optional<store::Entitlement>> apply_google(
         std::optional<store::OutboxJob> ack;
         if (field_millis(p, "acknowledgementState").value_or(0) != 1)
             ack = acknowledge_job(*product, token);
-        co_return co_await grant_to_named(store, *product,
-                                          field_text(p, "obfuscatedExternalAccountId"), "android",
-                                          source, std::nullopt, std::move(ack));
+        auto named = field_text(p, "obfuscatedExternalAccountId");
+        std::optional<std::int64_t> no_expiry;
+        co_return co_await grant_to_named(store, *product, std::move(named), "android", source,
+                                          no_expiry, std::move(ack));
     } catch (const purchases::GooglePlayError& e) {
         google_failed(e);
     }

@@ -82,7 +82,8 @@ boost::asio::awaitable<Response> Purchases::show_code(Request& req) {
     auto [code, drawing] = code_of(req.param("code"));
     if (code.empty() || code.size() > kMaxCodeChars)
         throw ApiError(ErrorCode::kNotFound, "no such purchase code");
-    auto found = co_await store_.find_code(core::sha256_hex(code), req.deadline);
+    auto hash = core::sha256_hex(code);
+    auto found = co_await store_.find_code(std::move(hash), req.deadline);
     auto row = usable(found, core::now_ms());
     Response r;
     if (drawing == Drawing::kNone) {

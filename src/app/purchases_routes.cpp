@@ -8,7 +8,6 @@
 #include "app/route_table.hpp"
 #include "core/clock.hpp"
 #include "core/config.hpp"
-#include "core/ids.hpp"
 #include "core/log.hpp"
 
 namespace mindme::app {
@@ -116,7 +115,8 @@ boost::asio::awaitable<Purchases::Proven> Purchases::apple_proof(
     auto expires = field_millis(t, "expiresDate");
     if (product->kind == "subscription" && (!expires || *expires <= now))
         throw purchase_refused("expired", "the subscription period of this transaction is over");
-    co_await check_account(field_text(t, "appAccountToken"), user_id, token_required, deadline);
+    auto named = field_text(t, "appAccountToken");
+    co_await check_account(named, user_id, token_required, deadline);
     auto transaction_id = field_text(t, "transactionId");
     auto original = field_text(t, "originalTransactionId");
     if (transaction_id.empty() || original.empty())

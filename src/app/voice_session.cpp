@@ -17,7 +17,6 @@
 #include "core/errors.hpp"
 #include "core/ids.hpp"
 #include "core/log.hpp"
-#include "core/unicode.hpp"
 #include "metrics/registry.hpp"
 #include "upstream/bedrock_stream.hpp"
 #include "upstream/gateway.hpp"
