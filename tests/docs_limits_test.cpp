@@ -12,6 +12,7 @@
 
 #include "app/limits.hpp"
 #include "core/log.hpp"
+#include "purchases/apple_signed_data.hpp"
 #include "upstream/google_credentials.hpp"
 
 namespace mindme {
@@ -90,6 +91,13 @@ TEST(DocsLimits, EveryLimitTheDocsStateIsTheCodes) {
         {"assistant.md",
          "The model's output waits while " + n(kVoiceClientQueue) + " messages are queued"},
         {"assistant.md", "the last " + grouped(kVoiceHistoryChars) + " characters"},
+        {"purchases.md",
+         "Verified certificate chains are kept " +
+             n(static_cast<std::size_t>(purchases::AppleSignedData::kChainCacheAge.count())) +
+             " minutes (at most " + n(purchases::AppleSignedData::kChainCacheEntries) + ")"},
+        {"purchases.md", "code (" + n(kPurchaseCodeBytes * 8) + " random bits"},
+        {"purchases.md", "(" + n(static_cast<std::size_t>(kQrModulePixels)) +
+                             " px a module, the standard's " + "4-module margin)"},
     };
     for (const auto& s : statements)
         EXPECT_NE(read_doc(s.doc).find(folded(s.text)), std::string::npos)

@@ -48,4 +48,9 @@ inline constexpr std::size_t kVoiceClientQueue = 8;
 // The conversation a reopened voice stream is given, at most.
 inline constexpr std::size_t kVoiceHistoryChars = 20'000;
 
+// Purchases: a QR hand-off code's random bytes (not enumerable), and the pixels a module
+// of its PNG.
+inline constexpr std::size_t kPurchaseCodeBytes = 16;
+inline constexpr int kQrModulePixels = 8;
+
 }  // namespace mindme::app

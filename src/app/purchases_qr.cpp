@@ -7,6 +7,7 @@
 #include <boost/json.hpp>
 
 #include "app/json_body.hpp"
+#include "app/limits.hpp"
 #include "app/openapi_doc.hpp"
 #include "app/purchase_answers.hpp"
 #include "app/purchases_routes.hpp"
@@ -26,9 +27,7 @@ using http::Response;
 
 namespace {
 
-constexpr std::size_t kCodeBytes = 16;  // 128 bits: not enumerable
 constexpr std::size_t kMaxCodeChars = 64;
-constexpr int kImageScale = 8;
 
 enum class Drawing { kNone, kSvg, kPng };
 
@@ -59,7 +58,7 @@ boost::asio::awaitable<Response> Purchases::create_code(Request& req) {
     auto product_id = require_string(body, "product_id");
     if (!purchases::find_product(products_, product_id))
         throw purchase_refused("unknown_product", "product " + product_id + " is not sold here");
-    auto code = core::random_id(kCodeBytes);
+    auto code = core::random_id(kPurchaseCodeBytes);
     auto now = core::now_ms();
     store::PurchaseCode row{
         core::sha256_hex(code),
@@ -100,10 +99,10 @@ boost::asio::awaitable<Response> Purchases::show_code(Request& req) {
         purchases::QrCode qr(link_base_ + code);
         r.status = 200;
         if (drawing == Drawing::kSvg) {
-            r.body = qr.svg(kImageScale);
+            r.body = qr.svg(kQrModulePixels);
             r.set_header("Content-Type", "image/svg+xml");
         } else {
-            r.body = qr.png(kImageScale);
+            r.body = qr.png(kQrModulePixels);
             r.set_header("Content-Type", "image/png");
         }
     }

@@ -26,8 +26,6 @@ namespace {
 
 constexpr const char* kLeafOid = "1.2.840.113635.100.6.11.1";
 constexpr const char* kIntermediateOid = "1.2.840.113635.100.6.2.1";
-constexpr std::chrono::minutes kChainCacheAge{15};
-constexpr std::size_t kChainCacheEntries = 32;
 
 ssl::Cert parse_der(std::string_view der) {
     const auto* p = reinterpret_cast<const unsigned char*>(der.data());
@@ -102,7 +100,9 @@ struct AppleSignedData::Impl {
     std::optional<upstream::EcPublicKey> cached(const std::string& key, std::time_t at) const {
         std::lock_guard lock(mutex);
         auto now = std::chrono::steady_clock::now();
-        std::erase_if(chains, [&](const Chain& c) { return now - c.verified_at > kChainCacheAge; });
+        std::erase_if(chains, [&](const Chain& c) {
+            return now - c.verified_at > AppleSignedData::kChainCacheAge;
+        });
         for (auto it = chains.begin(); it != chains.end(); ++it)
             if (it->key == key && at >= it->not_before && at <= it->not_after) {
                 chains.splice(chains.begin(), chains, it);
@@ -114,7 +114,7 @@ struct AppleSignedData::Impl {
     void remember(Chain chain) const {
         std::lock_guard lock(mutex);
         chains.push_front(std::move(chain));
-        if (chains.size() > kChainCacheEntries) chains.pop_back();
+        if (chains.size() > AppleSignedData::kChainCacheEntries) chains.pop_back();
     }
 
     // The leaf's key once [leaf, intermediate] chained to a root at `at`.

@@ -45,6 +45,9 @@ std::vector<std::string> load_root_certificates(const std::string& path);
 
 class AppleSignedData {
 public:
+    static constexpr std::chrono::minutes kChainCacheAge{15};
+    static constexpr std::size_t kChainCacheEntries = 32;
+
     // Throws std::invalid_argument for options that cannot verify anything (no root, a
     // Production verifier without app_apple_id).
     explicit AppleSignedData(AppleOptions options);
