@@ -91,6 +91,17 @@ public:
                                                           Deadline deadline) override {
         co_return co_await db_.run(
             [&](soci::session& s) {
+                auto read = [&]() -> std::optional<std::string> {
+                    std::string token;
+                    soci::indicator ind = soci::i_null;
+                    s << "SELECT app_account_token FROM users WHERE id = :u", soci::use(user_id),
+                        soci::into(token, ind);
+                    if (!s.got_data()) throw std::runtime_error("purchases: no user " + user_id);
+                    if (ind != soci::i_ok) return std::nullopt;
+                    return token;
+                };
+                // Every GET /v1/me asks: a read, and a write only the first time.
+                if (auto token = read()) return *token;
                 // Two first uses at once: one UPDATE wins, both read its token.
                 auto fresh = core::random_uuid();
                 auto st = statement(s,
@@ -98,13 +109,9 @@ public:
                                     "app_account_token IS NULL",
                                     soci::use(fresh), soci::use(user_id));
                 affected(st);
-                std::string token;
-                soci::indicator ind = soci::i_null;
-                s << "SELECT app_account_token FROM users WHERE id = :u", soci::use(user_id),
-                    soci::into(token, ind);
-                if (!s.got_data() || ind != soci::i_ok)
-                    throw std::runtime_error("purchases: no user " + user_id);
-                return token;
+                auto token = read();
+                if (!token) throw std::runtime_error("purchases: no token for user " + user_id);
+                return *token;
             },
             deadline);
     }
