@@ -27,11 +27,6 @@ store::Entitlement new_grant(const purchases::Product& product, const std::strin
 
 // A string or integer field as text ("" when absent): the stores send ids either way.
 std::string field_text(const boost::json::object& o, std::string_view key);
-// An integer field (milliseconds since the epoch, as Apple sends dates).
-inline std::optional<std::int64_t> field_millis(const boost::json::object& o,
-                                                std::string_view key) {
-    return core::json_int(o, key);
-}
 
 // The job that acknowledges (or consumes) a Google Play purchase: {"kind","product_id","token"}.
 inline constexpr const char* kGoogleAcknowledgeTopic = "purchases.acknowledge";

@@ -4,6 +4,7 @@
 
 #include "app/purchase_answers.hpp"
 #include "core/clock.hpp"
+#include "core/json_fields.hpp"
 #include "core/log.hpp"
 #include "upstream/http_client.hpp"
 
@@ -70,10 +71,10 @@ boost::asio::awaitable<std::optional<store::Entitlement>> apply_apple(
                                                                        : "originalTransactionId");
     auto now = core::now_ms();
     if (one_of(type, {"REFUND", "REVOKE"})) {
-        auto revoked = field_millis(transaction, "revocationDate").value_or(now);
+        auto revoked = core::json_int(transaction, "revocationDate").value_or(now);
         co_return co_await store.update(source, std::nullopt, revoked, now, store_deadline());
     }
-    auto expires = field_millis(transaction, "expiresDate");
+    auto expires = core::json_int(transaction, "expiresDate");
     if (!expires || !one_of(type, {"SUBSCRIBED", "DID_RENEW", "DID_RECOVER", "OFFER_REDEEMED",
                                    "RENEWAL_EXTENDED", "EXPIRED", "GRACE_PERIOD_EXPIRED"}))
         co_return std::nullopt;
@@ -92,7 +93,7 @@ boost::asio::awaitable<std::optional<store::Entitlement>> apply_google(
     purchases::GooglePlay* play, const json::object& n) {
     auto token = field_text(n, "token");
     auto kind = field_text(n, "kind");
-    auto type = field_millis(n, "type").value_or(0);
+    auto type = core::json_int(n, "type").value_or(0);
     auto source = google_source(token);
     auto now = core::now_ms();
     if (kind == "voided" || (kind == "product" && type == kPlayProductCanceled))
@@ -133,9 +134,9 @@ boost::asio::awaitable<std::optional<store::Entitlement>> apply_google(
         const auto* product = purchases::find_product(products, field_text(n, "product_id"));
         if (!product) co_return std::nullopt;
         auto p = co_await play->product(product->id, token, deadline);
-        if (field_millis(p, "purchaseState").value_or(1) != 0) co_return std::nullopt;
+        if (core::json_int(p, "purchaseState").value_or(1) != 0) co_return std::nullopt;
         std::optional<store::OutboxJob> ack;
-        if (field_millis(p, "acknowledgementState").value_or(0) != 1)
+        if (core::json_int(p, "acknowledgementState").value_or(0) != 1)
             ack = acknowledge_job(*product, token);
         auto named = field_text(p, "obfuscatedExternalAccountId");
         std::optional<std::int64_t> no_expiry;
@@ -194,10 +195,10 @@ queue::JobHandler google_acknowledger(purchases::GooglePlay& play) {
             } else {
                 auto p = co_await play.product(product_id, token, deadline);
                 if (kind == "consumable") {
-                    if (field_millis(p, "consumptionState").value_or(0) == 1) co_return;
+                    if (core::json_int(p, "consumptionState").value_or(0) == 1) co_return;
                     co_await play.consume(product_id, token, deadline);
                 } else {
-                    if (field_millis(p, "acknowledgementState").value_or(0) == 1) co_return;
+                    if (core::json_int(p, "acknowledgementState").value_or(0) == 1) co_return;
                     co_await play.acknowledge_product(product_id, token, deadline);
                 }
             }

@@ -12,6 +12,7 @@
 #include "core/base64.hpp"
 #include "core/clock.hpp"
 #include "core/digest.hpp"
+#include "core/json_fields.hpp"
 #include "core/log.hpp"
 #include "upstream/http_client.hpp"
 
@@ -96,10 +97,10 @@ boost::asio::awaitable<Purchases::Proven> Purchases::google_proof(const Proof& p
         account = subscription_account(purchase);
     } else {
         // purchaseState: 0 purchased, 1 canceled, 2 pending.
-        auto state = field_millis(purchase, "purchaseState").value_or(0);
+        auto state = core::json_int(purchase, "purchaseState").value_or(0);
         if (state == 2) throw purchase_refused("pending", "the payment is still pending");
         if (state != 0) throw purchase_refused("revoked", "the purchase was canceled or refunded");
-        acknowledged = field_millis(purchase, "acknowledgementState").value_or(0) == 1;
+        acknowledged = core::json_int(purchase, "acknowledgementState").value_or(0) == 1;
         account = field_text(purchase, "obfuscatedExternalAccountId");
     }
     co_await check_account(account, user_id, token_required, deadline);
@@ -136,11 +137,11 @@ boost::asio::awaitable<Response> Purchases::google_notification(Request& req) {
     json::object job{{"platform", "android"}};
     if (const auto* s = n.if_contains("subscriptionNotification"); s && s->is_object()) {
         job["kind"] = "subscription";
-        job["type"] = field_millis(s->as_object(), "notificationType").value_or(0);
+        job["type"] = core::json_int(s->as_object(), "notificationType").value_or(0);
         job["token"] = field_text(s->as_object(), "purchaseToken");
     } else if (const auto* o = n.if_contains("oneTimeProductNotification"); o && o->is_object()) {
         job["kind"] = "product";
-        job["type"] = field_millis(o->as_object(), "notificationType").value_or(0);
+        job["type"] = core::json_int(o->as_object(), "notificationType").value_or(0);
         job["token"] = field_text(o->as_object(), "purchaseToken");
         job["product_id"] = field_text(o->as_object(), "sku");
     } else if (const auto* v = n.if_contains("voidedPurchaseNotification"); v && v->is_object()) {

@@ -8,6 +8,7 @@
 #include "app/route_table.hpp"
 #include "core/clock.hpp"
 #include "core/config.hpp"
+#include "core/json_fields.hpp"
 #include "core/log.hpp"
 
 namespace mindme::app {
@@ -112,7 +113,7 @@ boost::asio::awaitable<Purchases::Proven> Purchases::apple_proof(
     auto now = core::now_ms();
     if (t.contains("revocationDate"))
         throw purchase_refused("revoked", "the App Store revoked this transaction (refunded)");
-    auto expires = field_millis(t, "expiresDate");
+    auto expires = core::json_int(t, "expiresDate");
     if (product->kind == "subscription" && (!expires || *expires <= now))
         throw purchase_refused("expired", "the subscription period of this transaction is over");
     auto named = field_text(t, "appAccountToken");
