@@ -65,7 +65,13 @@ struct LiveAlarms::Impl {
     struct Watched {
         const AlarmKind* kind;
         Alarm alarm;
+        double since = unix_now();  // when it entered its state (the console's history)
     };
+
+    static double unix_now() {
+        return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch())
+            .count();
+    }
 
     explicit Impl(Registry& r) : registry(r) {}
 
@@ -103,6 +109,7 @@ struct LiveAlarms::Impl {
             auto before = w.alarm.state();
             auto after = w.alarm.evaluate(now);
             if (after == before) continue;
+            w.since = unix_now();
             core::log::Fields f;
             f.add("alarm", w.kind->name)
                 .add("from", alarm_state_name(before))
@@ -161,6 +168,12 @@ LiveAlarms::LiveAlarms(const core::Config& config, Registry& registry)
                      MetricType::kGauge);
         for (const auto& w : impl->watched)
             write_sample(out, "alarm_threshold", w.alarm.spec().threshold,
+                         std::string("alarm=\"") + w.kind->name + "\"");
+        write_header(out, "alarm_state_since_seconds",
+                     "When each live alarm entered its state, in seconds since the epoch.",
+                     MetricType::kGauge);
+        for (const auto& w : impl->watched)
+            write_sample(out, "alarm_state_since_seconds", w.since,
                          std::string("alarm=\"") + w.kind->name + "\"");
     });
 }
