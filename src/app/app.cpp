@@ -6,9 +6,11 @@
 
 #include "app/accounts_routes.hpp"
 #include "app/assistant_routes.hpp"
+#include "app/console_routes.hpp"
 #include "app/cors.hpp"
 #include "app/devices_routes.hpp"
 #include "app/events.hpp"
+#include "app/features_routes.hpp"
 #include "app/file_jobs.hpp"
 #include "app/files_routes.hpp"
 #include "app/health.hpp"
@@ -80,6 +82,7 @@ void declare_config(core::ConfigSchema& schema) {
     declare_purchases_config(schema);
     declare_events_config(schema);
     declare_ops_config(schema);
+    declare_console_config(schema);
     core::log::declare_config(schema);
     metrics::declare_alarms_config(schema);
 }
@@ -108,7 +111,7 @@ struct App::Impl {
         bool serves_api = role == Role::kAll || role == Role::kServe;
         bool play = !config.get_string("purchases.google.package_name").empty();
         if ((fcm && worker) || ((firebase || Assistant::enabled(config)) && serves_api) ||
-            (play && (worker || serves_api)))
+            (play && (worker || serves_api)) || (Console::watches_others(config) && serves_api))
             http_client.emplace(upstream::client_options(config), registry);
         if (play && http_client) open_google_play(config);
         blobs = files::open_blob_store(config, data_dir);
@@ -184,13 +187,22 @@ struct App::Impl {
             events->add_routes(router);
             memories->on_change([this] { events->notify(); });
             purchases->on_change([this] { events->notify(); });
+            add_features_route(router, config);
+            std::vector<std::string> reserved{"/v1/", "/health", "/metrics", "/openapi.json"};
+            if (Console::enabled(config)) {
+                console.emplace(config, registry, http_client ? &*http_client : nullptr);
+                console->add_routes(router);
+                reserved.insert(reserved.end(), {"/console/api/", "/console/reports/"});
+            } else {
+                reserved.insert(reserved.end(), {"/console", "/console/"});  // off: 404
+            }
             if (auto dir = http::static_dir(config)) {
                 site.emplace(*dir);
                 router.set_fallback(
                     [this](http::Request& req) -> boost::asio::awaitable<http::Response> {
                         co_return site->serve(req);
                     },
-                    {"/v1/", "/health", "/metrics", "/openapi.json"});
+                    std::move(reserved));
             }
         }
         add_openapi_route(router, MINDME_VERSION);
@@ -345,6 +357,7 @@ struct App::Impl {
     std::optional<Files> files_routes;
     std::optional<Devices> devices_routes;
     std::optional<Purchases> purchases;
+    std::optional<Console> console;
     HealthChecks health;
     std::optional<metrics::LiveAlarms> alarms;
     http::Router router;

@@ -20,6 +20,16 @@ void declare_firebase_config(core::ConfigSchema& schema) {
     schema.add_int("auth.firebase.key_refetch_seconds", 60, 0, 86'400,
                    "A token signed by a key id the cache does not hold fetches the keys at once "
                    "(a rotation), at most once per this many seconds.");
+    schema.add_string("auth.firebase.web_api_key", "",
+                      "The Firebase Web API key (public, as in any Firebase web app's config): "
+                      "the web app signs in with Firebase email and password through it. Empty: "
+                      "the web app offers password sign-in only.");
+    schema.add_string("auth.firebase.web_auth_domain", "",
+                      "The Firebase web config's authDomain (PROJECT.firebaseapp.com), given to "
+                      "the web app with the API key.");
+    schema.add_string("auth.firebase.web_identity_url", "https://identitytoolkit.googleapis.com",
+                      "The Identity Toolkit REST endpoint the web app signs in at (a stand-in's, "
+                      "in tests).");
 }
 
 std::optional<FirebaseConfig> firebase_config(const core::Config& c) {
