@@ -9,7 +9,9 @@
 #   scripts/stack.sh up DIR      start (or restart) it; prints and writes DIR/env
 #   scripts/stack.sh down DIR    stop it (data kept); `down DIR --wipe` also deletes DIR
 # DIR/env holds shell lines: MINDME_URL, DATABASE_URL, REPLICA_URL, REDIS_URL, AMQP_URL,
-# HAPROXY_STATS_URL, and WORKER_URL, FILES_URL (their /health and /metrics).
+# HAPROXY_STATS_URL, WORKER_URL, FILES_URL (their /health and /metrics), and
+# CONSOLE_URL, CONSOLE_TOKEN (the operations console, watching every process). The web
+# app is served at MINDME_URL when its build (MINDME_WEB, default build/web) exists.
 # HEALTH_INTERVAL, HEALTH_RISE, HEALTH_FALL: HAProxy's check (default the seed's
 # 30s / 2 / 5). MINDME: the binary (default build/mindme). MINDME_STACK_SETS: more
 # configuration for every mindme process, as space-separated key=value.
@@ -81,16 +83,28 @@ case "$cmd" in
     common=(--set "store.url=$database" --set "store.replicas=$replica"
             --set "cache.url=$redis" --set "search.url=postgresql://" --set "queue.url=$amqp"
             --set "guard.trusted_proxies=127.0.0.1/32")
+    # The operations console (/console on every serve process) watches every process;
+    # its token is kept in DIR so that it stays the same across restarts.
+    [[ -s "$dir/console-token" ]] || od -An -tx1 -N16 /dev/urandom | tr -d ' \n' >"$dir/console-token"
+    console_token=$(cat "$dir/console-token")
+    web=${MINDME_WEB:-$(dirname "$mindme")/web}
+    [[ -f "$web/index.html" ]] && common+=(--set "http.static_dir=$web")
     for extra in ${MINDME_STACK_SETS:-}; do common+=(--set "$extra"); done
     ports=()
-    for ((n = 0; n < processes; n++)); do
-      port=$(free_port)
-      start_mindme "serve$n" serve "$port" "${common[@]}"
-      ports+=("$port")
-    done
+    for ((n = 0; n < processes; n++)); do ports+=("$(free_port)"); done
     worker_port=$(free_port)
-    start_mindme worker worker "$worker_port" "${common[@]}"
     files_port=$(free_port)
+    : >"$dir/console-targets"
+    for ((n = 0; n < processes; n++)); do
+      echo "serve$n http://127.0.0.1:${ports[n]}/metrics" >>"$dir/console-targets"
+    done
+    echo "worker http://127.0.0.1:$worker_port/metrics" >>"$dir/console-targets"
+    echo "files http://127.0.0.1:$files_port/metrics" >>"$dir/console-targets"
+    for ((n = 0; n < processes; n++)); do
+      start_mindme "serve$n" serve "${ports[n]}" "${common[@]}" \
+        --set "console.token=$console_token" --set "console.targets_file=$dir/console-targets"
+    done
+    start_mindme worker worker "$worker_port" "${common[@]}"
     start_mindme files files "$files_port" "${common[@]}"
     url=$("$services/haproxy.sh" start "$dir/haproxy" "${ports[@]}" | tail -1)
     cat >"$dir/env" <<ENV
@@ -102,6 +116,8 @@ AMQP_URL=$amqp
 HAPROXY_STATS_URL=$(cat "$dir/haproxy/stats_url")
 WORKER_URL=http://127.0.0.1:$worker_port
 FILES_URL=http://127.0.0.1:$files_port
+CONSOLE_URL=$url/console/
+CONSOLE_TOKEN=$console_token
 ENV
     # Ready when HAProxy has seen a server pass its checks (the first passes at once).
     for ((i = 0; i < 600; i++)); do

@@ -5,6 +5,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <thread>
@@ -336,7 +337,13 @@ int run(const Options& o, const sigset_t& stop_signals) {
         for (const auto& set : o.sets) child_args.insert(child_args.end(), {"--set", set});
         auto config = load_or_report(o);  // what the processes will read: their metrics token
         if (!config) return kExitUsage;
-        return run_fleet(o.fleet, child_args, config->get_string("metrics.token"), stop_signals);
+        // The processes' consoles watch the whole fleet, as it is at every look.
+        auto data = std::filesystem::absolute(config->get_string("data.dir"));
+        std::filesystem::create_directories(data);
+        auto targets = (data / "fleet-targets").string();
+        child_args.insert(child_args.end(), {"--set", "console.targets_file=" + targets});
+        return run_fleet(o.fleet, child_args, config->get_string("metrics.token"), targets,
+                         stop_signals);
     }
     if (o.command == "seed") {
         auto config = load_or_report(o);

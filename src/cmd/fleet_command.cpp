@@ -51,7 +51,8 @@ void define_fleet(CLI::App& cli, FleetCommandOptions& o, std::string& command) {
 }
 
 int run_fleet(const FleetCommandOptions& o, const std::vector<std::string>& child_args,
-              const std::string& metrics_token, const sigset_t& stop_signals) {
+              const std::string& metrics_token, const std::string& targets_file,
+              const sigset_t& stop_signals) {
     core::log::init("info", false);
     int code = run_reporting_errors("fleet", [&] {
         fleet::FleetOptions options;
@@ -59,6 +60,7 @@ int run_fleet(const FleetCommandOptions& o, const std::vector<std::string>& chil
         options.child_args = child_args;
         options.host = o.host;
         options.metrics_token = metrics_token;
+        options.targets_file = targets_file;
         options.serve_policy = scale::parse_policy_file(core::read_text_file(o.policy), o.policy);
         if (!o.worker_policy.empty())
             options.worker_policy =

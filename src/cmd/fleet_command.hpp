@@ -24,6 +24,7 @@ struct FleetCommandOptions {
 void define_fleet(CLI::App& cli, FleetCommandOptions& options, std::string& command);
 // `child_args`: what every process gets (--data, --config, --set as given to the fleet).
 int run_fleet(const FleetCommandOptions& options, const std::vector<std::string>& child_args,
-              const std::string& metrics_token, const sigset_t& stop_signals);
+              const std::string& metrics_token, const std::string& targets_file,
+              const sigset_t& stop_signals);
 
 }  // namespace mindme::cmd

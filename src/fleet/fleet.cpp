@@ -6,6 +6,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
 #include <list>
 #include <map>
 #include <stdexcept>
@@ -319,6 +321,38 @@ struct Fleet::Impl {
         if (worker_engine) reconcile("worker", worker_desired);
     }
 
+    std::string published;  // the targets file's content as last written
+
+    // Lists the processes that are not stopping for the console, replacing the file
+    // whole (a reader never sees half of it), when the list changed.
+    void publish_targets() {
+        if (o.targets_file.empty()) return;
+        std::string text;
+        for (const auto& p : processes)
+            if (p.state != Process::State::kStopping)
+                text += p.name + " http://" + o.host + ":" + std::to_string(p.port) + "/metrics\n";
+        if (text == published) return;
+        auto temporary = o.targets_file + ".new";
+        {
+            std::ofstream out(temporary, std::ios::trunc);
+            out << text;
+            if (!out.flush()) {
+                core::log::error("fleet cannot write its targets file",
+                                 core::log::Fields().add("path", temporary));
+                return;
+            }
+        }
+        std::error_code ec;
+        std::filesystem::rename(temporary, o.targets_file, ec);
+        if (ec) {
+            core::log::error(
+                "fleet cannot write its targets file",
+                core::log::Fields().add("path", o.targets_file).add("error", ec.message()));
+            return;
+        }
+        published = std::move(text);
+    }
+
     void shut_down() {
         for (auto& p : processes) begin_stop(p, "fleet stopping");
         auto deadline = Clock::now() + o.stop_timeout;
@@ -354,6 +388,7 @@ int Fleet::run(const sigset_t& stop_signals) {
     for (;;) {
         i.reconcile("serve", i.serve_desired);
         if (i.worker_engine) i.reconcile("worker", i.worker_desired);
+        i.publish_targets();
         // The loop's timer: a stop signal, or the next tick.
         auto tick = i.o.tick;
         timespec wait{static_cast<time_t>(tick.count() / 1000),

@@ -21,6 +21,9 @@ struct FleetOptions {
     std::vector<std::string> child_args;  // --data, --config, --set: given to every process
     std::string host = "127.0.0.1";
     std::string metrics_token;  // the processes' metrics.token, for reading their /metrics
+    // Where the current processes are listed for the operations console ("name URL" a
+    // line, the processes' console.targets_file); empty: nowhere.
+    std::string targets_file;
     scale::PolicyFile serve_policy;
     // Workers: a policy file with Target Queue Depth (KEDA's rules), Min Size ≥ 1 (a
     // worker reports the queue's depth). Without it the fleet runs no worker.

@@ -57,6 +57,9 @@ def haproxy_servers(admin_socket):
     return servers
 
 
+CONSOLE_TOKEN = "fleet-console-token"
+
+
 class FleetTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
@@ -77,7 +80,8 @@ class FleetTest(unittest.TestCase):
             "--haproxy-socket", cls.admin, "--check-seconds", "0.5", "--rise", "1",
             "--fall", "2", "--tick-ms", "250", "--data", os.path.join(cls.tmp, "data"),
             "--set", "log.access=false", "--set", "guard.rate_limit.requests=0",
-            "--set", "worker.concurrency=1", "--set", "search.commit_interval_ms=250"])
+            "--set", "worker.concurrency=1", "--set", "search.commit_interval_ms=250",
+            "--set", "console.token=" + CONSOLE_TOKEN])
 
     @classmethod
     def tearDownClass(cls):
@@ -156,6 +160,34 @@ class FleetTest(unittest.TestCase):
         self.assertNotIn(victim, haproxy_servers(self.admin))
         status, _, _ = self.front.request("GET", "/v1/ping")
         self.assertEqual(status, 200)
+
+    def test_the_console_watches_every_process_of_the_fleet(self):
+        def console_targets():
+            status, _, body = self.front.request(
+                "GET", "/console/api/targets",
+                headers={"Authorization": "Bearer " + CONSOLE_TOKEN})
+            self.assertEqual(status, 200, body)
+            return sorted(t["name"] for t in json.loads(body)["targets"])
+        # The processes now running, as the fleet logged them: one serve, one worker.
+        self.assertTrue(until(lambda: console_targets() == sorted(
+            self.running_servers() + [self.live_worker()]), seconds=30),
+            (console_targets(), self.running_servers(), self.fleet.output()[-2000:]))
+        # Each one's figures are relayed from its own /metrics.
+        for name in console_targets():
+            status, _, body = self.front.request(
+                "GET", "/console/api/metrics?target=" + name,
+                headers={"Authorization": "Bearer " + CONSOLE_TOKEN})
+            self.assertEqual(status, 200, body)
+            self.assertIn(b"process_cpu_seconds_total", body)
+
+    def live_worker(self):
+        started = {e["name"] for e in self.fleet.lines()
+                   if e.get("msg") == "fleet process started" and e.get("role") == "worker"}
+        gone = {e["name"] for e in self.fleet.lines()
+                if e.get("msg") in ("fleet process exited", "fleet process stopping")
+                and e.get("role") == "worker"}
+        alive = sorted(started - gone)
+        return alive[0] if len(alive) == 1 else None
 
     def test_workers_scale_on_the_queue_depth(self):
         user = ApiUser(self.front, "fleet@example.com")
