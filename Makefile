@@ -31,8 +31,10 @@ $(ASAN_BUILD)/build.ninja: | deps
 asan: deps $(ASAN_BUILD)/build.ninja
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
 
+# The whole backend in one process, with the web app (built with the rest when its
+# sources changed) at http://127.0.0.1:8080/.
 run: build
-	$(BUILD)/mindme all
+	$(BUILD)/mindme all --set http.static_dir=$(BUILD)/web
 
 # The seed architecture on this machine, on real servers (docs/operations.md):
 # HAProxy in front of mindme serve processes, worker, files, PostgreSQL + replica,

@@ -17,6 +17,7 @@ build_and_test=(
   libhiredis-dev libmariadb-dev librabbitmq-dev libnghttp2-dev zlib1g-dev libqrencode-dev
   postgresql pgbouncer mariadb-server haproxy redis-server rabbitmq-server
   python3 python3-cryptography python3-h2 zbar-tools openssl curl procps util-linux
+  nodejs chromium
 )
 bench=(nginx-light wrk python3-gunicorn python3-flask libvips-tools)
 fuzz=(clang libclang-rt-14-dev)
@@ -34,6 +35,10 @@ for pkg in "${wanted[@]}"; do
   status=$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null || true)
   [[ "$status" == "install ok installed" ]] || missing+=("$pkg")
 done
+# npm: bundled with some builds of nodejs (NodeSource's), a package of its own in Debian's.
+if ! command -v npm >/dev/null 2>&1; then
+  missing+=(npm)
+fi
 if [[ ${#missing[@]} -eq 0 ]]; then
   exit 0
 fi

@@ -1,0 +1,2 @@
+// What the bundler gives the sources: CSS imports.
+declare module '*.css';

@@ -1,0 +1,90 @@
+// What the browser tests share: a real mindme on loopback serving the web build, a
+// headless Debian Chromium driven by playwright-core, pages that fail the test on any
+// uncaught error or failed request, and screenshots where CI keeps artifacts.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createInterface } from 'node:readline';
+import { chromium } from 'playwright-core';
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const BIN = process.env.MINDME_BIN ?? resolve(here, '../../build/mindme');
+export const WEB = process.env.MINDME_WEB ?? resolve(here, '../../build/web');
+export const SHOTS = process.env.MINDME_SCREENSHOTS ?? resolve(here, '../../build/screenshots');
+const CHROMIUM = process.env.MINDME_CHROMIUM ?? '/usr/bin/chromium';
+export const WAIT = 15_000;  // the longest any single condition is waited for
+
+// Starts `mindme all` on a free loopback port with the web build as its static site.
+export async function startMindme(sets = []) {
+  const data = mkdtempSync(join(tmpdir(), 'mindme-web-'));
+  const args = ['all', '--listen', '127.0.0.1:0', '--data', data,
+                '--set', `http.static_dir=${WEB}`, ...sets.flatMap((s) => ['--set', s])];
+  const child = spawn(BIN, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  const lines = createInterface({ input: child.stdout });
+  const log = [];
+  const port = await new Promise((resolvePort, reject) => {
+    const timer = setTimeout(() => reject(new Error(`mindme did not start:\n${log.join('\n')}`)), WAIT);
+    child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`mindme exited ${code}:\n${log.join('\n')}`)); });
+    lines.on('line', (line) => {
+      log.push(line);
+      try {
+        const entry = JSON.parse(line);
+        if (entry.msg === 'listening') { clearTimeout(timer); resolvePort(entry.port); }
+      } catch { /* not a log line */ }
+    });
+  });
+  return {
+    url: `http://127.0.0.1:${port}`,
+    log,
+    async stop() {
+      if (child.exitCode === null) {
+        const ended = new Promise((r) => child.once('exit', r));
+        child.kill('SIGTERM');
+        const timer = setTimeout(() => child.kill('SIGKILL'), WAIT);
+        await ended;
+        clearTimeout(timer);
+      }
+      rmSync(data, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function launch() {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    // No sandbox as root; no calls home (this machine has no network, and a test must
+    // not depend on one).
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+           '--disable-background-networking', '--disable-component-update', '--disable-sync',
+           '--disable-dev-shm-usage'],
+  });
+}
+
+// A page whose uncaught errors, console errors and failed requests are collected;
+// `expectFailures` tolerates failures (going offline on purpose) while it is true.
+export function watch(page) {
+  const problems = [];
+  const state = { expectFailures: false, problems };
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('requestfailed', (r) => {
+    if (!state.expectFailures) problems.push(`request failed: ${r.method()} ${r.url()} ${r.failure()?.errorText}`);
+  });
+  page.on('response', (r) => {
+    if (r.status() >= 500 && !state.expectFailures) problems.push(`${r.status()} from ${r.request().method()} ${r.url()}`);
+  });
+  return state;
+}
+
+export async function shot(page, name) {
+  mkdirSync(SHOTS, { recursive: true });
+  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+}
+
+// A fresh address per call: accounts never collide between tests.
+let accounts = 0;
+export function newEmail() {
+  return `web${process.pid}.${Date.now()}.${++accounts}@example.com`;
+}
