@@ -74,6 +74,7 @@ bench: build
 	bench/idle_connections.sh
 	bench/capacity.sh all
 	bench/users_10k.sh
+	bench/web.sh
 
 # The seed's 250,000 concurrent users on this machine (~10 minutes, ~15 GiB of memory).
 bench-250k: build
