@@ -65,6 +65,7 @@ function Dashboard({ onOut }: { onOut: () => void }) {
         </span>
         <button type="button" onClick={signOut}>Sign out</button>
       </header>
+      {sampler.throttled && <p class="banner" role="alert">{sampler.throttled}</p>}
       <main class="grid">
         <section class="card" aria-labelledby="procs">
           <h2 id="procs">Processes</h2>

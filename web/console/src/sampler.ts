@@ -11,10 +11,15 @@ export interface Target { name: string; up: boolean | null; problem: string; ala
 export interface Transition { at: number; target: string; alarm: string; from: string; to: string }
 
 export class Unauthorized extends Error {}
+// The console's own requests were refused by the edge rules (its address is over the rate
+// limit): nothing is known about the processes until they pass again.
+export class Throttled extends Error {}
 
 async function fetchText(path: string): Promise<string> {
   const r = await fetch(path, { credentials: 'same-origin' });
   if (r.status === 401) throw new Unauthorized('signed out');
+  if (r.status === 429)
+    throw new Throttled(`The console's requests are rate-limited (guard.rate_limit); retrying, next in ${r.headers.get('Retry-After') ?? '?'} s.`);
   const text = await r.text();
   if (!r.ok) {
     let message = `answered ${r.status}`;
@@ -30,6 +35,7 @@ export class Sampler {
   targets: Target[] = [];
   history: Transition[] = [];
   bytesLastSample = 0;
+  throttled = '';  // why the last sample could not be taken, when the edge refused it
   private last = new Map<string, Scrape>();
   private timer: number | undefined;
   private ticks = 0;
@@ -60,11 +66,12 @@ export class Sampler {
           bytes += text.length;
           return new Scrape(now, parse(text));
         } catch (e) {
-          if (e instanceof Unauthorized) throw e;
+          if (e instanceof Unauthorized || e instanceof Throttled) throw e;
           t.problem = (e as Error).message;
           return null;
         }
       }));
+      this.throttled = '';
       this.bytesLastSample = bytes;
       this.times.push(now / 1000);
       this.targets.forEach((t, i) => this.record(t, results[i]));
@@ -74,6 +81,7 @@ export class Sampler {
       }
     } catch (e) {
       if (e instanceof Unauthorized) { this.stop(); this.onSignedOut(); return; }
+      if (e instanceof Throttled) this.throttled = e.message;
     }
     for (const f of this.listeners) f();
   }
