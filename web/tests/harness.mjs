@@ -17,11 +17,11 @@ const CHROMIUM = process.env.MINDME_CHROMIUM ?? '/usr/bin/chromium';
 export const WAIT = 15_000;  // the longest any single condition is waited for
 
 // Starts `mindme all` on a free loopback port with the web build as its static site.
-export async function startMindme(sets = []) {
+export async function startMindme(sets = [], env = {}) {
   const data = mkdtempSync(join(tmpdir(), 'mindme-web-'));
   const args = ['all', '--listen', '127.0.0.1:0', '--data', data,
                 '--set', `http.static_dir=${WEB}`, ...sets.flatMap((s) => ['--set', s])];
-  const child = spawn(BIN, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(BIN, args, { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } });
   const lines = createInterface({ input: child.stdout });
   const log = [];
   const port = await new Promise((resolvePort, reject) => {
@@ -47,6 +47,29 @@ export async function startMindme(sets = []) {
         clearTimeout(timer);
       }
       rmSync(data, { recursive: true, force: true });
+    },
+  };
+}
+
+// The Bedrock stand-in of the e2e tests (tests/e2e/bedrock_stand_in.py: SigV4 checked on
+// every call, scripted answers), in a Python process of its own until `stop`.
+export async function startBedrock() {
+  const code = 'import sys; sys.path.insert(0, sys.argv[1]); import bedrock_stand_in as b; ' +
+    's = b.BedrockStandIn(); print(s.port, b.ACCESS_KEY, b.SECRET_KEY, flush=True); sys.stdin.read()';
+  const child = spawn('/usr/bin/python3', ['-c', code, resolve(here, '../../tests/e2e')],
+                      { stdio: ['pipe', 'pipe', 'inherit'] });
+  const [port, key, secret] = await new Promise((ok, fail) => {
+    const timer = setTimeout(() => fail(new Error('the Bedrock stand-in did not start')), WAIT);
+    createInterface({ input: child.stdout }).once('line', (line) => { clearTimeout(timer); ok(line.split(' ')); });
+    child.once('exit', (c) => { clearTimeout(timer); fail(new Error(`the Bedrock stand-in exited ${c}`)); });
+  });
+  return {
+    url: `http://127.0.0.1:${port}`,
+    env: { AWS_ACCESS_KEY_ID: key, AWS_SECRET_ACCESS_KEY: secret },
+    async stop() {
+      const ended = new Promise((r) => child.once('exit', r));
+      child.stdin.end();  // its stdin closing ends it
+      await ended;
     },
   };
 }

@@ -2,9 +2,13 @@
 // spoken conversation where the browser has a microphone.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { call, describe } from './api';
+import type { Book } from './book';
 import { VoiceCall, type VoiceLine } from './voice';
 
-export function Assistant({ voice }: { voice: boolean }) {
+const CONTEXT = 20;  // the most memory_ids a question may carry
+
+export function Assistant({ voice, book }: { voice: boolean; book: Book }) {
+  const [useMemories, setUseMemories] = useState(true);
   const [prompt, setPrompt] = useState('');
   const [reply, setReply] = useState('');
   const [error, setError] = useState('');
@@ -21,7 +25,8 @@ export function Assistant({ voice }: { voice: boolean }) {
     setBusy(true);
     setError('');
     try {
-      const a = await call<{ reply: string; cached: boolean }>('POST', '/v1/assistant', { prompt, memory_ids: [] });
+      const ids = useMemories ? book.list().filter((m) => !m.pending).slice(0, CONTEXT).map((m) => m.id) : [];
+      const a = await call<{ reply: string; cached: boolean }>('POST', '/v1/assistant', { prompt, memory_ids: ids });
       setReply(a.body.reply);
     } catch (err) {
       setError(describe(err));
@@ -47,13 +52,15 @@ export function Assistant({ voice }: { voice: boolean }) {
       <form class="card" onSubmit={ask} aria-label="Ask the assistant">
         <label>Ask about your memories
           <textarea rows={3} value={prompt} required onInput={(e) => setPrompt(e.currentTarget.value)} /></label>
+        <label class="check"><input type="checkbox" checked={useMemories}
+          onChange={(e) => setUseMemories(e.currentTarget.checked)} /> Give it my {CONTEXT} latest memories</label>
         <div class="row">
           <button type="submit" class="primary" disabled={busy}>{busy ? 'Thinking…' : 'Ask'}</button>
           {canTalk && <button type="button" onClick={talk} aria-pressed={talking}>{talking ? 'Done talking' : 'Talk'}</button>}
         </div>
       </form>
       {error && <p class="error" role="alert">{error}</p>}
-      {reply && <section class="card reply" aria-live="polite"><h3>Answer</h3><p>{reply}</p></section>}
+      {reply && <section class="card reply" aria-live="polite" aria-labelledby="answer"><h3 id="answer">Answer</h3><p>{reply}</p></section>}
       {lines.length > 0 && (
         <ol class="card transcript" aria-live="polite" aria-label="Conversation">
           {lines.map((l) => <li class={l.who}><strong>{l.who === 'you' ? 'You' : 'Assistant'}:</strong> {l.text}</li>)}

@@ -81,7 +81,7 @@ export function Home({ session, features, onSignOut }:
         {current === 'memories' && <Memories book={book} />}
         {current === 'search' && <Search />}
         {current === 'files' && <Files hub={hub} />}
-        {current === 'assistant' && <Assistant voice={features.assistant.voice} />}
+        {current === 'assistant' && <Assistant voice={features.assistant.voice} book={book} />}
         {current === 'purchases' && <Purchases features={features} hub={hub} />}
       </main>
     </>
