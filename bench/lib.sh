@@ -82,19 +82,18 @@ open(path, "w").write(text)
 PY
 }
 
-# start_nginx PORT CORE BODY: one nginx worker pinned to CORE answering every request
-# with the JSON BODY, access log off (NGINX_CONNECTIONS connections, default 4,096); its
-# pid is appended to PIDS and set in SERVER_PID.
-start_nginx() {
-  local port=$1 core=$2 body=$3
+# nginx_conf SERVER_BLOCK [EVENTS_CONNECTIONS]: writes $WORK/nginx/nginx.conf, one worker,
+# access log off, temporary files under $WORK, with SERVER_BLOCK as its http server.
+nginx_conf() {
   mkdir -p "$WORK/nginx"
   cat > "$WORK/nginx/nginx.conf" <<CONF
 worker_processes 1;
 daemon off;
 pid $WORK/nginx/nginx.pid;
 error_log $WORK/nginx/error.log warn;
-events { worker_connections ${NGINX_CONNECTIONS:-4096}; }
+events { worker_connections ${2:-4096}; }
 http {
+  include /etc/nginx/mime.types;
   access_log off;
   keepalive_requests 1000000;
   client_body_temp_path $WORK/nginx;
@@ -102,12 +101,20 @@ http {
   fastcgi_temp_path $WORK/nginx;
   uwsgi_temp_path $WORK/nginx;
   scgi_temp_path $WORK/nginx;
-  server {
-    listen 127.0.0.1:$port;
-    location / { default_type application/json; return 200 '$body'; }
-  }
+  $1
 }
 CONF
+}
+
+# start_nginx PORT CORE BODY: one nginx worker pinned to CORE answering every request
+# with the JSON BODY, access log off (NGINX_CONNECTIONS connections, default 4,096); its
+# pid is appended to PIDS and set in SERVER_PID.
+start_nginx() {
+  local port=$1 core=$2 body=$3
+  nginx_conf "server {
+    listen 127.0.0.1:$port;
+    location / { default_type application/json; return 200 '$body'; }
+  }" "${NGINX_CONNECTIONS:-4096}"
   taskset -c "$core" nginx -c "$WORK/nginx/nginx.conf" -p "$WORK/nginx" 2>"$WORK/nginx/stderr" &
   SERVER_PID=$!
   PIDS+=("$SERVER_PID")

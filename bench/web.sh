@@ -19,36 +19,19 @@ PIDS+=($!)
 wait_http "http://127.0.0.1:$mindme_port/health"
 
 nginx_port=$(free_port)
-mkdir -p "$WORK/nginx"
-cat > "$WORK/nginx/nginx.conf" <<CONF
-worker_processes 1;
-daemon off;
-pid $WORK/nginx/nginx.pid;
-error_log $WORK/nginx/error.log warn;
-events { worker_connections 1024; }
-http {
-  include /etc/nginx/mime.types;
-  access_log off;
-  client_body_temp_path $WORK/nginx;
-  proxy_temp_path $WORK/nginx;
-  fastcgi_temp_path $WORK/nginx;
-  uwsgi_temp_path $WORK/nginx;
-  scgi_temp_path $WORK/nginx;
-  server {
+nginx_conf "server {
     listen 127.0.0.1:$nginx_port;
     root $WEB;
     gzip_static on;
-    location /assets/ { add_header Cache-Control "public, max-age=31536000, immutable"; }
-    location / { add_header Cache-Control "no-cache"; try_files \$uri /index.html; }
+    location /assets/ { add_header Cache-Control \"public, max-age=31536000, immutable\"; }
+    location / { add_header Cache-Control no-cache; try_files \$uri /index.html; }
     location /v1/ {
       proxy_pass http://127.0.0.1:$mindme_port;
       proxy_http_version 1.1;
       proxy_set_header Upgrade \$http_upgrade;
-      proxy_set_header Connection "upgrade";
+      proxy_set_header Connection upgrade;
     }
-  }
-}
-CONF
+  }" 1024
 nginx -c "$WORK/nginx/nginx.conf" -p "$WORK/nginx" 2>"$WORK/nginx/stderr" &
 PIDS+=($!)
 wait_http "http://127.0.0.1:$nginx_port/"

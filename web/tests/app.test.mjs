@@ -2,7 +2,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { deflateSync } from 'node:zlib';
-import { startMindme, launch, watch, shot, newEmail, WAIT } from './harness.mjs';
+import { startMindme, launch, watch, shot, newEmail, signUp, signedIn, live, addMemory, loadedImage, WAIT } from './harness.mjs';
 
 let server;
 let browser;
@@ -50,35 +50,13 @@ function png(width, height) {
     chunk('IHDR', header), chunk('IDAT', deflateSync(Buffer.concat(rows))), chunk('IEND', Buffer.alloc(0))]);
 }
 
-async function signUp(page, email) {
-  await page.goto(server.url);
-  await page.getByRole('tab', { name: 'Create an account' }).click();
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill('correct horse battery');
-  await page.getByRole('button', { name: 'Create an account' }).last().click();
-  await page.getByRole('link', { name: 'Memories' }).waitFor({ timeout: WAIT });
-}
-
-async function addMemory(page, title, body, tags = '') {
-  const form = page.getByRole('form', { name: 'Add memory' });
-  await form.getByLabel('Title').fill(title);
-  await form.getByLabel('Text').fill(body);
-  await form.getByLabel('Tags').fill(tags);
-  await form.getByRole('button', { name: 'Add memory' }).click();
-  await page.getByRole('listitem', { name: title }).waitFor({ timeout: WAIT });
-}
-
-async function live(page) {
-  await page.getByRole('status').filter({ hasText: 'Live' }).waitFor({ timeout: WAIT });
-}
-
 test('sign up, write, edit, see it live elsewhere, search, upload, sign out', async () => {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
   const watched = watch(page);
   await page.goto(server.url);
   await shot(page, 'app-sign-in');
-  await signUp(page, newEmail());
+  await signUp(page, server.url);
   await live(page);
 
   await addMemory(page, 'Lighthouse trip', 'The keeper told us about the storm of 1953.', 'travel, sea');
@@ -124,13 +102,7 @@ test('sign up, write, edit, see it live elsewhere, search, upload, sign out', as
   await page.getByLabel(/Upload files/).setInputFiles({ name: 'gradient.png', mimeType: 'image/png', buffer: png(640, 480) });
   const file = page.getByRole('listitem', { name: 'gradient.png' });
   await file.getByText('ready').waitFor({ timeout: 30_000 });
-  const thumb = file.getByRole('img', { name: 'Thumbnail of gradient.png' });
-  await thumb.waitFor({ timeout: WAIT });
-  await page.waitForFunction(() => {
-    const img = document.querySelector('img.thumb');
-    return img && img.complete && img.naturalWidth > 0;
-  }, null, { timeout: WAIT });
-  const width = await thumb.evaluate((img) => img.naturalWidth);
+  const width = await loadedImage(file.getByRole('img', { name: 'Thumbnail of gradient.png' }));
   assert.equal(width, 256, 'the thumbnail is 256 px on its longest side');
   await shot(page, 'app-files');
 
@@ -146,11 +118,7 @@ test('sign up, write, edit, see it live elsewhere, search, upload, sign out', as
 });
 
 test('an edit made meanwhile elsewhere is shown as a conflict, not overwritten', async () => {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  const watched = watch(page);
-  await signUp(page, newEmail());
-  await live(page);
+  const { context, page, watched } = await signedIn(browser, server.url);
   await addMemory(page, 'Shared plan', 'Version from the first tab');
 
   const item = page.getByRole('listitem', { name: 'Shared plan' });
@@ -182,11 +150,7 @@ test('an edit made meanwhile elsewhere is shown as a conflict, not overwritten',
 });
 
 test('changes made offline are kept, sent on reconnect, and a clash surfaces', async () => {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  const watched = watch(page);
-  await signUp(page, newEmail());
-  await live(page);
+  const { context, page, watched } = await signedIn(browser, server.url);
   await addMemory(page, 'Packing', 'Tent');
 
   watched.expectFailures = true;

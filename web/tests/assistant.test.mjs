@@ -2,7 +2,7 @@
 // cannot run here): a question about the user's memories answered from them.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startMindme, startBedrock, launch, watch, shot, newEmail, WAIT } from './harness.mjs';
+import { startMindme, startBedrock, launch, shot, signedIn, addMemory, WAIT } from './harness.mjs';
 
 let bedrock;
 let server;
@@ -20,18 +20,8 @@ after(async () => {
 });
 
 test('a question to the assistant is answered from the memories', async () => {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  const watched = watch(page);
-  await page.goto(server.url);
-  await page.getByRole('tab', { name: 'Create an account' }).click();
-  await page.getByLabel('Email').fill(newEmail());
-  await page.getByLabel('Password').fill('correct horse battery');
-  await page.getByRole('button', { name: 'Create an account' }).last().click();
-  const form = page.getByRole('form', { name: 'Add memory' });
-  await form.getByLabel('Title').fill('Dentist on Friday');
-  await form.getByRole('button', { name: 'Add memory' }).click();
-  await page.getByRole('listitem', { name: 'Dentist on Friday' }).waitFor({ timeout: WAIT });
+  const { context, page, watched } = await signedIn(browser, server.url);
+  await addMemory(page, 'Dentist on Friday');
 
   await page.getByRole('link', { name: 'Assistant' }).click();
   await page.getByLabel('Ask about your memories').fill('What is coming up?');

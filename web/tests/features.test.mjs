@@ -2,7 +2,7 @@
 // on, their sections appear; the features never carry a secret.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startMindme, launch, watch, shot, newEmail, WAIT } from './harness.mjs';
+import { startMindme, launch, watch, shot, signUp, loadedImage, WAIT } from './harness.mjs';
 
 const SECRETS = ['console-secret-value', 'play-notification-secret'];
 let server;
@@ -45,20 +45,13 @@ test('purchases and Firebase sign-in appear when on; the QR hand-off shows its c
   const watched = watch(page);
   await page.goto(server.url);
   await page.getByRole('tab', { name: 'Sign in with Firebase' }).waitFor({ timeout: WAIT });
-  await page.getByRole('tab', { name: 'Create an account' }).click();
-  await page.getByLabel('Email').fill(newEmail());
-  await page.getByLabel('Password').fill('correct horse battery');
-  await page.getByRole('button', { name: 'Create an account' }).last().click();
+  await signUp(page, server.url);
   await page.getByRole('link', { name: 'Purchases' }).click();
   assert.equal(await page.getByRole('link', { name: 'Assistant' }).count(), 0);
   await page.getByText('Nothing bought yet.').waitFor({ timeout: WAIT });
   await page.getByRole('button', { name: 'plus (subscription)' }).click();
   const qr = page.getByRole('img', { name: 'QR code for buying mindme.plus.monthly on your phone' });
-  await qr.waitFor({ timeout: WAIT });
-  await page.waitForFunction(() => {
-    const img = document.querySelector('.qr img');
-    return img && img.complete && img.naturalWidth > 0;
-  }, null, { timeout: WAIT });
+  assert.ok(await loadedImage(qr) > 0, 'the QR code is drawn');
   const link = await page.getByRole('link', { name: 'Open on this device' }).getAttribute('href');
   assert.match(link, /^mindme:\/\/purchase\/.+/);
   // The code the page shows is the one the server stored: it answers for it.

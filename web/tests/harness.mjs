@@ -111,3 +111,46 @@ let accounts = 0;
 export function newEmail() {
   return `web${process.pid}.${Date.now()}.${++accounts}@example.com`;
 }
+
+// Signs a new account up through the sign-in card, and waits for the app.
+export async function signUp(page, url) {
+  await page.goto(url);
+  await page.getByRole('tab', { name: 'Create an account' }).click();
+  await page.getByLabel('Email').fill(newEmail());
+  await page.getByLabel('Password').fill('correct horse battery');
+  await page.getByRole('button', { name: 'Create an account' }).last().click();
+  await page.getByRole('link', { name: 'Memories' }).waitFor({ timeout: WAIT });
+}
+
+// Until the app's live socket is open.
+export async function live(page) {
+  await page.getByRole('status').filter({ hasText: 'Live' }).waitFor({ timeout: WAIT });
+}
+
+// A new browser context with a page signed up to a new account, its socket live.
+export async function signedIn(browser, url, contextOptions = {}) {
+  const context = await browser.newContext(contextOptions);
+  const page = await context.newPage();
+  const watched = watch(page);
+  await signUp(page, url);
+  await live(page);
+  return { context, page, watched };
+}
+
+export async function addMemory(page, title, body = '', tags = '') {
+  const form = page.getByRole('form', { name: 'Add memory' });
+  await form.getByLabel('Title').fill(title);
+  await form.getByLabel('Text').fill(body);
+  await form.getByLabel('Tags').fill(tags);
+  await form.getByRole('button', { name: 'Add memory' }).click();
+  await page.getByRole('listitem', { name: title }).waitFor({ timeout: WAIT });
+}
+
+// Until the image `locator` shows has loaded and decoded; its natural width.
+export async function loadedImage(locator) {
+  await locator.waitFor({ timeout: WAIT });
+  const handle = await locator.elementHandle();
+  await handle.waitForElementState('visible', { timeout: WAIT });
+  await locator.page().waitForFunction((img) => img.complete && img.naturalWidth > 0, handle, { timeout: WAIT });
+  return handle.evaluate((img) => img.naturalWidth);
+}
