@@ -51,27 +51,42 @@ export async function startMindme(sets = [], env = {}) {
   };
 }
 
-// The Bedrock stand-in of the e2e tests (tests/e2e/bedrock_stand_in.py: SigV4 checked on
-// every call, scripted answers), in a Python process of its own until `stop`.
-export async function startBedrock() {
-  const code = 'import sys; sys.path.insert(0, sys.argv[1]); import bedrock_stand_in as b; ' +
-    's = b.BedrockStandIn(); print(s.port, b.ACCESS_KEY, b.SECRET_KEY, flush=True); sys.stdin.read()';
-  const child = spawn('/usr/bin/python3', ['-c', code, resolve(here, '../../tests/e2e')],
-                      { stdio: ['pipe', 'pipe', 'inherit'] });
-  const [port, key, secret] = await new Promise((ok, fail) => {
-    const timer = setTimeout(() => fail(new Error('the Bedrock stand-in did not start')), WAIT);
+// A stand-in of the e2e tests (tests/e2e) in a Python process of its own: `args` after
+// python3; it prints one line of fields when it listens and ends when its stdin closes.
+async function startStandIn(args) {
+  const child = spawn('/usr/bin/python3', args, { stdio: ['pipe', 'pipe', 'inherit'], cwd: E2E });
+  const fields = await new Promise((ok, fail) => {
+    const timer = setTimeout(() => fail(new Error(`${args.join(' ')} did not start`)), WAIT);
     createInterface({ input: child.stdout }).once('line', (line) => { clearTimeout(timer); ok(line.split(' ')); });
-    child.once('exit', (c) => { clearTimeout(timer); fail(new Error(`the Bedrock stand-in exited ${c}`)); });
+    child.once('exit', (c) => { clearTimeout(timer); fail(new Error(`${args.join(' ')} exited ${c}`)); });
   });
   return {
-    url: `http://127.0.0.1:${port}`,
-    env: { AWS_ACCESS_KEY_ID: key, AWS_SECRET_ACCESS_KEY: secret },
+    fields,
     async stop() {
       const ended = new Promise((r) => child.once('exit', r));
-      child.stdin.end();  // its stdin closing ends it
+      child.stdin.end();
       await ended;
     },
   };
+}
+const E2E = resolve(here, '../../tests/e2e');
+
+// Bedrock (tests/e2e/bedrock_stand_in.py: SigV4 checked on every call, scripted answers).
+export async function startBedrock() {
+  const code = 'import sys; import bedrock_stand_in as b; s = b.BedrockStandIn(); ' +
+    'print(s.port, b.ACCESS_KEY, b.SECRET_KEY, flush=True); sys.stdin.read()';
+  const standIn = await startStandIn(['-c', code]);
+  const [port, key, secret] = standIn.fields;
+  return { url: `http://127.0.0.1:${port}`, env: { AWS_ACCESS_KEY_ID: key, AWS_SECRET_ACCESS_KEY: secret },
+           stop: standIn.stop };
+}
+
+// Firebase Authentication's Identity Toolkit and its ID-token key server
+// (tests/e2e/identity_toolkit_stand_in.py), with these email:password accounts.
+export async function startFirebase(apiKey, accounts) {
+  const standIn = await startStandIn(['identity_toolkit_stand_in.py', apiKey, ...accounts]);
+  const [identityUrl, certsUrl, project] = standIn.fields;
+  return { identityUrl, certsUrl, project, stop: standIn.stop };
 }
 
 export async function launch() {
