@@ -1,16 +1,19 @@
 #include "app/console_routes.hpp"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <boost/json/serialize.hpp>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 
 #include "app/json_body.hpp"
 #include "app/openapi_doc.hpp"
 #include "core/config.hpp"
 #include "core/digest.hpp"
 #include "core/errors.hpp"
+#include "http/file_response.hpp"
 #include "upstream/http_client.hpp"
 
 namespace mindme::app {
@@ -338,14 +341,21 @@ void Console::add_routes(http::Router& router) {
             const auto& name = req.params.at(0).second;
             for (const auto& report : impl->reports()) {
                 if (report.name != name) continue;
-                std::ifstream in(report.path, std::ios::binary);
-                std::ostringstream text;
-                text << in.rdbuf();
+                // Sent from the file in pieces, as static files are: a report may be large.
+                int fd = ::open(report.path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+                struct stat st {};
+                if (fd < 0) break;
+                auto file = std::make_shared<http::OpenFile>(fd);
+                if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) break;
                 Response r;
-                r.body = text.str();
+                r.status = 200;
                 r.set_header("Content-Type", "text/html; charset=utf-8");
                 r.set_header("Cache-Control", "no-cache");
-                co_return r;
+                auto size = static_cast<std::uint64_t>(st.st_size);
+                auto etag = "\"" + std::to_string(size) + "-" + std::to_string(st.st_mtim.tv_sec) +
+                            "." + std::to_string(st.st_mtim.tv_nsec) + "\"";
+                co_return http::answer_with_file(
+                    req, std::move(r), {http::FileSlice{file, 0, size}, etag, st.st_mtim.tv_sec});
             }
             co_return Response::error(core::ErrorCode::kNotFound, "no such report");
         },
