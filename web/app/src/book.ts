@@ -65,12 +65,13 @@ export class Book {
     }
   }
 
-  // Whether a memory changed elsewhere belongs in what the list has loaded so far.
-  private inWindow(m: Memory) {
-    if (!this.hasMore) return true;
-    const loaded = this.list();
-    const oldest = loaded[loaded.length - 1];
-    return oldest !== undefined && m.updated_at >= oldest.updated_at;
+  // The oldest change the list has loaded: a memory changed elsewhere that is older
+  // shows when the list scrolls to it. Null when every page is loaded.
+  private windowStart(): string | null {
+    if (!this.hasMore) return null;
+    let oldest: string | undefined;
+    for (const m of this.memories.values()) if (oldest === undefined || m.updated_at < oldest) oldest = m.updated_at;
+    return oldest ?? '\uffff';  // nothing loaded yet: nothing is in the window
   }
 
   // Applies every change since the saved cursor; one pull at a time, a request during
@@ -86,7 +87,8 @@ export class Book {
             const since = localStorage.getItem(this.key('cursor'));
             const page = await get<{ changes: Change[]; cursor: string; has_more: boolean }>(
               `/v1/sync?limit=500${since ? `&since=${encodeURIComponent(since)}` : ''}`);
-            for (const c of page.changes) this.apply(c);
+            const start = this.windowStart();
+            for (const c of page.changes) this.apply(c, start);
             localStorage.setItem(this.key('cursor'), page.cursor);
             more = page.has_more;
           }
@@ -102,11 +104,11 @@ export class Book {
     return this.pulling;
   }
 
-  private apply(c: Change) {
+  private apply(c: Change, windowStart: string | null) {
     if (c.type === 'upsert') {
       const known = this.memories.get(c.memory.id);
       if (known?.pending) return;  // ours waits to be sent; a conflict shows when it is
-      if (known ? known.version <= c.memory.version : this.inWindow(c.memory))
+      if (known ? known.version <= c.memory.version : windowStart === null || c.memory.updated_at >= windowStart)
         this.memories.set(c.memory.id, c.memory);
     } else if (c.type === 'delete') {
       this.memories.delete(c.id);
