@@ -231,3 +231,39 @@ test('phone width, keyboard use, and labels for every control', async () => {
   assert.deepEqual(watched.problems, []);
   await context.close();
 });
+
+test('the list loads more as it scrolls, and a delete disappears everywhere', async () => {
+  const { context, page, watched } = await signedIn(browser, server.url);
+  const token = await page.evaluate(() => JSON.parse(localStorage.getItem('mindme.session')).token);
+  const headers = { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' };
+  for (let i = 1; i <= 70; i++) {
+    const r = await fetch(`${server.url}/v1/memories`, {
+      method: 'POST', headers, body: JSON.stringify({ title: `Note ${i}`, body: '', tags: [] }) });
+    assert.equal(r.status, 201);
+  }
+  await page.reload();
+  const items = page.locator('ul.memories > li');
+  await page.getByRole('listitem', { name: 'Note 70' }).waitFor({ timeout: WAIT });
+  await page.waitForFunction(() => document.querySelectorAll('ul.memories > li').length === 30, null, { timeout: WAIT });
+  // Scrolling to the end brings the next pages, until the oldest is there.
+  for (let i = 0; i < 10 && (await items.count()) < 70; i++) {
+    const before = await items.count();
+    await page.locator('.end').scrollIntoViewIfNeeded();
+    await page.waitForFunction((n) => document.querySelectorAll('ul.memories > li').length > n, before, { timeout: WAIT });
+  }
+  assert.equal(await items.count(), 70);
+  await page.getByRole('listitem', { name: 'Note 1', exact: true }).waitFor({ timeout: WAIT });
+  assert.equal(await page.getByRole('button', { name: 'Load more' }).count(), 0);
+
+  const other = await context.newPage();
+  watch(other);
+  await other.goto(server.url);
+  await other.getByRole('listitem', { name: 'Note 70' }).waitFor({ timeout: WAIT });
+  await page.getByRole('button', { name: 'Delete Note 70' }).click();
+  await page.getByRole('listitem', { name: 'Note 70' }).waitFor({ state: 'detached', timeout: WAIT });
+  await other.getByRole('listitem', { name: 'Note 70' }).waitFor({ state: 'detached', timeout: WAIT });
+  const gone = await fetch(`${server.url}/v1/memories?limit=200`, { headers });
+  assert.ok(!(await gone.json()).items.some((m) => m.title === 'Note 70'));
+  assert.deepEqual(watched.problems, []);
+  await context.close();
+});
