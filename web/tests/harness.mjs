@@ -55,13 +55,26 @@ export async function startMindme(sets = [], env = {}) {
 // python3; it prints one line of fields when it listens and ends when its stdin closes.
 async function startStandIn(args) {
   const child = spawn('/usr/bin/python3', args, { stdio: ['pipe', 'pipe', 'inherit'], cwd: E2E });
-  const fields = await new Promise((ok, fail) => {
-    const timer = setTimeout(() => fail(new Error(`${args.join(' ')} did not start`)), WAIT);
-    createInterface({ input: child.stdout }).once('line', (line) => { clearTimeout(timer); ok(line.split(' ')); });
-    child.once('exit', (c) => { clearTimeout(timer); fail(new Error(`${args.join(' ')} exited ${c}`)); });
-  });
+  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  const exited = new Promise((_, fail) => child.once('exit', (c) => fail(new Error(`${args.join(' ')} exited ${c}`))));
+  exited.catch(() => {});  // only a line that never comes is an error
+  let timer;
+  const timeout = new Promise((_, fail) => { timer = setTimeout(() => fail(new Error(`${args.join(' ')} did not answer`)), WAIT); });
+  const next = async () => {
+    try {
+      return (await Promise.race([lines.next(), exited, timeout])).value;
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+  const fields = (await next()).split(' ');
   return {
     fields,
+    // Sends a line on its stdin; the line it answers with.
+    async ask(line) {
+      child.stdin.write(`${line}\n`);
+      return (await Promise.race([lines.next(), exited])).value;
+    },
     async stop() {
       const ended = new Promise((r) => child.once('exit', r));
       child.stdin.end();
@@ -79,6 +92,13 @@ export async function startBedrock() {
   const [port, key, secret] = standIn.fields;
   return { url: `http://127.0.0.1:${port}`, env: { AWS_ACCESS_KEY_ID: key, AWS_SECRET_ACCESS_KEY: secret },
            stop: standIn.stop };
+}
+
+// The phone's App Store purchases (tests/e2e/apple_phone.py): `rootPath` is the minted
+// root certificate to trust; sign(product, number, appAccountToken) a signed transaction.
+export async function startApplePhone() {
+  const standIn = await startStandIn(['apple_phone.py']);
+  return { rootPath: standIn.fields[0], sign: (...fields) => standIn.ask(fields.join(' ')), stop: standIn.stop };
 }
 
 // Firebase Authentication's Identity Toolkit and its ID-token key server
