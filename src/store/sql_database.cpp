@@ -104,7 +104,20 @@ SqlDatabase::SqlDatabase(const DatabaseBackend& backend, const DatabaseOptions& 
       options_(options),
       sessions_(backend.opener, session_options(options, backend)),
       // One thread per connection that may be open: a pool thread always finds one.
-      pool_("store", session_options(options, backend).max, options.max_waiting) {}
+      pool_("store", session_options(options, backend).max, options.max_waiting) {
+    if (!backend.durable_file.empty() && backend.changes) {
+        changes_ = backend.changes;
+        wal_sync_ = std::make_unique<WalSync>(backend.durable_file);
+    }
+}
+
+std::uint64_t SqlDatabase::changes_so_far(SessionPool::Lease& lease) {
+    return wal_sync_ ? changes_(lease.session()) : 0;
+}
+
+void SqlDatabase::make_durable(SessionPool::Lease& lease, std::uint64_t before) {
+    if (wal_sync_ && changes_(lease.session()) != before) wal_sync_->wait();
+}
 
 SqlDatabase::~SqlDatabase() = default;
 

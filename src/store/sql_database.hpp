@@ -5,6 +5,7 @@
 // backend is chosen by URL: sqlite:///path or postgresql://... SOCI stays out of this
 // header.
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -14,6 +15,7 @@
 
 #include "core/blocking_pool.hpp"
 #include "store/session_pool.hpp"
+#include "store/wal_sync.hpp"
 
 namespace mindme::store {
 
@@ -26,9 +28,12 @@ struct DatabaseOptions {
     bool pre_ping = true;               // a connection idle for a second is tested before use
     std::chrono::seconds recycle{300};  // and replaced once this old (0: never)
     std::chrono::milliseconds checkout_timeout{30000};  // waiting longer for one: 503
-    std::size_t max_waiting = 1000;     // queries queued beyond that get 503 at once
-    int busy_timeout_ms = 5000;         // SQLite: how long a writer waits for the lock
-    std::vector<std::string> replicas;  // read replicas' URLs (same backend)
+    std::size_t max_waiting = 1000;  // queries queued beyond that get 503 at once
+    int busy_timeout_ms = 5000;      // SQLite: how long a writer waits for the lock
+    // SQLite: a write returns only once its commit is on disk (group commit, WalSync);
+    // false: at the next checkpoint (a crash of the machine may lose the last writes).
+    bool durable = true;
+    std::vector<std::string> replicas;                // read replicas' URLs (same backend)
     std::chrono::milliseconds max_replica_lag{5000};  // a replica further behind is skipped
 };
 
@@ -46,6 +51,11 @@ struct DatabaseBackend {
     // transaction then updates (change_seq); two such writers deadlock upgrading their
     // shared locks. Taking the row exclusively first makes them queue instead.
     bool lock_writer_first = false;
+    // SQLite with durable writes: the database file whose log is synced after a job that
+    // changed rows; empty: nothing is waited for (the server syncs by itself).
+    std::string durable_file;
+    // Rows changed on this connection since it opened (what tells a write from a read).
+    std::function<std::uint64_t(soci::session&)> changes;
 };
 std::optional<DatabaseBackend> sqlite_backend(const DatabaseOptions& options);
 std::optional<DatabaseBackend> postgres_backend(const DatabaseOptions& options);
@@ -140,6 +150,9 @@ public:
     core::BlockingPool::Stats pool_stats() const { return pool_.stats(); }
 
     SessionPool::Stats connection_stats() const { return sessions_.stats(); }
+    // SQLite's group commit, when writes are durable; null otherwise.
+    WalSync* wal_sync() { return wal_sync_.get(); }
+    const WalSync* wal_sync() const { return wal_sync_.get(); }
 
 private:
     SqlDatabase(const DatabaseBackend& backend, const DatabaseOptions& options);
@@ -150,13 +163,25 @@ private:
     template <class F>
     std::invoke_result_t<F, soci::session&> with_session(F& f) {
         auto lease = checkout();
+        auto before = changes_so_far(lease);
         try {
-            return f(lease.session());
+            if constexpr (std::is_void_v<std::invoke_result_t<F, soci::session&>>) {
+                f(lease.session());
+                make_durable(lease, before);
+            } else {
+                auto result = f(lease.session());
+                make_durable(lease, before);
+                return result;
+            }
         } catch (...) {
             failed(lease);  // throws 503 instead when the connection was lost
             throw;
         }
     }
+    // With durable writes: the connection's count of changed rows, and after the job,
+    // if it changed any, the wait for the log to be on disk.
+    std::uint64_t changes_so_far(SessionPool::Lease& lease);
+    void make_durable(SessionPool::Lease& lease, std::uint64_t before);
     SessionPool::Lease checkout();
     void failed(SessionPool::Lease& lease);
 
@@ -170,6 +195,8 @@ private:
     std::mutex writer_;  // held by a WriteTransaction on single-writer backends (SQLite)
     core::BlockingPool pool_;
     std::unique_ptr<ReplicaSet> replicas_;  // after pool_: its monitor uses the replicas only
+    std::function<std::uint64_t(soci::session&)> changes_;
+    std::unique_ptr<WalSync> wal_sync_;
 };
 
 // "sqlite:///abs/path" or "sqlite://relative/path" → the file path; nullopt otherwise.

@@ -26,7 +26,9 @@ void open_sqlite(soci::session& session, const std::string& path, int busy_timeo
     session.open(soci::sqlite3,
                  "db=\"" + path + "\" timeout=" + std::to_string((busy_timeout_ms + 999) / 1000));
     session << "PRAGMA journal_mode=WAL";
-    session << "PRAGMA synchronous=NORMAL";  // durable at every checkpoint; WAL keeps it safe
+    // No fsync inside the writer's lock: a commit is made durable after it (WalSync, when
+    // store.sqlite.durability is full) or at the next checkpoint (normal).
+    session << "PRAGMA synchronous=NORMAL";
     session << "PRAGMA foreign_keys=ON";
     session << "PRAGMA busy_timeout=" + std::to_string(busy_timeout_ms);
     // Reads of the database file through a memory map instead of a pread copy into each
@@ -55,6 +57,11 @@ std::optional<DatabaseBackend> sqlite_backend(const DatabaseOptions& options) {
         .replica_lag_query = {},  // one file: no replicas
         .column_type_text = "TEXT",
         .lock_writer_first = false,
+        .durable_file = options.durable ? *path : std::string(),
+        .changes = [](soci::session& s) -> std::uint64_t {
+            auto* backend = static_cast<soci::sqlite3_session_backend*>(s.get_backend());
+            return static_cast<std::uint64_t>(sqlite_api::sqlite3_total_changes64(backend->conn_));
+        },
     };
 }
 

@@ -77,6 +77,17 @@ void declare_config(core::ConfigSchema& schema) {
                       "reads until it catches up.");
     schema.add_int("store.busy_timeout_ms", 5000, 0, 600'000,
                    "SQLite: how long a write waits for another writer's lock.");
+    schema.add_string(
+        "store.sqlite.durability", "full",
+        "SQLite: full — a write is answered once its commit is on disk (the log is synced; "
+        "writers that commit meanwhile share one sync); normal — at the next checkpoint, "
+        "faster per write, but a power loss or OS crash may lose writes already answered. "
+        "Server databases sync by their own settings.",
+        [](const core::ConfigValue& v) -> std::optional<std::string> {
+            const auto& s = std::get<std::string>(v);
+            if (s == "full" || s == "normal") return std::nullopt;
+            return "must be full or normal";
+        });
     schema.add_bool("store.migrate_on_start", true,
                     "Apply pending schema migrations when a process starts (otherwise run "
                     "`mindme migrate`).");
@@ -102,6 +113,7 @@ DatabaseOptions database_options(const core::Config& c, const std::string& data_
     o.max_replica_lag = std::chrono::milliseconds(
         static_cast<std::int64_t>(c.get_double("store.max_replica_lag_seconds") * 1000));
     o.busy_timeout_ms = static_cast<int>(c.get_int("store.busy_timeout_ms"));
+    o.durable = c.get_string("store.sqlite.durability") == "full";
     return o;
 }
 

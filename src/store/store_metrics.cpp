@@ -70,6 +70,15 @@ void export_metrics(const SqlDatabase& db, metrics::Registry& registry) {
                MetricType::kCounter, static_cast<double>(s.expired));
         family("store_pool_wait_seconds_total", "Time queries spent waiting for a connection.",
                MetricType::kCounter, s.wait_seconds_sum);
+        if (const auto* sync = db.wal_sync()) {
+            auto w = sync->stats();
+            family("store_log_syncs_total",
+                   "fsyncs of SQLite's write-ahead log (store.sqlite.durability full): one "
+                   "serves every write that committed before it began.",
+                   MetricType::kCounter, static_cast<double>(w.syncs));
+            family("store_log_sync_waits_total", "Writes answered only after a log sync.",
+                   MetricType::kCounter, static_cast<double>(w.requests));
+        }
         if (const auto* replicas = db.replicas()) export_replicas(*replicas, out);
     });
 }
