@@ -115,8 +115,9 @@ std::uint64_t SqlDatabase::changes_so_far(SessionPool::Lease& lease) {
     return wal_sync_ ? changes_(lease.session()) : 0;
 }
 
-void SqlDatabase::make_durable(SessionPool::Lease& lease, std::uint64_t before) {
-    if (wal_sync_ && changes_(lease.session()) != before) wal_sync_->wait();
+std::uint64_t SqlDatabase::sync_ticket_after(SessionPool::Lease& lease, std::uint64_t before) {
+    if (!wal_sync_ || changes_(lease.session()) == before) return 0;
+    return wal_sync_->request();
 }
 
 SqlDatabase::~SqlDatabase() = default;

@@ -79,7 +79,17 @@ public:
                       "capture by reference in SqlDatabase::run jobs");
         auto limit = core::BlockingPool::Clock::now() + options_.checkout_timeout;
         if (!deadline || *deadline > limit) deadline = limit;
-        co_return co_await pool_.run([this, &f]() { return with_session(f); }, deadline);
+        // A write waits for its log sync here, off the pool thread (WalSync).
+        std::uint64_t ticket = 0;
+        if constexpr (std::is_void_v<std::invoke_result_t<F, soci::session&>>) {
+            co_await pool_.run([this, &f, &ticket]() { with_session(f, ticket); }, deadline);
+            if (ticket) co_await wal_sync_->synced(ticket);
+        } else {
+            auto result = co_await pool_.run(
+                [this, &f, &ticket]() { return with_session(f, ticket); }, deadline);
+            if (ticket) co_await wal_sync_->synced(ticket);
+            co_return result;
+        }
     }
 
     // A read of one user's data: on a read replica when store.replicas has one that is
@@ -108,7 +118,15 @@ public:
     // that have no event loop.
     template <class F>
     std::invoke_result_t<F, soci::session&> run_now(F f) {
-        return with_session(f);
+        std::uint64_t ticket = 0;
+        if constexpr (std::is_void_v<std::invoke_result_t<F, soci::session&>>) {
+            with_session(f, ticket);
+            if (ticket) wal_sync_->wait(ticket);
+        } else {
+            auto result = with_session(f, ticket);
+            if (ticket) wal_sync_->wait(ticket);
+            return result;
+        }
     }
 
     // Round trip to the database (SELECT 1), for health checks.
@@ -160,17 +178,19 @@ private:
     SqlDatabase* pick_replica(const std::string& user_id);
     void replica_failed(SqlDatabase* replica);
 
+    // Runs f with a connection; `sync_ticket` is set when f changed rows and writes are
+    // durable: the caller waits for that ticket's log sync before answering.
     template <class F>
-    std::invoke_result_t<F, soci::session&> with_session(F& f) {
+    std::invoke_result_t<F, soci::session&> with_session(F& f, std::uint64_t& sync_ticket) {
         auto lease = checkout();
         auto before = changes_so_far(lease);
         try {
             if constexpr (std::is_void_v<std::invoke_result_t<F, soci::session&>>) {
                 f(lease.session());
-                make_durable(lease, before);
+                sync_ticket = sync_ticket_after(lease, before);
             } else {
                 auto result = f(lease.session());
-                make_durable(lease, before);
+                sync_ticket = sync_ticket_after(lease, before);
                 return result;
             }
         } catch (...) {
@@ -178,10 +198,10 @@ private:
             throw;
         }
     }
-    // With durable writes: the connection's count of changed rows, and after the job,
-    // if it changed any, the wait for the log to be on disk.
+    // With durable writes: the connection's count of changed rows, and after the job a
+    // sync ticket if it changed any (0: nothing to wait for).
     std::uint64_t changes_so_far(SessionPool::Lease& lease);
-    void make_durable(SessionPool::Lease& lease, std::uint64_t before);
+    std::uint64_t sync_ticket_after(SessionPool::Lease& lease, std::uint64_t before);
     SessionPool::Lease checkout();
     void failed(SessionPool::Lease& lease);
 

@@ -28,54 +28,96 @@ bool sync_path(const std::string& path, int flags) {
 }  // namespace
 
 WalSync::WalSync(std::string database_path)
-    : database_path_(std::move(database_path)), log_path_(database_path_ + "-wal") {}
+    : database_path_(std::move(database_path)), log_path_(database_path_ + "-wal") {
+    thread_ = std::thread([this] { run(); });
+}
 
-void WalSync::wait() {
+WalSync::~WalSync() {
+    {
+        std::lock_guard lock(mutex_);
+        stopping_ = true;
+    }
+    requested_cv_.notify_all();
+    thread_.join();
+    auto stopped = std::make_exception_ptr(std::runtime_error("the store is shutting down"));
+    for (auto& w : waiters_) w.done(stopped);
+}
+
+std::uint64_t WalSync::request() {
+    std::uint64_t ticket;
+    {
+        std::lock_guard lock(mutex_);
+        ticket = ++requested_;
+    }
+    requested_cv_.notify_one();
+    return ticket;
+}
+
+void WalSync::when_synced(std::uint64_t ticket, Done done) {
     std::unique_lock lock(mutex_);
-    // This thread's commit is in the log already: any sync that starts from now covers it.
-    auto ticket = ++requested_;
-    while (synced_ < ticket) {
-        if (syncing_) {
-            synced_cv_.wait(lock);
-            continue;
-        }
-        syncing_ = true;
-        auto covers = requested_;
+    if (synced_ >= ticket) {
+        auto failure = ticket <= failed_up_to_ ? last_failure_ : nullptr;
         lock.unlock();
+        done(failure);
+        return;
+    }
+    waiters_.push_back({ticket, std::move(done)});
+}
+
+void WalSync::wait(std::uint64_t ticket) {
+    std::unique_lock lock(mutex_);
+    synced_cv_.wait(lock, [&] { return synced_ >= ticket || stopping_; });
+    if (synced_ < ticket) throw std::runtime_error("the store is shutting down");
+    if (ticket <= failed_up_to_ && last_failure_) std::rethrow_exception(last_failure_);
+}
+
+// The syncing thread: one fsync for every ticket handed out before it began.
+void WalSync::run() {
+    std::unique_lock lock(mutex_);
+    for (;;) {
+        requested_cv_.wait(lock, [this] { return stopping_ || requested_ > synced_; });
+        if (stopping_) return;
+        auto covers = requested_;
+        auto hook = before_sync_;
+        bool directory = !directory_synced_;
+        lock.unlock();
+        std::exception_ptr failure;
         try {
-            sync_log();
+            if (hook) hook();
+            sync_log(directory);
         } catch (...) {
-            lock.lock();
-            syncing_ = false;
-            synced_cv_.notify_all();  // another waiter takes its turn to try
-            throw;
+            failure = std::current_exception();
         }
         lock.lock();
-        syncing_ = false;
-        synced_ = covers;
         ++syncs_;
+        synced_ = covers;
+        if (failure) {
+            last_failure_ = failure;
+            failed_up_to_ = covers;
+        } else if (directory) {
+            directory_synced_ = true;
+        }
+        std::vector<Waiter> settled;
+        std::erase_if(waiters_, [&](Waiter& w) {
+            if (w.ticket > covers) return false;
+            settled.push_back(std::move(w));
+            return true;
+        });
+        lock.unlock();
         synced_cv_.notify_all();
+        for (auto& w : settled) w.done(failure);
+        lock.lock();
     }
 }
 
-void WalSync::sync_log() {
-    std::function<void()> hook;
-    bool directory;
-    {
-        std::lock_guard lock(mutex_);
-        hook = before_sync_;
-        directory = !directory_synced_;
-    }
-    if (hook) hook();
+void WalSync::sync_log(bool directory) {
     // fsync flushes the file's data whichever descriptor names it: a descriptor of our
-    // own reaches the frames every connection of this process (and others) wrote.
+    // own reaches the frames every connection (of every process) wrote.
     bool exists = sync_path(log_path_, O_RDONLY);
     if (exists && directory) {
         // The log's name in its directory, once: a new log file must survive a crash too.
         auto parent = std::filesystem::path(database_path_).parent_path().string();
         sync_path(parent.empty() ? "." : parent, O_RDONLY | O_DIRECTORY);
-        std::lock_guard lock(mutex_);
-        directory_synced_ = true;
     }
 }
 
