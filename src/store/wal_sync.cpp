@@ -38,9 +38,7 @@ WalSync::~WalSync() {
         stopping_ = true;
     }
     requested_cv_.notify_all();
-    thread_.join();
-    auto stopped = std::make_exception_ptr(std::runtime_error("the store is shutting down"));
-    for (auto& w : waiters_) w.done(stopped);
+    thread_.join();  // after the last sync asked for: no waiter is left
 }
 
 std::uint64_t WalSync::request() {
@@ -66,8 +64,7 @@ void WalSync::when_synced(std::uint64_t ticket, Done done) {
 
 void WalSync::wait(std::uint64_t ticket) {
     std::unique_lock lock(mutex_);
-    synced_cv_.wait(lock, [&] { return synced_ >= ticket || stopping_; });
-    if (synced_ < ticket) throw std::runtime_error("the store is shutting down");
+    synced_cv_.wait(lock, [&] { return synced_ >= ticket; });
     if (ticket <= failed_up_to_ && last_failure_) std::rethrow_exception(last_failure_);
 }
 
@@ -76,7 +73,8 @@ void WalSync::run() {
     std::unique_lock lock(mutex_);
     for (;;) {
         requested_cv_.wait(lock, [this] { return stopping_ || requested_ > synced_; });
-        if (stopping_) return;
+        // Stopping, the syncs asked for still happen: every waiter is answered.
+        if (requested_ == synced_) return;
         auto covers = requested_;
         auto hook = before_sync_;
         bool directory = !directory_synced_;

@@ -26,7 +26,7 @@ class WalSync {
 public:
     // `database_path`: the SQLite file; its log is database_path + "-wal".
     explicit WalSync(std::string database_path);
-    ~WalSync();  // fails the writes still waiting
+    ~WalSync();  // after the syncs already asked for
     WalSync(const WalSync&) = delete;
     WalSync& operator=(const WalSync&) = delete;
 
