@@ -77,6 +77,8 @@ std::optional<DatabaseBackend> mysql_backend(const DatabaseOptions& options) {
         // TEXT is 64 KiB in MySQL; a memory's body alone may be 256 KiB of UTF-8.
         .column_type_text = "LONGTEXT",
         .lock_writer_first = true,
+        .durable_file = {},  // the server makes its own commits durable
+        .changes = {},
     };
 }
 

@@ -60,6 +60,8 @@ std::optional<DatabaseBackend> postgres_backend(const DatabaseOptions& options) 
             "END::float8",
         .column_type_text = "TEXT",
         .lock_writer_first = false,
+        .durable_file = {},  // the server makes its own commits durable
+        .changes = {},
     };
 }
 
