@@ -128,7 +128,10 @@ export function watch(page) {
   const state = { expectFailures: false, problems };
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
   page.on('requestfailed', (r) => {
-    if (!state.expectFailures) problems.push(`request failed: ${r.method()} ${r.url()} ${r.failure()?.errorText}`);
+    const why = r.failure()?.errorText ?? '';
+    // ERR_ABORTED: the page left (a reload, sign-out) while the request was in flight.
+    if (!state.expectFailures && why !== 'net::ERR_ABORTED')
+      problems.push(`request failed: ${r.method()} ${r.url()} ${why}`);
   });
   page.on('response', (r) => {
     if (r.status() >= 500 && !state.expectFailures) problems.push(`${r.status()} from ${r.request().method()} ${r.url()}`);
