@@ -9,7 +9,7 @@ set -euo pipefail
 build_and_test=(
   build-essential cmake ninja-build ccache pkg-config git clang-format shellcheck
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
-  libspdlog-dev libfmt-dev libyaml-cpp-dev libcli11-dev
+  libyaml-cpp-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libssl-dev libsodium-dev libsoci-dev libsqlite3-dev sqlite3 libxapian-dev libmagic-dev
   libutf8proc-dev

@@ -63,7 +63,8 @@ struct Statement {
 TEST(DocsLimits, EveryLimitTheDocsStateIsTheCodes) {
     using namespace app;
     const std::vector<Statement> statements = {
-        {"http.md", "if the queue (" + grouped(core::log::kQueueLines) + " lines) overflows"},
+        {"http.md",
+         "if a thread's queue (" + grouped(core::log::kQueueLines) + " lines) overflows"},
         {"store.md", "Passwords (" + n(kMinPassword) + "–" + n(kMaxPassword) + " characters"},
         {"store.md", "a memory's body may be " + kib(kMaxBodyBytes) + " of UTF-8"},
         {"store.md", "a string of at most " + n(kMaxTitleChars) + " characters"},

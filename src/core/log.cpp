@@ -1,12 +1,24 @@
+// Log lines are formatted on the thread that logs them, straight into a buffer of that
+// thread's own (no allocation once it has grown, no lock anyone else takes except the
+// writer, briefly, to swap it out), and one writer thread takes every thread's lines and
+// writes them to stdout in large writes: the only writer of stdout, so lines never
+// interleave. Access lines wait up to kBatchDelay to travel in batches; other lines
+// wake the writer at once.
 #include "core/log.hpp"
 
-#include <spdlog/async.h>
-#include <spdlog/sinks/stdout_sinks.h>
-#include <spdlog/spdlog.h>
+#include <unistd.h>
 
+#include <algorithm>
+#include <atomic>
+#include <cerrno>
 #include <charconv>
+#include <chrono>
+#include <condition_variable>
+#include <ctime>
 #include <memory>
 #include <mutex>
+#include <thread>
+#include <vector>
 
 #include "core/config.hpp"
 #include "core/json.hpp"
@@ -14,58 +26,194 @@
 namespace mindme::core::log {
 namespace {
 
-struct State {
-    std::shared_ptr<spdlog::details::thread_pool> pool;
-    std::shared_ptr<spdlog::logger> app;
-    std::shared_ptr<spdlog::logger> access;
-    bool access_on = true;
-    std::mutex mutex;  // guards shutdown against late writers
+constexpr auto kBatchDelay = std::chrono::milliseconds(50);
+constexpr std::size_t kBatchBytes = 64 * 1024;  // a thread's lines that wake the writer
+
+// One thread's lines not yet written.
+struct LineBuffer {
+    std::mutex mutex;
+    std::string lines;
+    std::size_t count = 0;
+    bool owner_gone = false;  // its thread ended: dropped from the list once written
 };
 
-State& state() {
-    static State s;
-    return s;
+struct Writer {
+    std::mutex mutex;  // buffers, running, stopping
+    std::condition_variable wake;
+    std::vector<std::shared_ptr<LineBuffer>> buffers;
+    bool running = false;
+    bool started_once = false;  // after shutdown() only init() starts it again
+    bool stopping = false;
+    bool urgent = false;  // a line other than an access line waits
+    bool pending = false;
+    std::thread thread;
+    std::atomic<std::uint64_t> dropped{0};
+    std::atomic<int> level{static_cast<int>(Level::kInfo)};
+    std::atomic<bool> access_on{true};
+    std::atomic<bool> accepting{false};
+
+    void start(bool again) {
+        std::lock_guard lock(mutex);
+        if (running || (started_once && !again)) return;
+        running = started_once = true;
+        stopping = false;
+        accepting = true;
+        thread = std::thread([this] { run(); });
+    }
+
+    void run() {
+        std::string out;
+        std::unique_lock lock(mutex);
+        for (;;) {
+            wake.wait(lock, [this] { return pending || stopping; });
+            // Access lines travel in batches: a little more time for more of them.
+            if (!urgent && !stopping)
+                wake.wait_for(lock, kBatchDelay, [this] { return urgent || stopping; });
+            pending = urgent = false;
+            bool stop = stopping;
+            auto list = buffers;
+            std::erase_if(buffers, [](const std::shared_ptr<LineBuffer>& b) {
+                std::lock_guard l(b->mutex);
+                return b->owner_gone && b->lines.empty();
+            });
+            lock.unlock();
+            for (const auto& b : list) {
+                std::lock_guard l(b->mutex);
+                out += b->lines;
+                b->lines.clear();
+                b->count = 0;
+            }
+            write_all(out);
+            out.clear();
+            if (stop) return;
+            lock.lock();
+        }
+    }
+
+    static void write_all(std::string_view data) {
+        while (!data.empty()) {
+            auto n = ::write(STDOUT_FILENO, data.data(), data.size());
+            if (n < 0) {
+                if (errno == EINTR) continue;
+                return;  // stdout is gone: nothing better to do with the lines
+            }
+            data.remove_prefix(static_cast<std::size_t>(n));
+        }
+    }
+
+    void stop() {
+        {
+            std::lock_guard lock(mutex);
+            if (!running) return;
+            accepting = false;
+            stopping = true;
+        }
+        wake.notify_one();
+        thread.join();
+        std::lock_guard lock(mutex);
+        running = false;
+    }
+
+    // Tells the writer a thread's buffer has lines (only on the transitions that matter,
+    // so a busy thread does not signal it per line).
+    void signal(bool now) {
+        {
+            std::lock_guard lock(mutex);
+            if (pending && (!now || urgent)) return;
+            pending = true;
+            urgent = urgent || now;
+        }
+        wake.notify_one();
+    }
+
+    std::shared_ptr<LineBuffer> add_buffer() {
+        auto b = std::make_shared<LineBuffer>();
+        std::lock_guard lock(mutex);
+        buffers.push_back(b);
+        return b;
+    }
+};
+
+Writer& writer() {
+    static Writer* w = new Writer;  // never destroyed: threads may log during exit
+    return *w;
 }
 
-std::shared_ptr<spdlog::logger> make_logger(
-    const std::string& name, const std::shared_ptr<spdlog::sinks::sink>& sink,
-    const std::shared_ptr<spdlog::details::thread_pool>& pool) {
-    auto logger = std::make_shared<spdlog::async_logger>(
-        name, sink, pool, spdlog::async_overflow_policy::overrun_oldest);
-    logger->set_pattern(R"({"ts":"%Y-%m-%dT%H:%M:%S.%eZ","level":"%l","log":"%n",%v})",
-                        spdlog::pattern_time_type::utc);
-    logger->flush_on(spdlog::level::warn);
-    return logger;
+// This thread's buffer, and its cached timestamp text (the seconds change rarely).
+struct ThreadLog {
+    std::shared_ptr<LineBuffer> buffer = writer().add_buffer();
+    std::time_t second = -1;
+    char stamp[24] = {};  // 2026-12-07T22:45:23.
+    ~ThreadLog() {
+        std::lock_guard lock(buffer->mutex);
+        buffer->owner_gone = true;
+    }
+
+    void start_line(std::string& out, std::string_view level, std::string_view name) {
+        timespec now{};
+        clock_gettime(CLOCK_REALTIME, &now);
+        if (now.tv_sec != second) {
+            second = now.tv_sec;
+            std::tm utc{};
+            gmtime_r(&now.tv_sec, &utc);
+            std::strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%S.", &utc);
+        }
+        auto ms = static_cast<int>(now.tv_nsec / 1'000'000);
+        char digits[3] = {static_cast<char>('0' + ms / 100), static_cast<char>('0' + ms / 10 % 10),
+                          static_cast<char>('0' + ms % 10)};
+        out += R"({"ts":")";
+        out += stamp;
+        out.append(digits, 3);
+        out += R"(Z","level":")";
+        out += level;
+        out += R"(","log":")";
+        out += name;
+        out += R"(",)";
+    }
+};
+
+ThreadLog& thread_log() {
+    thread_local ThreadLog t;
+    return t;
 }
 
-spdlog::level::level_enum to_spdlog(Level level) {
+// Appends one line built by `fill` (after the common prefix) to this thread's buffer.
+template <class Fill>
+void log_line(std::string_view level, std::string_view name, bool urgent, Fill&& fill) {
+    auto& w = writer();
+    if (!w.accepting.load(std::memory_order_relaxed)) return;
+    auto& t = thread_log();
+    bool was_empty;
+    std::size_t size;
+    {
+        std::lock_guard lock(t.buffer->mutex);
+        if (t.buffer->count >= kQueueLines) {
+            w.dropped.fetch_add(1, std::memory_order_relaxed);
+            return;
+        }
+        auto& out = t.buffer->lines;
+        was_empty = out.empty();
+        t.start_line(out, level, name);
+        fill(out);
+        out += "}\n";
+        ++t.buffer->count;
+        size = out.size();
+    }
+    if (urgent || was_empty || size >= kBatchBytes) w.signal(urgent || size >= kBatchBytes);
+}
+
+const char* level_name(Level level) {
     switch (level) {
         case Level::kDebug:
-            return spdlog::level::debug;
+            return "debug";
         case Level::kInfo:
-            return spdlog::level::info;
+            return "info";
         case Level::kWarn:
-            return spdlog::level::warn;
+            return "warning";
         case Level::kError:
-            return spdlog::level::err;
+            return "error";
     }
-    return spdlog::level::info;
-}
-
-std::once_flag g_init_once;
-
-void ensure_started() {
-    std::call_once(g_init_once, [] {
-        auto& s = state();
-        s.pool = std::make_shared<spdlog::details::thread_pool>(kQueueLines, 1);
-        auto sink = std::make_shared<spdlog::sinks::stdout_sink_mt>();
-        s.app = make_logger("mindme", sink, s.pool);
-        s.access = make_logger("access", sink, s.pool);
-        // Periodic flush so a quiet process still shows its lines promptly.
-        spdlog::flush_every(std::chrono::seconds(1));
-        spdlog::register_logger(s.app);
-        spdlog::register_logger(s.access);
-    });
+    return "info";
 }
 
 }  // namespace
@@ -84,13 +232,17 @@ Fields& Fields::add(std::string_view k, std::string_view value) {
 
 Fields& Fields::add(std::string_view k, std::int64_t value) {
     key(k);
-    text_ += std::to_string(value);
+    char buf[24];
+    auto [p, ec] = std::to_chars(buf, buf + sizeof buf, value);
+    text_.append(buf, p);
     return *this;
 }
 
 Fields& Fields::add(std::string_view k, std::uint64_t value) {
     key(k);
-    text_ += std::to_string(value);
+    char buf[24];
+    auto [p, ec] = std::to_chars(buf, buf + sizeof buf, value);
+    text_.append(buf, p);
     return *this;
 }
 
@@ -123,53 +275,43 @@ bool parse_level(std::string_view name, Level& out) {
 }
 
 void init(std::string_view level, bool access_log) {
-    ensure_started();
     Level parsed = Level::kInfo;
     parse_level(level, parsed);
-    if (state().app) state().app->set_level(to_spdlog(parsed));
-    state().access_on = access_log;
+    auto& w = writer();
+    w.level = static_cast<int>(parsed);
+    w.access_on = access_log;
+    w.start(true);
 }
 
 void write(Level level, std::string_view message, const Fields& fields) {
-    ensure_started();
-    auto app = state().app;
-    if (!app) return;
-    auto& logger = *app;
-    auto lvl = to_spdlog(level);
-    if (!logger.should_log(lvl)) return;
-    std::string line = R"("msg":)";
-    append_json_string(line, message);
-    if (!fields.text().empty()) {
-        line += ',';
-        line += fields.text();
-    }
-    logger.log(lvl, line);
+    auto& w = writer();
+    if (static_cast<int>(level) < w.level.load(std::memory_order_relaxed)) return;
+    w.start(false);  // a line before init() (tests, early errors) is still written
+    log_line(level_name(level), "mindme", true, [&](std::string& out) {
+        out += R"("msg":)";
+        append_json_string(out, message);
+        if (!fields.text().empty()) {
+            out += ',';
+            out += fields.text();
+        }
+    });
 }
 
-bool access_enabled() { return state().access_on; }
+bool access_enabled() { return writer().access_on.load(std::memory_order_relaxed); }
 
 void access(const Fields& fields) {
-    ensure_started();
-    if (auto logger = state().access) logger->info(R"("msg":"request",{})", fields.text());
+    log_line("info", "access", false, [&](std::string& out) {
+        out += R"("msg":"request")";
+        if (!fields.text().empty()) {
+            out += ',';
+            out += fields.text();
+        }
+    });
 }
 
-std::uint64_t dropped() {
-    auto& s = state();
-    return s.pool ? s.pool->overrun_counter() : 0;
-}
+std::uint64_t dropped() { return writer().dropped.load(std::memory_order_relaxed); }
 
-void shutdown() {
-    ensure_started();
-    auto& s = state();
-    std::lock_guard lock(s.mutex);
-    if (!s.pool) return;
-    s.app->flush();
-    s.access->flush();
-    spdlog::drop_all();
-    s.app.reset();
-    s.access.reset();
-    s.pool.reset();  // joins the writer after it has drained the queue
-}
+void shutdown() { writer().stop(); }
 
 void declare_config(ConfigSchema& schema) {
     schema.add_string("log.level", "info", "Least severe level written: debug, info, warn, error.",

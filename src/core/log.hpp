@@ -1,7 +1,8 @@
 #pragma once
 // Structured logging: one JSON object per line on stdout, written by a background
-// thread so that an event loop never waits on the terminal or a pipe. When the
-// queue is full the oldest lines are dropped (and counted) rather than blocking.
+// thread so that an event loop never waits on the terminal or a pipe. When a thread's
+// lines waiting to be written reach kQueueLines, its next lines are dropped (and
+// counted) rather than blocking.
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -29,16 +30,18 @@ public:
     Fields& add(std::string_view key, double value);
     Fields& add(std::string_view key, bool value);
     const std::string& text() const { return text_; }
+    // Empty again, keeping the memory (one Fields per thread serves every line).
+    void clear() { text_.clear(); }
 
 private:
     void key(std::string_view k);
     std::string text_;
 };
 
-// Lines waiting for the writer thread; past it the oldest are dropped (and counted).
-// Preallocated at ~400 bytes a line, so this is per-process memory: 4,096 lines (1.6 MiB)
-// absorb a burst of a few thousand requests' access lines; a writer that cannot keep up
-// for longer would fall behind with any queue.
+// Lines of one thread waiting for the writer thread; past it that thread's lines are
+// dropped (and counted). 4,096 lines (~1.6 MiB at ~400 bytes a line) absorb a burst of a
+// few thousand requests' access lines; a writer that cannot keep up for longer would
+// fall behind with any queue.
 inline constexpr std::size_t kQueueLines = 4096;
 
 // level: debug | info | warn | error. Safe to call more than once (tests).

@@ -185,7 +185,8 @@ void record(Shared& s, Loop& loop, const Exchange& x) {
     histogram->observe(seconds);
 
     if (!s.options.access_log || !core::log::access_enabled()) return;
-    core::log::Fields f;
+    thread_local core::log::Fields f;  // its memory serves every request of this loop
+    f.clear();
     f.add("method", x.request.method)
         .add("target", loggable_target(x.request.target, kLoggedPathLength))
         .add("route", route->label)
