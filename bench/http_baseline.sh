@@ -23,15 +23,22 @@ python3 -c 'import gunicorn, flask' 2>/dev/null || /usr/bin/python3 -c 'import g
 start_server() {
   local name=$1 port=$2
   case $name in
-    mindme)
+    mindme | mindme_log)
       # One event loop, access log off (as nginx's below), the guard on with a limit
-      # that this run cannot reach, so that its cost is measured.
+      # that this run cannot reach, so that its cost is measured. mindme_log: its JSON
+      # access log on, to a file.
+      local access=false
+      [[ $name == mindme_log ]] && access=true
       taskset -c $SERVER_CORE "$MINDME" serve --listen 127.0.0.1:$port --data "$WORK/data" \
-        --set server.threads=1 --set log.access=false \
-        --set guard.rate_limit.requests=1000000000 > "$WORK/mindme.log" 2>&1 &
+        --set server.threads=1 --set log.access=$access \
+        --set guard.rate_limit.requests=1000000000 > "$WORK/$name.log" 2>&1 &
       ;;
     nginx)
       start_nginx "$port" $SERVER_CORE "$BODY"
+      ;;
+    nginx_log)
+      # nginx's combined access log, to a file (unbuffered, as nginx's default is).
+      NGINX_ACCESS_LOG="$WORK/nginx_access.log combined" start_nginx "$port" $SERVER_CORE "$BODY"
       ;;
     gunicorn)
       # The seed's own gunicorn command line (its "Gunicorn Configuration").
@@ -52,10 +59,11 @@ stop_server() {
 }
 
 declare -A RESULTS CPU
-for name in mindme nginx gunicorn; do RESULTS[$name]=""; CPU[$name]=""; done
+SERVERS=(mindme nginx gunicorn mindme_log nginx_log)
+for name in "${SERVERS[@]}"; do RESULTS[$name]=""; CPU[$name]=""; done
 for round in $(seq 1 "$ROUNDS"); do
   # Interleaved rounds, so that a noisy moment hurts every server alike.
-  for name in mindme nginx gunicorn; do
+  for name in "${SERVERS[@]}"; do
     port=$(free_port)
     start_server $name "$port"
     wrk_rps $CLIENT_CORE "http://127.0.0.1:$port/v1/ping" 2 "$CONNECTIONS" > /dev/null  # warm-up
@@ -81,6 +89,12 @@ vs_gunicorn=$(ratio "$m" "$g")
 cm=$(median "${CPU[mindme]}")
 cn=$(median "${CPU[nginx]}")
 cg=$(median "${CPU[gunicorn]}")
+ml=$(median "${RESULTS[mindme_log]}")
+nl=$(median "${RESULTS[nginx_log]}")
+cml=$(median "${CPU[mindme_log]}")
+cnl=$(median "${CPU[nginx_log]}")
+vs_nginx_log=$(ratio "$ml" "$nl")
+eff_nginx_log=$(ratio "$cnl" "$cml")
 # Efficiency ratio: how many of mindme's requests fit in the CPU of one of the peer's.
 eff_nginx=$(ratio "$cn" "$cm")
 eff_gunicorn=$(ratio "$cg" "$cm")
@@ -89,6 +103,8 @@ echo "median req/s: mindme $m, nginx $n, gunicorn $g"
 echo "median server CPU-us/request: mindme $cm, nginx $cn, gunicorn $cg"
 echo "mindme / nginx    = $vs_nginx by rate, $eff_nginx by CPU per request   (goal >= 1.0)"
 echo "mindme / gunicorn = $vs_gunicorn by rate, $eff_gunicorn by CPU per request  (goal >= 35)"
+echo "access logs on: mindme $ml, nginx $nl req/s; mindme / nginx = $vs_nginx_log by rate," \
+  "$eff_nginx_log by CPU per request (goal >= 0.9)"
 
 cpu=$(awk -F: '/model name/ {gsub(/^ +/, "", $2); print $2; exit}' /proc/cpuinfo)
 cat > "$WORK/section.md" <<MD
@@ -104,12 +120,15 @@ $CLIENT_CORE. Rounds are interleaved; the median of $ROUNDS rounds is shown.
 | mindme | \`serve\`, 1 event loop, access log off, guard on | $m | 1.00 | $cm | 1.00 |
 | nginx 1.22 | 1 worker, \`return 200\`, access log off | $n | $vs_nginx | $cn | $eff_nginx |
 | gunicorn + Flask | the seed's command line (8 workers × 16 threads) | $g | $vs_gunicorn | $cg | $eff_gunicorn |
+| mindme, access log on | its JSON access line per request, stdout to a file | $ml | 1.00 | $cml | 1.00 |
+| nginx 1.22, access log on | \`combined\` format to a file | $nl | $vs_nginx_log | $cnl | $eff_nginx_log |
 
 CPU per request is the server's user + system time (all its processes) over the measured
 run divided by the requests wrk completed; on this shared machine it moves less than the
 rate does. Both ratios read "how many times more work mindme does with the same core".
 
-Goals (issue: server core): ≥ 1.0× nginx, ≥ 35× gunicorn.
+Goals: ≥ 1.0× nginx and ≥ 35× gunicorn with access logs off; ≥ 0.9× nginx with both
+access logs on (the last two rows compare with each other).
 MD
 write_section http_baseline "$WORK/section.md"
 echo "written to docs/performance.md"

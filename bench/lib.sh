@@ -83,7 +83,8 @@ PY
 }
 
 # nginx_conf SERVER_BLOCK [EVENTS_CONNECTIONS]: writes $WORK/nginx/nginx.conf, one worker,
-# access log off, temporary files under $WORK, with SERVER_BLOCK as its http server.
+# access log off (NGINX_ACCESS_LOG: an access_log directive's arguments instead), temporary
+# files under $WORK, with SERVER_BLOCK as its http server.
 nginx_conf() {
   mkdir -p "$WORK/nginx"
   cat > "$WORK/nginx/nginx.conf" <<CONF
@@ -94,7 +95,7 @@ error_log $WORK/nginx/error.log warn;
 events { worker_connections ${2:-4096}; }
 http {
   include /etc/nginx/mime.types;
-  access_log off;
+  access_log ${NGINX_ACCESS_LOG:-off};
   keepalive_requests 1000000;
   client_body_temp_path $WORK/nginx;
   proxy_temp_path $WORK/nginx;
