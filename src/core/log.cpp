@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
+#include <cstdlib>
 #include <charconv>
 #include <chrono>
 #include <condition_variable>
@@ -55,6 +56,8 @@ struct Writer {
     void start(bool again) {
         std::lock_guard lock(mutex);
         if (running || (started_once && !again)) return;
+        // A command that returns from main without shutdown() still writes its lines.
+        if (!started_once) std::atexit([] { shutdown(); });
         running = started_once = true;
         stopping = false;
         accepting = true;
