@@ -103,8 +103,13 @@ Accounts::Accounts(store::AccountStore& store, core::BlockingPool& hashing,
       bearer_(bearer),
       firebase_(firebase),
       throttle_(limits.throttle),
-      hashing_per_address_(limits.hashes_per_address),
-      dummy_hash_(auth::hash_password(auth::new_session_token())) {}
+      hashing_per_address_(limits.hashes_per_address) {}
+
+const std::string& Accounts::dummy_hash() {
+    std::call_once(dummy_once_,
+                   [this] { dummy_hash_ = auth::hash_password(auth::new_session_token()); });
+    return dummy_hash_;
+}
 
 core::KeyedSlots::Hold Accounts::take_hashing_slot(const std::string& address) {
     auto slot = hashing_per_address_.try_take(address);
@@ -173,9 +178,11 @@ boost::asio::awaitable<Response> Accounts::sign_in(Request& req) {
     }
     // Verify against a dummy hash when there is no such user, so the answer takes as
     // long either way and does not reveal which emails have accounts.
-    auto hash = user ? user->password_hash : dummy_hash_;
     bool ok = co_await hashing_.run(
-        [&hash, &password] { return auth::verify_password(hash, password); }, req.deadline);
+        [this, &user, &password] {
+            return auth::verify_password(user ? user->password_hash : dummy_hash(), password);
+        },
+        req.deadline);
     if (!user || !ok) {
         throttle_.failed(account, address, auth::SignInThrottle::Clock::now());
         throw auth::unauthorized("wrong email or password");

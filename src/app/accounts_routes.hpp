@@ -6,6 +6,7 @@
 // Password work is bounded: guessing is throttled (auth::SignInThrottle), one address may
 // hold a few hashes at once, and the hashing queue is short.
 #include <boost/json/object.hpp>
+#include <mutex>
 #include <string>
 
 #include "app/email.hpp"
@@ -62,7 +63,12 @@ private:
     auth::FirebaseUsers* firebase_;
     auth::SignInThrottle throttle_;
     core::KeyedSlots hashing_per_address_;
-    std::string dummy_hash_;  // verified against when the email is unknown
+    // Verified against when the email is unknown. Made on a hashing thread the first
+    // time one is needed, not at start: a hash costs tens of milliseconds, which every
+    // process start (a scale-out) would otherwise wait for.
+    const std::string& dummy_hash();
+    std::once_flag dummy_once_;
+    std::string dummy_hash_;
 };
 
 }  // namespace mindme::app
