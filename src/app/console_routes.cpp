@@ -243,6 +243,20 @@ struct Console::Impl {
                   [](const Report& a, const Report& b) { return a.modified > b.modified; });
         return out;
     }
+
+    // The file of the report named `name` as the list names it (a .html file directly
+    // in one of the folders, the first folder that has it), without reading the others.
+    std::optional<fs::path> find_report(const std::string& name) const {
+        if (name.empty() || name.front() == '.' || name.find('/') != std::string::npos ||
+            fs::path(name).extension() != ".html")
+            return std::nullopt;
+        for (const auto& dir : report_dirs) {
+            std::error_code ec;
+            auto path = fs::path(dir) / name;
+            if (fs::is_regular_file(path, ec)) return path;
+        }
+        return std::nullopt;
+    }
 };
 
 Console::Console(const core::Config& config, metrics::Registry& registry,
@@ -339,23 +353,23 @@ void Console::add_routes(http::Router& router) {
         [impl](Request& req) -> boost::asio::awaitable<Response> {
             impl->require_sign_in(req);
             const auto& name = req.params.at(0).second;
-            for (const auto& report : impl->reports()) {
-                if (report.name != name) continue;
+            if (auto path = impl->find_report(name)) {
                 // Sent from the file in pieces, as static files are: a report may be large.
-                int fd = ::open(report.path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+                int fd = ::open(path->c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
                 struct stat st {};
-                if (fd < 0) break;
-                auto file = std::make_shared<http::OpenFile>(fd);
-                if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) break;
-                Response r;
-                r.status = 200;
-                r.set_header("Content-Type", "text/html; charset=utf-8");
-                r.set_header("Cache-Control", "no-cache");
-                auto size = static_cast<std::uint64_t>(st.st_size);
-                auto etag = "\"" + std::to_string(size) + "-" + std::to_string(st.st_mtim.tv_sec) +
-                            "." + std::to_string(st.st_mtim.tv_nsec) + "\"";
-                co_return http::answer_with_file(
-                    req, std::move(r), {http::FileSlice{file, 0, size}, etag, st.st_mtim.tv_sec});
+                if (fd >= 0) {
+                    auto file = std::make_shared<http::OpenFile>(fd);
+                    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+                        Response r;
+                        r.status = 200;
+                        r.set_header("Content-Type", "text/html; charset=utf-8");
+                        r.set_header("Cache-Control", "no-cache");
+                        auto size = static_cast<std::uint64_t>(st.st_size);
+                        co_return http::answer_with_file(req, std::move(r),
+                                                         {http::FileSlice{file, 0, size},
+                                                          http::file_etag(st), st.st_mtim.tv_sec});
+                    }
+                }
             }
             co_return Response::error(core::ErrorCode::kNotFound, "no such report");
         },

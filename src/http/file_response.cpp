@@ -1,5 +1,7 @@
 #include "http/file_response.hpp"
 
+#include <charconv>
+
 #include "core/http_date.hpp"
 #include "http/byte_range.hpp"
 #include "http/conditional.hpp"
@@ -7,6 +9,24 @@
 namespace mindme::http {
 
 using core::ErrorCode;
+
+namespace {
+
+std::string hex(std::uint64_t v) {
+    char buf[17];
+    auto [p, ec] = std::to_chars(buf, buf + sizeof buf, v, 16);
+    return std::string(buf, p);
+}
+
+}  // namespace
+
+std::string file_etag(const struct stat& st, std::string_view coding) {
+    auto mtime_ns = static_cast<std::uint64_t>(st.st_mtim.tv_sec) * 1000000000ull +
+                    static_cast<std::uint64_t>(st.st_mtim.tv_nsec);
+    std::string tag = "\"" + hex(static_cast<std::uint64_t>(st.st_size)) + "-" + hex(mtime_ns);
+    if (!coding.empty()) tag += "-" + std::string(coding);
+    return tag + "\"";
+}
 
 Response answer_with_file(const Request& req, Response r, FileRepresentation file) {
     r.set_header("ETag", file.etag);

@@ -43,20 +43,6 @@ std::optional<FileRef> open_beneath(int root_fd, const std::string& relative) {
 
 bool is_regular(const std::optional<FileRef>& f) { return f && S_ISREG(f->st.st_mode); }
 
-std::string hex(std::uint64_t v) {
-    char buf[17];
-    auto [p, ec] = std::to_chars(buf, buf + sizeof buf, v, 16);
-    return std::string(buf, p);
-}
-
-std::string etag_for(const struct stat& st, std::string_view coding) {
-    auto mtime_ns = static_cast<std::uint64_t>(st.st_mtim.tv_sec) * 1000000000ull +
-                    static_cast<std::uint64_t>(st.st_mtim.tv_nsec);
-    std::string tag = "\"" + hex(static_cast<std::uint64_t>(st.st_size)) + "-" + hex(mtime_ns);
-    if (!coding.empty()) tag += "-" + std::string(coding);
-    return tag + "\"";
-}
-
 std::string_view base_name(std::string_view path) {
     auto slash = path.rfind('/');
     return slash == std::string_view::npos ? path : path.substr(slash + 1);
@@ -237,7 +223,7 @@ Response StaticSite::serve(const Request& req) const {
     if (!coding.empty()) r.set_header("Content-Encoding", std::string(coding));
 
     const auto& st = file->st;
-    auto etag = etag_for(st, coding == "br" ? "br" : coding == "gzip" ? "gz" : "");
+    auto etag = file_etag(st, coding == "br" ? "br" : coding == "gzip" ? "gz" : "");
     auto size = static_cast<std::uint64_t>(st.st_size);
     return answer_with_file(req, std::move(r),
                             {FileSlice{file->file, 0, size}, etag, st.st_mtim.tv_sec});

@@ -126,6 +126,13 @@ test('the console API refuses without the token, and relays only its targets', a
   assert.deepEqual(targets.targets.map((t) => t.name), ['serve1', 'serve2', 'gone']);
   const text = await (await fetch(`${watched.url}/console/api/metrics?target=serve2`, { headers: auth })).text();
   assert.match(text, /^# HELP /m);
+  for (const name of ['missing.html', 'targets', '.users-10k.html']) {
+    const r = await fetch(`${watched.url}/console/reports/${name}`, { headers: auth });
+    assert.equal(r.status, 404, name);
+  }
+  const report = await fetch(`${watched.url}/console/reports/users-10k.html`, { headers: auth });
+  assert.equal(report.status, 200);
+  assert.ok(report.headers.get('etag'), 'a report has a validator');
   const unknown = await fetch(`${watched.url}/console/api/metrics?target=http://127.0.0.1:1/`, { headers: auth });
   assert.equal(unknown.status, 404);
   const down = await fetch(`${watched.url}/console/api/metrics?target=gone`, { headers: auth });
