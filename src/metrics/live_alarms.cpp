@@ -6,6 +6,7 @@
 #include <mutex>
 #include <thread>
 
+#include "core/clock.hpp"
 #include "core/config.hpp"
 #include "core/log.hpp"
 #include "metrics/process_collector.hpp"
@@ -68,10 +69,7 @@ struct LiveAlarms::Impl {
         double since = unix_now();  // when it entered its state (the console's history)
     };
 
-    static double unix_now() {
-        return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch())
-            .count();
-    }
+    static double unix_now() { return static_cast<double>(core::now_ms()) / 1000; }
 
     explicit Impl(Registry& r) : registry(r) {}
 
